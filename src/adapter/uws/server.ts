@@ -1,0 +1,307 @@
+import type { HttpRequest, HttpResponse, us_listen_socket } from "uWebSockets.js";
+import { SpikardError } from "../../errors";
+import type { RawRequest } from "../../request";
+import type { Pipeline } from "../../pipeline/pipeline";
+import { PayloadTooLargeError, type BodySource, type ResponseSink } from "../../pipeline/sink";
+import { statusLine } from "./status-lines";
+import { loadUws } from "./load";
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  allowSlowFallback?: boolean;
+}
+
+export interface UwsServer {
+  readonly host: string;
+  readonly port: number;
+  /** Stops accepting, lets in-flight requests finish (up to `timeoutMs`), then resolves. */
+  close(timeoutMs?: number): Promise<void>;
+  /** Requests currently being answered. */
+  readonly inFlight: number;
+}
+
+/**
+ * The only module that talks to uWebSockets.js. One catch-all route hands every
+ * request to the Pipeline, so routing behaves exactly as in TestClient.
+ */
+export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsServer> {
+  const uws = loadUws(options.allowSlowFallback);
+  const app = uws.App();
+  let inFlight = 0;
+  let draining = false;
+  const idleWaiters: Array<() => void> = [];
+  const finished = (): void => {
+    inFlight--;
+    if (inFlight === 0) for (const w of idleWaiters.splice(0)) w();
+  };
+
+  app.any("/*", (res, req) => {
+    inFlight++;
+    const raw = new UwsRequest(req, res);
+    const sink = new UwsSink(res, finished, draining);
+    const body = new UwsBody(res, raw.contentLength(), sink);
+    pipeline.handle(raw, body, sink);
+    if (!sink.isDone) raw.detach();
+    sink.leaveHandler();
+  });
+
+  return new Promise((resolve, reject) => {
+    const onListen = (socket: us_listen_socket | false): void => {
+      if (!socket) return reject(new SpikardError("LISTEN_FAILED", `${options.host}:${options.port}`));
+      const port = uws.us_socket_local_port(socket as never);
+      resolve({
+        host: options.host,
+        port,
+        get inFlight() {
+          return inFlight;
+        },
+        close(timeoutMs = 10_000) {
+          if (!draining) {
+            draining = true;
+            uws.us_listen_socket_close(socket);
+          }
+          if (inFlight === 0) return Promise.resolve();
+          return new Promise<void>((done) => {
+            const timer = setTimeout(done, timeoutMs);
+            idleWaiters.push(() => {
+              clearTimeout(timer);
+              done();
+            });
+          });
+        },
+      });
+    };
+    app.listen(options.host, options.port, onListen);
+  });
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * uWS's HttpRequest lives only during the synchronous handler call. Header
+ * reads go straight to it while live; `detach()` snapshots what later code may
+ * still ask for.
+ */
+class UwsRequest implements RawRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  private req: HttpRequest | undefined;
+  private snapshot: Record<string, string> | undefined;
+
+  constructor(req: HttpRequest, private readonly res: HttpResponse) {
+    this.req = req;
+    this.method = req.getCaseSensitiveMethod().toUpperCase();
+    this.path = req.getUrl();
+    this.query = req.getQuery() ?? "";
+  }
+
+  contentLength(): number | undefined {
+    const v = this.req!.getHeader("content-length");
+    return v === "" ? undefined : Number(v);
+  }
+
+  header(lowerName: string): string | undefined {
+    if (this.req !== undefined) {
+      const v = this.req.getHeader(lowerName);
+      return v === "" ? undefined : v;
+    }
+    const v = this.snapshot![lowerName];
+    return v === "" ? undefined : v;
+  }
+
+  headers(): Record<string, string> {
+    if (this.snapshot !== undefined) return { ...this.snapshot };
+    return readAll(this.req!);
+  }
+
+  detach(): void {
+    if (this.req === undefined) return;
+    this.snapshot = readAll(this.req);
+    this.req = undefined;
+  }
+
+  remoteAddress(): string {
+    return decoder.decode(this.res.getRemoteAddressAsText());
+  }
+}
+
+function readAll(req: HttpRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  req.forEach((k, v) => {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : `${prev}, ${v}`;
+  });
+  return out;
+}
+
+class UwsSink implements ResponseSink {
+  aborted = false;
+  private done = false;
+  get isDone(): boolean {
+    return this.done;
+  }
+  private inHandler = true;
+  private abortCallbacks: Array<() => void> = [];
+  private drainCallbacks: Array<() => void> = [];
+
+  constructor(
+    private readonly res: HttpResponse,
+    private readonly finished: () => void,
+    private readonly closeAfter: boolean,
+  ) {}
+
+  /** Called when the uWS handler returns: an unanswered response now needs an abort handler. */
+  leaveHandler(): void {
+    this.inHandler = false;
+    if (!this.done) {
+      this.res.onAborted(() => {
+        this.aborted = true;
+        this.complete();
+        for (const cb of this.abortCallbacks.splice(0)) cb();
+        for (const cb of this.drainCallbacks.splice(0)) cb();
+      });
+    }
+  }
+
+  onAbort(cb: () => void): void {
+    if (this.aborted) cb();
+    else this.abortCallbacks.push(cb);
+  }
+
+  send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
+    if (this.aborted || this.done) return;
+    const res = this.res;
+    const write = (): void => {
+      res.writeStatus(statusLine(status));
+      for (let i = 0; i < headers.length; i += 2) res.writeHeader(headers[i]!, headers[i + 1]!);
+      // uWS 20.30 mishandles endWithoutBody's arguments (the process aborts), so it is only
+      // ever called bare, with the length written by hand.
+      if (headOnly) res.writeHeader("content-length", String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
+      else if (status === 204 || status === 304) res.endWithoutBody();
+      else if (body === undefined) res.end(undefined, this.closeAfter);
+      else res.end(body, this.closeAfter);
+    };
+    if (this.inHandler) write();
+    else res.cork(write);
+    this.complete();
+  }
+
+  startStream(status: number, headers: readonly string[]): void {
+    if (this.aborted) return;
+    const res = this.res;
+    res.cork(() => {
+      res.writeStatus(statusLine(status));
+      for (let i = 0; i < headers.length; i += 2) res.writeHeader(headers[i]!, headers[i + 1]!);
+    });
+    res.onWritable(() => {
+      for (const cb of this.drainCallbacks.splice(0)) cb();
+      return true;
+    });
+  }
+
+  write(chunk: string | Uint8Array): boolean {
+    if (this.aborted) return true;
+    let ok = true;
+    this.res.cork(() => {
+      ok = this.res.write(chunk);
+    });
+    return ok;
+  }
+
+  onDrain(cb: () => void): void {
+    if (this.aborted) cb();
+    else this.drainCallbacks.push(cb);
+  }
+
+  endStream(): void {
+    if (this.aborted || this.done) return;
+    this.res.cork(() => this.res.end(undefined, this.closeAfter));
+    this.complete();
+  }
+
+  close(): void {
+    if (this.aborted || this.done) return;
+    this.complete();
+    this.res.close();
+  }
+
+  private complete(): void {
+    if (this.done) return;
+    this.done = true;
+    this.finished();
+  }
+}
+
+function byteLength(body: string | Uint8Array): number {
+  return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+}
+
+/** Request body from uWS's onData. Registration happens synchronously in the handler, as uWS requires. */
+class UwsBody implements BodySource {
+  constructor(
+    private readonly res: HttpResponse,
+    readonly contentLength: number | undefined,
+    private readonly sink: UwsSink,
+  ) {}
+
+  buffer(limit: number): Promise<Buffer> {
+    const declared = this.contentLength;
+    if (declared !== undefined && declared > limit) return Promise.reject(new PayloadTooLargeError(limit));
+    if (declared === 0) return Promise.resolve(Buffer.alloc(0));
+    return new Promise((resolve, reject) => {
+      // With a Content-Length we copy into one preallocated buffer instead of concatenating chunks.
+      let buf = declared !== undefined ? Buffer.allocUnsafe(declared) : undefined;
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let failed = false;
+      this.sink.onAbort(() => reject(new Error("client aborted")));
+      this.res.onData((ab, isLast) => {
+        if (failed) return;
+        const n = ab.byteLength;
+        if (total + n > limit || (buf !== undefined && total + n > buf.length)) {
+          failed = true;
+          return reject(new PayloadTooLargeError(limit));
+        }
+        if (buf !== undefined) Buffer.from(ab).copy(buf, total);
+        else chunks.push(Buffer.from(ab.slice(0)));
+        total += n;
+        if (isLast) resolve(buf !== undefined ? (total === buf.length ? buf : buf.subarray(0, total)) : Buffer.concat(chunks, total));
+      });
+    });
+  }
+
+  stream(onChunk: (chunk: Buffer) => void | Promise<void>, limit: number): Promise<void> {
+    const declared = this.contentLength;
+    if (declared !== undefined && declared > limit) return Promise.reject(new PayloadTooLargeError(limit));
+    return new Promise((resolve, reject) => {
+      let total = 0;
+      let failed = false;
+      this.sink.onAbort(() => reject(new Error("client aborted")));
+      this.res.onData((ab, isLast) => {
+        if (failed) return;
+        total += ab.byteLength;
+        if (total > limit) {
+          failed = true;
+          return reject(new PayloadTooLargeError(limit));
+        }
+        const pending = onChunk(Buffer.from(ab.slice(0)));
+        if (pending !== undefined) {
+          // Backpressure: stop reading the socket until the consumer caught up.
+          this.res.pause();
+          pending.then(
+            () => {
+              if (isLast) resolve();
+              else if (!this.sink.aborted) this.res.resume();
+            },
+            (err: unknown) => {
+              failed = true;
+              reject(err);
+            },
+          );
+        } else if (isLast) resolve();
+      });
+    });
+  }
+}

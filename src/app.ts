@@ -1,0 +1,92 @@
+import { listen, type UwsServer } from "./adapter/uws/server";
+import { resolveConfig, type ResolvedConfig, type ServerConfig } from "./config";
+import { Pipeline } from "./pipeline/pipeline";
+import { Router, type HttpMethod, type RouteDefinition, type RouteOptions, type Handler } from "./router";
+import type { RouteMeta } from "./runtime/meta";
+
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+}
+
+/** A running server. */
+export interface Server {
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port` */
+  readonly url: string;
+  /** Stops accepting connections and waits for in-flight requests (graceful). */
+  close(): Promise<void>;
+}
+
+/** The application: a router plus configuration and a server. */
+export class Spikard extends Router {
+  readonly config: ResolvedConfig;
+  private pipelineCache: Pipeline | undefined;
+
+  constructor(config: ServerConfig = {}) {
+    super();
+    this.config = resolveConfig(config);
+  }
+
+  protected override addRoute(method: HttpMethod, path: string, handler: Handler, options: RouteOptions | undefined, meta: RouteMeta | undefined): this {
+    this.pipelineCache = undefined;
+    return super.addRoute(method, path, handler, options, meta);
+  }
+
+  override includeRouter(router: Router, options?: { prefix?: string }): this {
+    this.pipelineCache = undefined;
+    return super.includeRouter(router, options);
+  }
+
+  /** Every registered route, prefixes applied. */
+  get routes(): RouteDefinition[] {
+    return this.routeDefinitions();
+  }
+
+  /** The compiled request pipeline (built on first use; rebuilt after new routes). */
+  pipeline(): Pipeline {
+    return (this.pipelineCache ??= new Pipeline(this.routeDefinitions(), {
+      maxBodySize: this.config.maxBodySize,
+      logger: this.config.logger,
+    }));
+  }
+
+  /** Starts serving; resolves once listening. Port 0 picks a free port. */
+  async serve(options: ServeOptions = {}): Promise<Server> {
+    const host = options.host ?? this.config.host;
+    const server: UwsServer = await listen(this.pipeline(), {
+      host,
+      port: options.port ?? this.config.port,
+      allowSlowFallback: this.config.allowSlowFallback,
+    });
+    const timeout = this.config.gracefulShutdownTimeout * 1000;
+    return {
+      host,
+      port: server.port,
+      url: `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`,
+      close: () => server.close(timeout),
+    };
+  }
+
+  /**
+   * Serves until SIGTERM/SIGINT, then drains in-flight requests and exits.
+   * Failures to start are logged and exit with status 1.
+   */
+  run(options: ServeOptions = {}): void {
+    this.serve(options).then(
+      (server) => {
+        this.config.logger.info(`spikard: listening on ${server.url}`);
+        const stop = (): void => {
+          server.close().then(() => process.exit(0));
+        };
+        process.once("SIGTERM", stop);
+        process.once("SIGINT", stop);
+      },
+      (err: unknown) => {
+        this.config.logger.error(err instanceof Error ? err.message : err);
+        process.exit(1);
+      },
+    );
+  }
+}

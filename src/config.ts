@@ -1,0 +1,38 @@
+/** Server configuration, after the seed's `ServerConfig` (camelCase names). */
+export interface ServerConfig {
+  /** Default bind address for `serve()`/`run()`; env SPIKARD_HOST overrides. Default "127.0.0.1". */
+  host?: string;
+  /** Default port; env SPIKARD_PORT (or PORT) overrides. Default 8000. */
+  port?: number;
+  /** Largest accepted non-multipart request body in bytes. Default 1 MiB. */
+  maxBodySize?: number;
+  /** Seconds `close()`/SIGTERM waits for in-flight requests. Default 10. */
+  gracefulShutdownTimeout?: number;
+  /** Accept uWebSockets.js's slow pure-JS fallback when its native binary does not load. */
+  allowSlowFallback?: boolean;
+  /** Where unexpected errors are logged. Default `console`. */
+  logger?: Pick<Console, "error" | "warn" | "info">;
+}
+
+export interface ResolvedConfig {
+  host: string;
+  port: number;
+  maxBodySize: number;
+  gracefulShutdownTimeout: number;
+  allowSlowFallback: boolean;
+  logger: Pick<Console, "error" | "warn" | "info">;
+}
+
+export const MIB = 1024 * 1024;
+
+export function resolveConfig(c: ServerConfig): ResolvedConfig {
+  const envPort = process.env.SPIKARD_PORT ?? process.env.PORT;
+  return {
+    host: process.env.SPIKARD_HOST ?? c.host ?? "127.0.0.1",
+    port: envPort !== undefined && envPort !== "" ? Number(envPort) : (c.port ?? 8000),
+    maxBodySize: c.maxBodySize ?? MIB,
+    gracefulShutdownTimeout: c.gracefulShutdownTimeout ?? 10,
+    allowSlowFallback: c.allowSlowFallback ?? process.env.SPIKARD_ALLOW_UWS_FALLBACK === "1",
+    logger: c.logger ?? console,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Errors. Two families:
+ * - `HttpError`: what a handler throws to answer an RFC 9457 problem-details
+ *   response with a given status.
+ * - `SpikardError`: a misuse of the framework (bad route pattern, route built
+ *   without the transformer, ...), coded from the `FRAMEWORK_ERRORS` table.
+ */
+
+export interface HttpErrorOptions {
+  /** Problem `type` URI; defaults to `https://spikard.dev/errors/<slug of title>`. */
+  type?: string;
+  /** Problem `title`; defaults to the status's reason phrase. */
+  title?: string;
+  /** Extra members merged into the problem body. */
+  extensions?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class HttpError extends Error {
+  readonly statusCode: number;
+  readonly detail: string;
+  readonly type: string;
+  readonly title: string;
+  readonly extensions: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(statusCode: number, detail?: string, options: HttpErrorOptions = {}) {
+    const title = options.title ?? reasonPhrase(statusCode);
+    super(detail ?? title, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "HttpError";
+    this.statusCode = statusCode;
+    this.detail = detail ?? title;
+    this.title = title;
+    this.type = options.type ?? `https://spikard.dev/errors/${slug(title)}`;
+    this.extensions = options.extensions;
+    this.headers = options.headers;
+  }
+
+  /** The RFC 9457 body. */
+  toProblem(): Record<string, unknown> {
+    return { type: this.type, title: this.title, status: this.statusCode, detail: this.detail, ...this.extensions };
+  }
+}
+
+function slug(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+const REASONS: Record<number, string> = {
+  400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden", 404: "Not Found",
+  405: "Method Not Allowed", 406: "Not Acceptable", 408: "Request Timeout", 409: "Conflict", 410: "Gone",
+  411: "Length Required", 412: "Precondition Failed", 413: "Payload Too Large", 414: "URI Too Long",
+  415: "Unsupported Media Type", 416: "Range Not Satisfiable", 417: "Expectation Failed", 418: "I'm a teapot",
+  421: "Misdirected Request", 422: "Unprocessable Entity", 423: "Locked", 424: "Failed Dependency",
+  425: "Too Early", 426: "Upgrade Required", 428: "Precondition Required", 429: "Too Many Requests",
+  431: "Request Header Fields Too Large", 451: "Unavailable For Legal Reasons",
+  500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+  504: "Gateway Timeout", 505: "HTTP Version Not Supported",
+  100: "Continue", 101: "Switching Protocols", 200: "OK", 201: "Created", 202: "Accepted",
+  203: "Non-Authoritative Information", 204: "No Content", 205: "Reset Content", 206: "Partial Content",
+  300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
+  307: "Temporary Redirect", 308: "Permanent Redirect",
+};
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? (status >= 500 ? "Internal Server Error" : status >= 400 ? "Bad Request" : "OK");
+}
+
+/** Every framework misuse error, with the message template that tells how to fix it. */
+export const FRAMEWORK_ERRORS = {
+  NOT_TRANSFORMED:
+    "Route %s was registered without compile-time metadata. Build with the Spikard transformer: add { \"transform\": \"spikard/transformer\" } to compilerOptions.plugins and compile with `tspc` (ts-patch), or use the `spikard/vite` plugin under Vite/Vitest.",
+  ROUTE_PATTERN: "%s",
+  DUPLICATE_ROUTE: "Route %s is registered twice.",
+  PATH_PARAM_MISMATCH: "%s",
+  UWS_FALLBACK:
+    "uWebSockets.js could not load its native binary (%s). Its pure-JS fallback is far slower; refusing to start. Install a build matching this Node/glibc, or set allowSlowFallback: true (or SPIKARD_ALLOW_UWS_FALLBACK=1) to accept it.",
+  LISTEN_FAILED: "Could not listen on %s.",
+  INVALID_CONFIG: "%s",
+} as const;
+
+export type FrameworkErrorCode = keyof typeof FRAMEWORK_ERRORS;
+
+export class SpikardError extends Error {
+  readonly code: FrameworkErrorCode;
+  constructor(code: FrameworkErrorCode, ...args: string[]) {
+    let i = 0;
+    super(FRAMEWORK_ERRORS[code].replace(/%s/g, () => args[i++] ?? ""));
+    this.name = "SpikardError";
+    this.code = code;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Parameter markers. Each is the identity type over `T`, so inside a handler a
+ * `Query<number>` is just a `number`; the compile-time transformer recognises
+ * the alias on the parameter's declaration (through the type checker, by the
+ * alias symbol declared here) and records where the value comes from.
+ *
+ * The optional `Name` argument overrides the wire name, e.g.
+ * `Header<string, "X-Request-ID">`.
+ *
+ * Markers carry no runtime value: registering a route that was not compiled
+ * with `spikard/transformer` throws at registration.
+ */
+
+/**
+ * A query-string parameter (`?name=value`; arrays from repeated keys).
+ * @spikardMarker query
+ */
+export type Query<T, Name extends string = never> = T & Wire<Name>;
+/**
+ * A path segment (`/users/{id}`).
+ * @spikardMarker path
+ */
+export type Path<T, Name extends string = never> = T & Wire<Name>;
+/**
+ * A request header; snake_case names map to hyphenated header names.
+ * @spikardMarker header
+ */
+export type Header<T, Name extends string = never> = T & Wire<Name>;
+/**
+ * A cookie value.
+ * @spikardMarker cookie
+ */
+export type Cookie<T, Name extends string = never> = T & Wire<Name>;
+/**
+ * The request body, decoded by Content-Type and validated against `T`.
+ * @spikardMarker body
+ */
+export type Body<T> = T;
+
+/**
+ * Resolves to `unknown`, which vanishes from the intersection; it exists so the
+ * `Name` argument is used and keeps its literal type for the transformer.
+ */
+type Wire<Name extends string> = [Name] extends [never] ? unknown : unknown;
+
+/**
+ * An integer (`int` in the seed): decoded from strings and validated as a safe integer.
+ * Shorthand for typia's `number & tags.Type<"int64">`.
+ */
+export type Int = number & import("typia").tags.Type<"int64">;
+/** A floating-point number (`float` in the seed). */
+export type Float = number;

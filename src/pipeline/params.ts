@@ -1,0 +1,64 @@
+import type { Request } from "../context";
+import type { ValidationErrorDetail } from "../problem";
+import { decodeScalar } from "../runtime/decode";
+import type { ParamMeta } from "../runtime/meta";
+import { mapTypiaErrors, missingParam, sourceLoc } from "../validation/error-mapper";
+
+/** Reads, decodes and validates one handler argument; pushes errors instead of throwing. */
+export type Extractor = (req: Request, errors: ValidationErrorDetail[]) => unknown;
+
+/**
+ * Builds the extractor for a query/path/header/cookie parameter once, at
+ * start-up, so the per-request work is a lookup, a decode and typia's check.
+ */
+export function paramExtractor(p: ParamMeta, pathIndex: number): Extractor {
+  const read = reader(p, pathIndex);
+  const { kind, is, validate, optional, array, key } = p;
+  const loc = sourceLoc(p.in);
+
+  const check = (value: unknown, raw: unknown, errors: ValidationErrorDetail[]): unknown => {
+    if (is === undefined || is(value)) return value;
+    const result = validate!(value);
+    if (result.success) return result.data ?? value;
+    errors.push(...mapTypiaErrors(result.errors ?? [], [loc, key], { root: value, raw, source: p.in }));
+    return value;
+  };
+
+  if (array) {
+    return (req, errors) => {
+      const raw = read(req);
+      if (raw === undefined) {
+        if (optional) return undefined;
+        errors.push(missingParam(p.in, key, req));
+        return undefined;
+      }
+      const strings = typeof raw === "string" ? [raw] : raw;
+      const values = strings.map((s) => decodeScalar(kind, s));
+      return check(values, strings, errors);
+    };
+  }
+  return (req, errors) => {
+    const raw = read(req);
+    if (raw === undefined) {
+      if (optional) return undefined;
+      errors.push(missingParam(p.in, key, req));
+      return undefined;
+    }
+    const s = typeof raw === "string" ? raw : raw[0]!;
+    return check(kind === "string" ? s : decodeScalar(kind, s), s, errors);
+  };
+}
+
+function reader(p: ParamMeta, pathIndex: number): (req: Request) => string | string[] | undefined {
+  const key = p.key;
+  switch (p.in) {
+    case "query":
+      return (req) => req.query[key];
+    case "path":
+      return (req) => req.pathValue(pathIndex);
+    case "header":
+      return (req) => req.header(key);
+    case "cookie":
+      return (req) => req.cookies[key];
+  }
+}

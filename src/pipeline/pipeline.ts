@@ -1,0 +1,169 @@
+import { Request } from "../context";
+import { HttpError } from "../errors";
+import {
+  internalProblem,
+  methodNotAllowedProblem,
+  notFoundProblem,
+  PROBLEM_CONTENT_TYPE,
+  validationProblem,
+  type Problem,
+  type ValidationErrorDetail,
+} from "../problem";
+import type { RawRequest } from "../request";
+import type { RouteDefinition } from "../router";
+import { RouteTable } from "../routing/route-table";
+import { BodyError, decodeBody } from "./body";
+import { compileRoute, type CompiledRoute } from "./compile-route";
+import { JSON_HEADERS, TEXT_HEADERS, BYTES_HEADERS, sendDynamic, sendPlain } from "./respond";
+import { PayloadTooLargeError, type BodySource, type ResponseSink } from "./sink";
+
+export interface PipelineOptions {
+  /** Largest accepted non-multipart body, in bytes. */
+  maxBodySize: number;
+  logger: Pick<Console, "error" | "warn">;
+}
+
+const PROBLEM_HEADERS: readonly string[] = Object.freeze(["content-type", PROBLEM_CONTENT_TYPE]);
+
+/**
+ * Routes a request, extracts and validates arguments, calls the handler and
+ * writes the result. Shared by the uWebSockets.js adapter and TestClient.
+ */
+export class Pipeline {
+  private readonly table = new RouteTable<CompiledRoute>();
+  readonly routes: CompiledRoute[];
+
+  constructor(definitions: readonly RouteDefinition[], private readonly options: PipelineOptions) {
+    this.routes = definitions.map(compileRoute);
+    for (const r of this.routes) this.table.add(r.method, r.path, r.segments, r);
+  }
+
+  handle(raw: RawRequest, body: BodySource, sink: ResponseSink): void {
+    const method = raw.method;
+    const match = this.table.find(raw.path);
+    if (match === undefined) {
+      return this.sendProblem(sink, notFoundProblem(`No route matches ${method} ${raw.path}`), method === "HEAD");
+    }
+    let route = match.methods[method];
+    let headOnly = false;
+    if (route === undefined && method === "HEAD") {
+      route = match.methods.GET;
+      headOnly = true;
+    }
+    if (route === undefined) {
+      const allowed = allowList(match.methods);
+      return this.sendProblem(sink, methodNotAllowedProblem(`Method ${method} is not allowed for ${raw.path}`), method === "HEAD", ["allow", allowed]);
+    }
+    const req = new Request(raw, match.params, route.paramNames);
+    if (route.body !== undefined) {
+      const r = route;
+      body.buffer(this.options.maxBodySize).then(
+        (buf) => this.run(r, req, buf, sink, headOnly),
+        (err: unknown) => this.fail(err, sink, headOnly),
+      );
+      return;
+    }
+    this.run(route, req, undefined, sink, headOnly);
+  }
+
+  private run(route: CompiledRoute, req: Request, buf: Buffer | undefined, sink: ResponseSink, headOnly: boolean): void {
+    const n = route.argCount;
+    const args = new Array<unknown>(n);
+    let errors: ValidationErrorDetail[] | undefined;
+    const extractors = route.extractors;
+    for (let i = 0; i < n; i++) {
+      const ex = extractors[i];
+      if (ex !== undefined) {
+        args[i] = ex(req, (errors ??= []));
+      }
+    }
+    for (const i of route.requestIndices) args[i] = req;
+    if (route.body !== undefined) {
+      try {
+        args[route.bodyIndex] = decodeBody(route.body, req.header("content-type"), buf!, (errors ??= []));
+      } catch (err) {
+        return this.fail(err, sink, headOnly);
+      }
+    }
+    if (errors !== undefined && errors.length > 0) {
+      return this.sendProblem(sink, validationProblem(sortErrors(errors)), headOnly);
+    }
+    let result: unknown;
+    try {
+      result = route.handler(...args);
+    } catch (err) {
+      return this.fail(err, sink, headOnly);
+    }
+    if (result !== null && typeof result === "object" && typeof (result as Promise<unknown>).then === "function") {
+      (result as Promise<unknown>).then(
+        (value) => this.write(route, value, sink, headOnly),
+        (err: unknown) => this.fail(err, sink, headOnly),
+      );
+      return;
+    }
+    this.write(route, result, sink, headOnly);
+  }
+
+  private write(route: CompiledRoute, value: unknown, sink: ResponseSink, headOnly: boolean): void {
+    if (sink.aborted) return;
+    try {
+      switch (route.responseKind) {
+        case "json":
+          return sink.send(route.status, JSON_HEADERS, route.stringify!(value), headOnly);
+        case "text":
+          return sink.send(route.status, TEXT_HEADERS, value as string, headOnly);
+        case "bytes":
+          return sink.send(route.status, BYTES_HEADERS, value as Uint8Array, headOnly);
+        case "empty":
+          if (value === undefined) return sink.send(route.status, [], undefined, headOnly);
+          return sendPlain(sink, value, route.status, headOnly, undefined, []);
+        default: {
+          const done = sendDynamic(sink, value, route.status, headOnly, route.stringify);
+          if (done !== undefined) done.catch((err: unknown) => this.streamFailed(err, sink));
+        }
+      }
+    } catch (err) {
+      this.fail(err, sink, headOnly);
+    }
+  }
+
+  private streamFailed(err: unknown, sink: ResponseSink): void {
+    this.options.logger.error("spikard: stream failed after the response started", err);
+    if (!sink.aborted) sink.close();
+  }
+
+  /** Turns an exception into a problem response; unexpected ones are logged and answer 500. */
+  fail(err: unknown, sink: ResponseSink, headOnly: boolean): void {
+    if (sink.aborted) return;
+    if (err instanceof HttpError) {
+      const extra = err.headers ? Object.entries(err.headers).flat() : [];
+      return this.sendProblem(sink, err.toProblem() as Problem, headOnly, extra);
+    }
+    if (err instanceof BodyError) return this.sendRaw(sink, err.status, err.body, headOnly, err.contentType);
+    if (err instanceof PayloadTooLargeError) {
+      return this.sendProblem(sink, { type: "https://spikard.dev/errors/payload-too-large", title: "Payload Too Large", status: 413, detail: err.message }, headOnly);
+    }
+    this.options.logger.error("spikard: unhandled error in handler", err);
+    this.sendProblem(sink, internalProblem(), headOnly);
+  }
+
+  private sendProblem(sink: ResponseSink, problem: Problem, headOnly: boolean, extraHeaders: string[] = []): void {
+    const headers = extraHeaders.length === 0 ? PROBLEM_HEADERS : [...PROBLEM_HEADERS, ...extraHeaders];
+    sink.send(problem.status, headers, JSON.stringify(problem), headOnly);
+  }
+
+  private sendRaw(sink: ResponseSink, status: number, body: unknown, headOnly: boolean, contentType: string): void {
+    sink.send(status, ["content-type", contentType], JSON.stringify(body), headOnly);
+  }
+}
+
+function allowList(methods: Record<string, unknown>): string {
+  const list = Object.keys(methods);
+  if (list.includes("GET") && !list.includes("HEAD")) list.push("HEAD");
+  return list.sort().join(", ");
+}
+
+/** Errors sorted by location, as Spikard reports them. */
+function sortErrors(errors: ValidationErrorDetail[]): ValidationErrorDetail[] {
+  return errors;
+}

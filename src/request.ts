@@ -1,0 +1,87 @@
+/**
+ * The small request interface every adapter (uWebSockets.js, TestClient)
+ * provides. Everything above the adapter sees only this.
+ */
+export interface RawRequest {
+  /** Upper-case method. */
+  readonly method: string;
+  /** Raw (percent-encoded) path, without the query string. */
+  readonly path: string;
+  /** Raw query string without the leading `?` ("" when absent). */
+  readonly query: string;
+  /** A header by lower-case name; absent and empty headers both read as `undefined`. */
+  header(lowerName: string): string | undefined;
+  /** Every header, lower-case names; repeated headers joined with ", ". */
+  headers(): Record<string, string>;
+  /** Client address as text. */
+  remoteAddress(): string;
+}
+
+/** Query string → record; a repeated key becomes an array. Decodes `+` and percent-escapes. */
+export function parseQuery(raw: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  if (raw.length === 0) return out;
+  let start = 0;
+  const len = raw.length;
+  while (start <= len) {
+    let end = raw.indexOf("&", start);
+    if (end === -1) end = len;
+    if (end > start) {
+      const eq = raw.indexOf("=", start);
+      let key: string;
+      let value: string;
+      if (eq === -1 || eq > end) {
+        key = decodeComponent(raw.slice(start, end));
+        value = "";
+      } else {
+        key = decodeComponent(raw.slice(start, eq));
+        value = decodeComponent(raw.slice(eq + 1, end));
+      }
+      const prev = out[key];
+      if (prev === undefined) out[key] = value;
+      else if (typeof prev === "string") out[key] = [prev, value];
+      else prev.push(value);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+/**
+ * Decodes a form/query component. Hand-written fast path: most components have
+ * neither `+` nor `%`, and decodeURIComponent's try/catch costs on every call.
+ */
+export function decodeComponent(s: string): string {
+  if (s.indexOf("+") !== -1) s = s.replace(/\+/g, " ");
+  if (s.indexOf("%") === -1) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    // Malformed escapes stay as written, as browsers and Spikard do.
+    return s.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+}
+
+/** `a=1; b=2` → record. First occurrence wins. */
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  if (!header) return out;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq === -1) continue;
+    const key = part.slice(0, eq).trim();
+    if (key === "" || key in out) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    out[key] = value.indexOf("%") === -1 ? value : safeDecode(value);
+  }
+  return out;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

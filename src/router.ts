@@ -1,0 +1,111 @@
+import { SpikardError } from "./errors";
+import { joinPaths } from "./routing/path-pattern";
+import type { RouteMeta } from "./runtime/meta";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Handler = (...args: any[]) => unknown;
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface RouteOptions {
+  /** Status of a successful plain (non-`Response`) return; default 200. */
+  statusCode?: number;
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  deprecated?: boolean;
+  operationId?: string;
+}
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  path: string;
+  handler: Handler;
+  options: RouteOptions;
+  meta: RouteMeta;
+}
+
+export interface RouterOptions {
+  prefix?: string;
+  tags?: string[];
+}
+
+/**
+ * Groups routes under a prefix. Registration methods are matched by the
+ * transformer through the `@spikardRoute` tag on their declarations; the last
+ * parameter is filled in at compile time.
+ */
+export class Router {
+  readonly prefix: string;
+  readonly tags: string[];
+  protected readonly definitions: RouteDefinition[] = [];
+
+  constructor(options: RouterOptions = {}) {
+    this.prefix = options.prefix ?? "";
+    this.tags = options.tags ?? [];
+  }
+
+  /** @spikardRoute GET */
+  get<H extends Handler>(path: string, handler: H, options?: RouteOptions, meta?: RouteMeta): this {
+    return this.addRoute("GET", path, handler, options, meta);
+  }
+  /** @spikardRoute POST */
+  post<H extends Handler>(path: string, handler: H, options?: RouteOptions, meta?: RouteMeta): this {
+    return this.addRoute("POST", path, handler, options, meta);
+  }
+  /** @spikardRoute PUT */
+  put<H extends Handler>(path: string, handler: H, options?: RouteOptions, meta?: RouteMeta): this {
+    return this.addRoute("PUT", path, handler, options, meta);
+  }
+  /** @spikardRoute PATCH */
+  patch<H extends Handler>(path: string, handler: H, options?: RouteOptions, meta?: RouteMeta): this {
+    return this.addRoute("PATCH", path, handler, options, meta);
+  }
+  /** @spikardRoute DELETE */
+  delete<H extends Handler>(path: string, handler: H, options?: RouteOptions, meta?: RouteMeta): this {
+    return this.addRoute("DELETE", path, handler, options, meta);
+  }
+  /** @spikardRoute HEAD */
+  head<H extends Handler>(path: string, handler: H, options?: RouteOptions, meta?: RouteMeta): this {
+    return this.addRoute("HEAD", path, handler, options, meta);
+  }
+  /** @spikardRoute OPTIONS */
+  options<H extends Handler>(path: string, handler: H, options?: RouteOptions, meta?: RouteMeta): this {
+    return this.addRoute("OPTIONS", path, handler, options, meta);
+  }
+  /** @spikardRoute */
+  route<H extends Handler>(method: HttpMethod, path: string, handler: H, options?: RouteOptions, meta?: RouteMeta): this {
+    return this.addRoute(method, path, handler, options, meta);
+  }
+
+  /** Mounts another router's routes (and its prefix) under this one. */
+  includeRouter(router: Router, options: { prefix?: string } = {}): this {
+    const prefix = options.prefix ?? "";
+    for (const def of router.routeDefinitions()) {
+      this.definitions.push({
+        ...def,
+        path: joinPaths(prefix, def.path),
+        options: { ...def.options, tags: mergeTags(router.tags, def.options.tags) },
+      });
+    }
+    return this;
+  }
+
+  /** Routes with this router's prefix applied. */
+  routeDefinitions(): RouteDefinition[] {
+    return this.definitions.map((d) => ({ ...d, path: joinPaths(this.prefix, d.path) }));
+  }
+
+  protected addRoute(method: HttpMethod, path: string, handler: Handler, options: RouteOptions | undefined, meta: RouteMeta | undefined): this {
+    if (typeof handler !== "function") throw new SpikardError("INVALID_CONFIG", `Handler for ${method} ${path} must be a function`);
+    if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `${method} ${path}`);
+    this.definitions.push({ method, path, handler, options: options ?? {}, meta });
+    return this;
+  }
+}
+
+function mergeTags(a: string[], b: string[] | undefined): string[] | undefined {
+  if (a.length === 0) return b;
+  return [...a, ...(b ?? [])];
+}

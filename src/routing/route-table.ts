@@ -1,0 +1,114 @@
+import { SpikardError } from "../errors";
+import type { Segment } from "./path-pattern";
+
+/** Per-path handlers keyed by upper-case method. */
+export type MethodMap<R> = Record<string, R>;
+
+export interface Match<R> {
+  methods: MethodMap<R>;
+  /** Captured path values, decoded, in pattern order. */
+  params: string[];
+}
+
+interface Node<R> {
+  statics: Map<string, Node<R>>;
+  param: Node<R> | undefined;
+  rest: MethodMap<R> | undefined;
+  methods: MethodMap<R> | undefined;
+}
+
+const newNode = <R>(): Node<R> => ({ statics: new Map(), param: undefined, rest: undefined, methods: undefined });
+
+/**
+ * Route lookup. Static paths are one Map lookup on the raw path; dynamic
+ * paths walk a segment trie (static children before `{param}` before
+ * `{rest:path}`, with backtracking).
+ */
+export class RouteTable<R> {
+  private readonly statics = new Map<string, MethodMap<R>>();
+  private readonly root: Node<R> = newNode();
+  private hasDynamic = false;
+
+  add(method: string, pattern: string, segments: readonly Segment[], route: R): void {
+    let methods: MethodMap<R>;
+    if (segments.every((s) => s.kind === "static")) {
+      const key = pattern;
+      methods = this.statics.get(key) ?? Object.create(null);
+      this.statics.set(key, methods);
+    } else {
+      this.hasDynamic = true;
+      let node = this.root;
+      let restMethods: MethodMap<R> | undefined;
+      for (const seg of segments) {
+        if (seg.kind === "static") {
+          let next = node.statics.get(seg.value);
+          if (!next) node.statics.set(seg.value, (next = newNode()));
+          node = next;
+        } else if (seg.kind === "param") {
+          node = node.param ??= newNode();
+        } else {
+          restMethods = node.rest ??= Object.create(null);
+        }
+      }
+      methods = restMethods ?? (node.methods ??= Object.create(null));
+    }
+    if (methods[method] !== undefined) throw new SpikardError("DUPLICATE_ROUTE", `${method} ${pattern}`);
+    methods[method] = route;
+  }
+
+  find(path: string): Match<R> | undefined {
+    const hit = this.statics.get(path);
+    if (hit !== undefined) return { methods: hit, params: EMPTY };
+    if (path.indexOf("%") !== -1) {
+      const decoded = safeDecodePath(path);
+      const decodedHit = decoded !== undefined ? this.statics.get(decoded) : undefined;
+      if (decodedHit !== undefined) return { methods: decodedHit, params: EMPTY };
+    }
+    if (!this.hasDynamic) return undefined;
+    const parts = path.length <= 1 ? [] : path.slice(1).split("/");
+    const params: string[] = [];
+    const methods = walk(this.root, parts, 0, params);
+    return methods === undefined ? undefined : { methods, params };
+  }
+}
+
+const EMPTY: string[] = [];
+
+function walk<R>(node: Node<R>, parts: string[], i: number, params: string[]): MethodMap<R> | undefined {
+  if (i === parts.length) return node.methods;
+  const part = parts[i]!;
+  const decodedPart = part.indexOf("%") === -1 ? part : (safeDecodeSegment(part) ?? part);
+  const child = node.statics.get(decodedPart);
+  if (child !== undefined) {
+    const found = walk(child, parts, i + 1, params);
+    if (found !== undefined) return found;
+  }
+  if (node.param !== undefined && part.length > 0) {
+    params.push(decodedPart);
+    const found = walk(node.param, parts, i + 1, params);
+    if (found !== undefined) return found;
+    params.pop();
+  }
+  if (node.rest !== undefined) {
+    const rest = parts.slice(i).join("/");
+    params.push(rest.indexOf("%") === -1 ? rest : (safeDecodePath(rest) ?? rest));
+    return node.rest;
+  }
+  return undefined;
+}
+
+function safeDecodeSegment(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function safeDecodePath(s: string): string | undefined {
+  try {
+    return decodeURI(s);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,55 @@
+import type { ScalarKind } from "./meta";
+
+/**
+ * String → typed value, before typia validates the result. A string that does
+ * not decode is returned unchanged, so typia reports a type mismatch carrying
+ * the original input (mapped to int_parsing, bool_parsing, ...).
+ *
+ * typia's own http decoders differ from Spikard on the wire (Spikard accepts
+ * `True`, `yes`, `on` for booleans and reports integer-looking floats as
+ * numbers), so these follow Spikard.
+ */
+export function decodeScalar(kind: ScalarKind, s: string): unknown {
+  switch (kind) {
+    case "string":
+    case "unknown":
+      return s;
+    case "integer":
+    case "number":
+      return decodeNumber(s);
+    case "boolean":
+      return decodeBoolean(s);
+    case "bigint":
+      return /^[+-]?\d+$/.test(s) ? BigInt(s) : s;
+    case "date": {
+      const d = new Date(s);
+      return Number.isNaN(d.getTime()) ? s : d;
+    }
+  }
+}
+
+export function decodeNumber(s: string): number | string {
+  if (s.length === 0) return s;
+  const c = s.charCodeAt(0);
+  // Number() accepts "", " ", "0x1f", "Infinity"; a query value is a decimal literal or not a number.
+  if (!((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46)) return s;
+  const n = Number(s);
+  return Number.isNaN(n) || !Number.isFinite(n) || /^[+-]?0[xXbBoO]/.test(s) ? s : n;
+}
+
+export function decodeBoolean(s: string): boolean | string {
+  switch (s.toLowerCase()) {
+    case "true":
+    case "1":
+    case "yes":
+    case "on":
+      return true;
+    case "false":
+    case "0":
+    case "no":
+    case "off":
+      return false;
+    default:
+      return s;
+  }
+}

@@ -1,0 +1,75 @@
+import { ImportProgrammer, type ITypiaContext } from "@typia/core";
+import ts from "typescript";
+import { transformRouteCall } from "./features/routes";
+import { TransformerError } from "./TransformerError";
+
+export interface TransformProps {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  compilerOptions: ts.CompilerOptions;
+  extras: { addDiagnostic: (d: ts.Diagnostic) => number };
+}
+
+/**
+ * Visits every call in a source file, rewrites Spikard registrations, adds the
+ * imports typia's generated code needs, and turns TransformerErrors (ours and
+ * typia's) into diagnostics on the offending call.
+ */
+export function transformFile(props: TransformProps) {
+  return (transformer: ts.TransformationContext) =>
+    (file: ts.SourceFile): ts.SourceFile => {
+      if (file.isDeclarationFile) return file;
+      const importer = new ImportProgrammer({ internalPrefix: "spikard_transform" });
+      const context: ITypiaContext = {
+        program: props.program,
+        compilerOptions: props.compilerOptions,
+        checker: props.checker,
+        printer: ts.createPrinter(),
+        options: {},
+        transformer,
+        importer,
+        extras: props.extras,
+      };
+      let changed = false;
+      const visit = (node: ts.Node): ts.Node => {
+        if (ts.isCallExpression(node)) {
+          const replaced = tryTransform(context, file, node);
+          if (replaced !== undefined) {
+            changed = true;
+            // Handlers may contain further registrations (rare) or typia calls: keep visiting.
+            return ts.visitEachChild(replaced, visit, transformer);
+          }
+        }
+        return ts.visitEachChild(node, visit, transformer);
+      };
+      const out = ts.visitEachChild(file, visit, transformer);
+      if (!changed) return out;
+      const index = out.statements.findIndex((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
+      const at = index === -1 ? out.statements.length : index;
+      return ts.factory.updateSourceFile(out, [...out.statements.slice(0, at), ...importer.toStatements(), ...out.statements.slice(at)]);
+    };
+}
+
+function tryTransform(context: ITypiaContext, file: ts.SourceFile, node: ts.CallExpression): ts.CallExpression | undefined {
+  try {
+    return transformRouteCall(context, node);
+  } catch (err) {
+    if (!isTransformerError(err)) throw err;
+    const code = err instanceof TransformerError ? err.code : String((err as { code: string }).code);
+    const located = node.pos >= 0;
+    context.extras.addDiagnostic({
+      file,
+      start: located ? node.getStart(file) : undefined,
+      length: located ? node.getWidth(file) : undefined,
+      category: ts.DiagnosticCategory.Error,
+      code: 0,
+      messageText: `[spikard ${code}] ${err.message}`,
+    });
+    return undefined;
+  }
+}
+
+/** Ours, or typia's (thrown by its programmers for unsupported types). */
+function isTransformerError(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && (err instanceof TransformerError || (err.constructor.name === "TransformerError" && typeof (err as { code?: unknown }).code === "string"));
+}

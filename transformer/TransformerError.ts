@@ -1,0 +1,30 @@
+/**
+ * Every compile-time problem the transformer reports, with a message that
+ * says how to fix it. `FileTransformer` turns a thrown `TransformerError`
+ * into a diagnostic on the offending node.
+ */
+export const TRANSFORMER_ERRORS = {
+  SPK001: "Cannot resolve the handler of %s to a function signature. Pass a function (arrow, function expression, or a named function) directly.",
+  SPK002: "Handler parameter \"%s\" has no type annotation. Annotate it, e.g. `%s: Query<string>`.",
+  SPK003: "Handler parameter uses a destructuring pattern. Give it a name, e.g. `body: Body<MyType>`.",
+  SPK004: "Parameter \"%s\" has type %s, which cannot be decoded from a %s string. Use a string, number, boolean, bigint, Date, a literal union or an array of those, or move it to Body<...>.",
+  SPK005: "Parameter \"%s\": %s is not a type the transformer can validate (%s). Use a concrete interface or type alias; `any` and `unknown` are not allowed for %s.",
+  SPK006: "Parameter \"%s\" is declared as Path<...> but the route %s has no {%s} segment. Add the segment or use Query<...>.",
+  SPK007: "More than one Body<...> parameter (\"%s\" and \"%s\"). A request has one body: combine them into one type.",
+  SPK008: "Parameter \"%s\" of type %s is not a path, query, header or cookie value, and %s routes take no body. Mark it Query<...>, Header<...>, Cookie<...> or Path<...>.",
+  SPK009: "Return type %s cannot be serialized to JSON (%s). Return a JSON-compatible type, a string, a Uint8Array, or a Response.",
+  SPK010: "%s",
+} as const;
+
+export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;
+
+export class TransformerError extends Error {
+  constructor(
+    readonly code: TransformerErrorCode,
+    ...args: string[]
+  ) {
+    let i = 0;
+    super(TRANSFORMER_ERRORS[code].replace(/%s/g, () => args[i++] ?? ""));
+    this.name = "TransformerError";
+  }
+}

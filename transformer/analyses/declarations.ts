@@ -1,0 +1,40 @@
+import ts from "typescript";
+
+/**
+ * Recognises Spikard's own declarations by the JSDoc tags they carry
+ * (`@spikardRoute`, `@spikardMarker`, `@spikardRequest`, `@spikardResponse`).
+ * The declaration is found through the checker, so renamed imports, re-exports
+ * and subclasses all resolve to it; a user type that merely shares a name does not.
+ */
+export function tagOf(node: ts.Node | undefined, tag: string): string | undefined {
+  if (node === undefined) return undefined;
+  for (const t of ts.getJSDocTags(node)) {
+    if (t.tagName.text === tag) return typeof t.comment === "string" ? t.comment.trim() : (ts.getTextOfJSDocComment(t.comment) ?? "").trim();
+  }
+  return undefined;
+}
+
+export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Symbol | undefined {
+  if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) return checker.getAliasedSymbol(symbol);
+  return symbol;
+}
+
+/** The marker (`query`, `path`, `header`, `cookie`, `body`) a type node refers to, if any. */
+export function markerOf(checker: ts.TypeChecker, typeNode: ts.TypeNode | undefined): { kind: string; node: ts.TypeReferenceNode } | undefined {
+  if (typeNode === undefined || !ts.isTypeReferenceNode(typeNode)) return undefined;
+  const symbol = resolveAlias(checker, checker.getSymbolAtLocation(typeNode.typeName));
+  const decl = symbol?.declarations?.[0];
+  const kind = decl !== undefined && ts.isTypeAliasDeclaration(decl) ? tagOf(decl, "spikardMarker") : undefined;
+  return kind ? { kind, node: typeNode } : undefined;
+}
+
+/** True when `type` is (a subclass of) a class tagged `tag`. */
+export function isTaggedClass(checker: ts.TypeChecker, type: ts.Type, tag: string): boolean {
+  const visit = (t: ts.Type): boolean => {
+    const decls = t.getSymbol()?.declarations ?? [];
+    if (decls.some((d) => ts.isClassDeclaration(d) && tagOf(d, tag) !== undefined)) return true;
+    const target = (t as ts.TypeReference).target ?? t;
+    return target.isClassOrInterface() ? checker.getBaseTypes(target).some(visit) : false;
+  };
+  return visit(type);
+}

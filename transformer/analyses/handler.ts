@@ -1,0 +1,195 @@
+import ts from "typescript";
+import { TransformerError } from "../TransformerError";
+import { isTaggedClass, markerOf } from "./declarations";
+import { scalarShape, type ScalarShape } from "./scalar";
+
+export type Source = "query" | "path" | "header" | "cookie" | "body" | "request";
+
+/** What the transformer learned about one handler parameter. */
+export interface ParamPlan {
+  name: string;
+  source: Source;
+  /** Wire name. */
+  key: string;
+  /** The value type (`T` of `Query<T>`). */
+  type: ts.Type;
+  optional: boolean;
+  hasDefault: boolean;
+  /** The default value when it is a literal (for documentation). */
+  defaultLiteral?: unknown;
+  shape?: ScalarShape;
+  description?: string;
+  node: ts.Node;
+}
+
+export interface HandlerPlan {
+  params: ParamPlan[];
+  /** Awaited return type. */
+  returnType: ts.Type;
+  doc: { summary?: string; description?: string; deprecated?: boolean; tags: string[]; operationId?: string };
+  declaration: ts.SignatureDeclaration | undefined;
+}
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/**
+ * Resolves a handler expression through the checker (inline arrow, local or
+ * imported function, method reference) and classifies each parameter.
+ */
+export function analyzeHandler(checker: ts.TypeChecker, handler: ts.Expression, method: string, path: string, pathParams: string[]): HandlerPlan {
+  const signature = checker.getTypeAtLocation(handler).getCallSignatures()[0];
+  if (signature === undefined) throw new TransformerError("SPK001", `${method} ${path}`);
+  const declaration = signature.getDeclaration() as ts.SignatureDeclaration | undefined;
+  const params: ParamPlan[] = [];
+  let bodyName: string | undefined;
+  for (const symbol of signature.getParameters()) {
+    const decl = symbol.valueDeclaration;
+    if (decl === undefined || !ts.isParameter(decl)) throw new TransformerError("SPK001", `${method} ${path}`);
+    if (!ts.isIdentifier(decl.name)) throw new TransformerError("SPK003");
+    const name = decl.name.text;
+    const plan = classify(checker, decl, name, method, path, pathParams);
+    if (plan.source === "body") {
+      if (bodyName !== undefined) throw new TransformerError("SPK007", bodyName, name);
+      bodyName = name;
+    }
+    params.push(plan);
+  }
+  const returnType = checker.getAwaitedType(signature.getReturnType()) ?? signature.getReturnType();
+  return { params, returnType, doc: readDoc(declaration), declaration };
+}
+
+function classify(checker: ts.TypeChecker, decl: ts.ParameterDeclaration, name: string, method: string, path: string, pathParams: string[]): ParamPlan {
+  const marker = markerOf(checker, decl.type);
+  const hasDefault = decl.initializer !== undefined;
+  const optional = decl.questionToken !== undefined || hasDefault || decl.dotDotDotToken !== undefined;
+  const base = {
+    name,
+    optional,
+    hasDefault,
+    defaultLiteral: hasDefault ? literalValue(decl.initializer!) : undefined,
+    node: decl,
+    description: paramDescription(decl, name),
+  };
+  if (marker !== undefined) {
+    const args = marker.node.typeArguments ?? [];
+    const type = args[0] !== undefined ? checker.getTypeFromTypeNode(args[0]) : checker.getAnyType();
+    const override = args[1] !== undefined ? literalText(checker.getTypeFromTypeNode(args[1])) : undefined;
+    const source = marker.kind as Source;
+    if (source === "body") return { ...base, source, key: "body", type };
+    if (source === "path" && !pathParams.includes(override ?? name)) throw new TransformerError("SPK006", name, path, override ?? name);
+    return withShape(checker, { ...base, source, key: wireName(source, override ?? name, override !== undefined), type }, path);
+  }
+  if (decl.type === undefined && checker.getTypeAtLocation(decl).flags & ts.TypeFlags.Any) throw new TransformerError("SPK002", name, name);
+  const type = checker.getTypeAtLocation(decl);
+  if (isTaggedClass(checker, type, "spikardRequest")) return { ...base, source: "request", key: name, type };
+  if (pathParams.includes(name)) return withShape(checker, { ...base, source: "path", key: name, type }, path);
+  const shape = scalarShape(checker, nonUndefined(checker, type, optional));
+  if (typeof shape !== "string" && !shape.any) return { ...base, source: "query", key: name, type, shape };
+  if (!BODY_METHODS.has(method)) throw new TransformerError("SPK008", name, checker.typeToString(type), method);
+  return { ...base, source: "body", key: "body", type };
+}
+
+function withShape(checker: ts.TypeChecker, plan: ParamPlan, path: string): ParamPlan {
+  const shape = scalarShape(checker, nonUndefined(checker, plan.type, plan.optional));
+  if (typeof shape === "string") throw new TransformerError("SPK004", plan.name, checker.typeToString(plan.type), plan.source);
+  if (shape.array && plan.source === "path") throw new TransformerError("SPK004", plan.name, checker.typeToString(plan.type), `path (${path})`);
+  return { ...plan, shape, optional: plan.optional || shape.optional };
+}
+
+/** With `?`, TypeScript adds `undefined` to the type; decoding is about the rest. */
+function nonUndefined(_checker: ts.TypeChecker, type: ts.Type, optional: boolean): ts.Type {
+  return optional ? stripUndefined(type) : type;
+}
+
+function stripUndefined(type: ts.Type): ts.Type {
+  if (!type.isUnion()) return type;
+  const rest = type.types.filter((t) => !(t.flags & ts.TypeFlags.Undefined));
+  return rest.length === 1 ? rest[0]! : type;
+}
+
+function wireName(source: Source, name: string, explicit: boolean): string {
+  if (source === "header") return (explicit ? name : name.replace(/_/g, "-")).toLowerCase();
+  return name;
+}
+
+function literalText(t: ts.Type): string | undefined {
+  return t.isStringLiteral() ? t.value : undefined;
+}
+
+/** The value of a literal initializer (`10`, `"x"`, `true`, `null`, `[1, 2]`, `{ a: 1 }`); undefined otherwise. */
+export function literalValue(e: ts.Expression): unknown {
+  if (ts.isNumericLiteral(e)) return Number(e.text);
+  if (ts.isStringLiteralLike(e)) return e.text;
+  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (e.kind === ts.SyntaxKind.NullKeyword) return null;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) return -Number(e.operand.text);
+  if (ts.isArrayLiteralExpression(e)) {
+    const items = e.elements.map((x) => literalValue(x));
+    return items.every((x) => x !== undefined) ? items : undefined;
+  }
+  if (ts.isObjectLiteralExpression(e)) {
+    const out: Record<string, unknown> = {};
+    for (const p of e.properties) {
+      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return undefined;
+      const v = literalValue(p.initializer);
+      if (v === undefined) return undefined;
+      out[p.name.text] = v;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+function readDoc(decl: ts.SignatureDeclaration | undefined): HandlerPlan["doc"] {
+  const doc: HandlerPlan["doc"] = { tags: [] };
+  if (decl === undefined) return doc;
+  // For `const h = () => ...` the JSDoc sits on the variable statement.
+  const host = ts.isArrowFunction(decl) || ts.isFunctionExpression(decl) ? hostOf(decl) : decl;
+  const comments = ts.getJSDocCommentsAndTags(host).filter(ts.isJSDoc);
+  const text = comments.map((c) => (typeof c.comment === "string" ? c.comment : ts.getTextOfJSDocComment(c.comment) ?? "")).join("\n").trim();
+  if (text) {
+    const [first, ...rest] = text.split(/\n\s*\n|\n/);
+    doc.summary = first!.trim();
+    const description = rest.join("\n").trim();
+    if (description) doc.description = description;
+  }
+  for (const tag of ts.getJSDocTags(host)) {
+    const comment = (typeof tag.comment === "string" ? tag.comment : ts.getTextOfJSDocComment(tag.comment) ?? "").trim();
+    switch (tag.tagName.text) {
+      case "deprecated":
+        doc.deprecated = true;
+        break;
+      case "tag":
+        if (comment) doc.tags.push(comment);
+        break;
+      case "operationId":
+        if (comment) doc.operationId = comment;
+        break;
+      case "summary":
+        if (comment) doc.summary = comment;
+        break;
+      case "description":
+        if (comment) doc.description = comment;
+        break;
+    }
+  }
+  return doc;
+}
+
+function hostOf(fn: ts.Node): ts.Node {
+  let cur: ts.Node = fn;
+  while (cur.parent && (ts.isVariableDeclaration(cur.parent) || ts.isVariableDeclarationList(cur.parent) || ts.isVariableStatement(cur.parent) || ts.isParenthesizedExpression(cur.parent))) cur = cur.parent;
+  return cur;
+}
+
+function paramDescription(decl: ts.ParameterDeclaration, name: string): string | undefined {
+  const fn = decl.parent;
+  for (const tag of ts.getJSDocTags(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? hostOf(fn) : fn)) {
+    if (ts.isJSDocParameterTag(tag) && ts.isIdentifier(tag.name) && tag.name.text === name) {
+      const c = typeof tag.comment === "string" ? tag.comment : ts.getTextOfJSDocComment(tag.comment);
+      return c?.replace(/^-\s*/, "").trim() || undefined;
+    }
+  }
+  return undefined;
+}

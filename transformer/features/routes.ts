@@ -1,0 +1,45 @@
+import type { ITypiaContext } from "@typia/core";
+import ts from "typescript";
+import { parsePathPattern, pathParamNames } from "../../src/routing/path-pattern";
+import { tagOf } from "../analyses/declarations";
+import { analyzeHandler } from "../analyses/handler";
+import { analyzeResponse } from "../analyses/response";
+import { writeRouteMeta } from "../programmers/route-meta";
+import { TransformerError } from "../TransformerError";
+
+/**
+ * `router.get(path, handler, options?)` → `router.get(path, handler, options, meta)`.
+ * Returns undefined for calls that are not Spikard route registrations.
+ */
+export function transformRouteCall(context: ITypiaContext, call: ts.CallExpression): ts.CallExpression | undefined {
+  const checker = context.checker;
+  const declaration = checker.getResolvedSignature(call)?.declaration;
+  const tag = tagOf(declaration, "spikardRoute");
+  if (tag === undefined) return undefined;
+  const offset = tag === "" ? 1 : 0;
+  const method = tag === "" ? stringLiteralOf(checker, call.arguments[0]) : tag;
+  const [pathArg, handler, options, existing] = call.arguments.slice(offset);
+  if (existing !== undefined || handler === undefined || pathArg === undefined) return undefined;
+  if (method === undefined) throw new TransformerError("SPK010", "The method of route(method, path, handler) must be a string literal such as \"GET\".");
+  const path = stringLiteralOf(checker, pathArg);
+  let pathParams: string[] = [];
+  if (path !== undefined) {
+    try {
+      pathParams = pathParamNames(parsePathPattern(path));
+    } catch (err) {
+      throw new TransformerError("SPK010", (err as Error).message);
+    }
+  }
+  const plan = analyzeHandler(checker, handler, method.toUpperCase(), path ?? "<dynamic path>", pathParams);
+  const response = analyzeResponse(checker, plan.returnType);
+  const meta = writeRouteMeta({ typia: context, modulo: call.expression }, plan, response);
+  const args = [...call.arguments.slice(0, offset + 2), options ?? ts.factory.createIdentifier("undefined"), meta];
+  return ts.factory.updateCallExpression(call, call.expression, call.typeArguments, args);
+}
+
+function stringLiteralOf(checker: ts.TypeChecker, e: ts.Expression | undefined): string | undefined {
+  if (e === undefined) return undefined;
+  if (ts.isStringLiteralLike(e)) return e.text;
+  const t = checker.getTypeAtLocation(e);
+  return t.isStringLiteral() ? t.value : undefined;
+}

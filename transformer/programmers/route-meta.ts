@@ -1,0 +1,80 @@
+import ts from "typescript";
+import type { HandlerPlan, ParamPlan } from "../analyses/handler";
+import type { ResponsePlan } from "../analyses/response";
+import { writeIs, writeStringify, writeValidate, type EmitContext } from "./typia";
+
+const f = ts.factory;
+
+/** Emits the `RouteMeta` literal (see src/runtime/meta.ts) for one route. */
+export function writeRouteMeta(context: EmitContext, plan: HandlerPlan, response: ResponsePlan): ts.Expression {
+  return object({
+    v: f.createNumericLiteral(1),
+    args: f.createArrayLiteralExpression(plan.params.map((p) => writeArg(context, p)), true),
+    response: writeResponse(context, response),
+    doc: literal(compact({ ...plan.doc, tags: plan.doc.tags.length ? plan.doc.tags : undefined })),
+  });
+}
+
+function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
+  if (p.source === "request") return object({ in: str("request"), name: str(p.name) });
+  if (p.source === "body") {
+    return object({
+      in: str("body"),
+      name: str(p.name),
+      kinds: literal(["json"]),
+      optional: bool(p.optional),
+      ...checks(context, p.type),
+    });
+  }
+  const shape = p.shape!;
+  const needsCheck = !shape.plainString && !shape.any;
+  return object({
+    in: str(p.source),
+    name: str(p.name),
+    key: str(p.key),
+    kind: str(shape.kind),
+    array: bool(shape.array),
+    optional: bool(p.optional),
+    nullable: bool(shape.nullable),
+    ...(p.hasDefault ? { hasDefault: bool(true) } : {}),
+    ...(p.defaultLiteral !== undefined ? { default: literal(p.defaultLiteral) } : {}),
+    ...(p.description ? { description: str(p.description) } : {}),
+    ...(needsCheck ? checks(context, p.type) : {}),
+  });
+}
+
+function checks(context: EmitContext, type: ts.Type): Record<string, ts.Expression> {
+  return { is: writeIs(context, type), validate: writeValidate(context, type) };
+}
+
+function writeResponse(context: EmitContext, r: ResponsePlan): ts.Expression {
+  return object({
+    kind: str(r.kind),
+    ...(r.jsonType !== undefined ? { stringify: writeStringify(context, r.jsonType) } : {}),
+  });
+}
+
+const str = (s: string): ts.Expression => f.createStringLiteral(s);
+const bool = (b: boolean): ts.Expression => (b ? f.createTrue() : f.createFalse());
+
+function object(props: Record<string, ts.Expression>): ts.ObjectLiteralExpression {
+  return f.createObjectLiteralExpression(
+    Object.entries(props).map(([k, v]) => f.createPropertyAssignment(/^[A-Za-z_$][\w$]*$/.test(k) ? f.createIdentifier(k) : f.createStringLiteral(k), v)),
+    true,
+  );
+}
+
+/** A JSON-compatible value as an expression. */
+export function literal(v: unknown): ts.Expression {
+  if (v === null) return f.createNull();
+  if (v === undefined) return f.createIdentifier("undefined");
+  if (typeof v === "string") return str(v);
+  if (typeof v === "boolean") return bool(v);
+  if (typeof v === "number") return v < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-v)) : f.createNumericLiteral(v);
+  if (Array.isArray(v)) return f.createArrayLiteralExpression(v.map(literal));
+  return object(Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, literal(x)])));
+}
+
+function compact(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
