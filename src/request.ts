@@ -15,6 +15,11 @@ export interface RawRequest {
   headers(): Record<string, string>;
   /** Client address as text. */
   remoteAddress(): string;
+  /**
+   * Copies whatever later (asynchronous) code may read. uWS's request object
+   * dies when its handler returns; in-memory adapters make this a no-op.
+   */
+  detach(): void;
 }
 
 /** Query string → record; a repeated key becomes an array. Decodes `+` and percent-escapes. */

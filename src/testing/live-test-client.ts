@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import type { Server, Spikard } from "../app";
+import { encodeRequest, type RequestOptions } from "./request-options";
+import { TestResponse } from "./test-response";
+
+export interface LiveTestClientOptions {
+  headers?: Record<string, string>;
+  cookies?: Record<string, string>;
+  host?: string;
+}
+
+export interface FromModuleOptions extends LiveTestClientOptions {
+  env?: Record<string, string>;
+  /** Milliseconds to wait for the "listening on" line. Default 15000. */
+  startTimeout?: number;
+  /** Extra `node` arguments. */
+  nodeArgs?: string[];
+}
+
+/**
+ * The app on a real socket (ephemeral port), driven over HTTP. Starts on the
+ * first request, or explicitly with `start()`; `close()` (or `await using`)
+ * stops it. `fromModule` runs an app module in a child process instead, for
+ * signal and shutdown tests.
+ */
+export class LiveTestClient {
+  private starting: Promise<string> | undefined;
+  private server: Server | undefined;
+  /** The child process when created with `fromModule`. */
+  process: ChildProcess | undefined;
+  /** Everything the child wrote to stdout/stderr. */
+  output = "";
+
+  constructor(
+    readonly app: Spikard | undefined,
+    private readonly config: LiveTestClientOptions = {},
+  ) {}
+
+  /** Starts the app's server; resolves to its base URL. */
+  start(): Promise<string> {
+    return (this.starting ??= (async () => {
+      if (!this.app) throw new Error("LiveTestClient has no app");
+      this.server = await this.app.serve({ host: this.config.host ?? "127.0.0.1", port: 0 });
+      return this.server.url;
+    })());
+  }
+
+  /** Runs `node modulePath` (a script calling `app.run()`) on a free port. */
+  static fromModule(modulePath: string, options: FromModuleOptions = {}): Promise<LiveTestClient> {
+    const client = new LiveTestClient(undefined, options);
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), modulePath], {
+      env: { ...process.env, SPIKARD_PORT: "0", SPIKARD_HOST: options.host ?? "127.0.0.1", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    client.process = child;
+    client.starting = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`app did not start within ${options.startTimeout ?? 15000} ms:\n${client.output}`)), options.startTimeout ?? 15000);
+      const onData = (d: Buffer): void => {
+        client.output += d.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(client.output);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", onData);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`app exited with code ${code} before listening:\n${client.output}`));
+      });
+    });
+    return client.starting.then(() => client);
+  }
+
+  /** Resolves with the child's exit code once it exited. */
+  exited(): Promise<number | null> {
+    const child = this.process;
+    if (!child) return Promise.resolve(null);
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+    return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  }
+
+  get url(): Promise<string> {
+    return this.start();
+  }
+
+  get(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("GET", path, o);
+  }
+  post(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("POST", path, o);
+  }
+  put(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("PUT", path, o);
+  }
+  patch(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("PATCH", path, o);
+  }
+  delete(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("DELETE", path, o);
+  }
+  head(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("HEAD", path, o);
+  }
+  options(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("OPTIONS", path, o);
+  }
+
+  async request(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    const base = await this.start();
+    const enc = encodeRequest(method.toUpperCase(), path, o, this.config);
+    const headers = { ...enc.headers };
+    delete headers["content-length"];
+    const res = await fetch(`${base}${enc.path}${enc.query ? `?${enc.query}` : ""}`, {
+      method: enc.method,
+      headers,
+      body: enc.body.length > 0 || ["POST", "PUT", "PATCH"].includes(enc.method) ? enc.body : undefined,
+      redirect: "manual",
+    });
+    const raw: Array<[string, string]> = [];
+    res.headers.forEach((v, k) => {
+      if (k !== "set-cookie") raw.push([k, v]);
+    });
+    for (const c of res.headers.getSetCookie()) raw.push(["set-cookie", c]);
+    const record: Record<string, string> = {};
+    for (const [k, v] of raw) record[k] = record[k] === undefined ? v : `${record[k]}, ${v}`;
+    return new TestResponse(res.status, record, Buffer.from(await res.arrayBuffer()), raw);
+  }
+
+  /** Stops the server (graceful) or terminates the child process. */
+  async close(): Promise<void> {
+    if (this.server) {
+      await this.server.close();
+      this.server = undefined;
+    }
+    if (this.process && this.process.exitCode === null && this.process.signalCode === null) {
+      this.process.kill("SIGTERM");
+      await this.exited();
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

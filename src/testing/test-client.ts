@@ -1,0 +1,149 @@
+import type { Spikard } from "../app";
+import type { RawRequest } from "../request";
+import { PayloadTooLargeError, type BodySource, type ResponseSink } from "../pipeline/sink";
+import { encodeRequest, type RequestOptions } from "./request-options";
+import { TestResponse } from "./test-response";
+
+export interface TestClientOptions {
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  cookies?: Record<string, string>;
+  /** Address the app sees as the client's. Default "127.0.0.1". */
+  remoteAddress?: string;
+}
+
+/**
+ * Drives the app in-process through the same Pipeline the server uses: no
+ * socket, no serialization besides the HTTP body itself.
+ */
+export class TestClient {
+  constructor(
+    readonly app: Spikard,
+    private readonly config: TestClientOptions = {},
+  ) {}
+
+  get(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("GET", path, o);
+  }
+  post(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("POST", path, o);
+  }
+  put(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("PUT", path, o);
+  }
+  patch(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("PATCH", path, o);
+  }
+  delete(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("DELETE", path, o);
+  }
+  head(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("HEAD", path, o);
+  }
+  options(path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    return this.request("OPTIONS", path, o);
+  }
+
+  request(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse> {
+    const enc = encodeRequest(method.toUpperCase(), path, o, this.config);
+    const raw: RawRequest = {
+      method: enc.method,
+      path: enc.path,
+      query: enc.query,
+      header: (name) => {
+        const v = enc.headers[name];
+        return v === "" ? undefined : v;
+      },
+      headers: () => ({ ...enc.headers }),
+      remoteAddress: () => this.config.remoteAddress ?? "127.0.0.1",
+      detach: () => undefined,
+    };
+    return new Promise((resolve) => {
+      const sink = new MemorySink(resolve);
+      this.app.pipeline().handle(raw, new MemoryBody(enc.body, enc.headers["content-length"]), sink);
+    });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {}
+}
+
+class MemoryBody implements BodySource {
+  readonly contentLength: number | undefined;
+  constructor(
+    private readonly body: Buffer,
+    declared: string | undefined,
+  ) {
+    this.contentLength = declared === undefined ? undefined : Number(declared);
+  }
+  buffer(limit: number): Promise<Buffer> {
+    if (this.body.length > limit) return Promise.reject(new PayloadTooLargeError(limit));
+    return Promise.resolve(this.body);
+  }
+  async stream(onChunk: (chunk: Buffer) => void | Promise<void>, limit: number): Promise<void> {
+    // Chunked like a socket would deliver it, so streaming parsers see split boundaries.
+    const size = 64 * 1024;
+    for (let i = 0; i < this.body.length; i += size) {
+      if (i + size > limit) throw new PayloadTooLargeError(limit);
+      await onChunk(this.body.subarray(i, Math.min(i + size, this.body.length)));
+    }
+  }
+}
+
+/** Collects a response in memory; resolves when it is complete. */
+class MemorySink implements ResponseSink {
+  aborted = false;
+  private status = 0;
+  private headers: Array<[string, string]> = [];
+  private chunks: Buffer[] = [];
+  private done = false;
+
+  constructor(private readonly resolve: (r: TestResponse) => void) {}
+
+  onAbort(): void {}
+
+  send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
+    if (this.done) return;
+    this.status = status;
+    this.setHeaders(headers);
+    const buf = body === undefined ? Buffer.alloc(0) : Buffer.from(body as Uint8Array | string);
+    if (status !== 204 && status !== 304) this.headers.push(["content-length", String(buf.length)]);
+    if (!headOnly) this.chunks.push(buf);
+    this.finish();
+  }
+
+  startStream(status: number, headers: readonly string[]): void {
+    this.status = status;
+    this.setHeaders(headers);
+    this.headers.push(["transfer-encoding", "chunked"]);
+  }
+
+  write(chunk: string | Uint8Array): boolean {
+    this.chunks.push(Buffer.from(chunk as Uint8Array | string));
+    return true;
+  }
+
+  onDrain(cb: () => void): void {
+    cb();
+  }
+
+  endStream(): void {
+    this.finish();
+  }
+
+  close(): void {
+    this.aborted = true;
+    this.finish();
+  }
+
+  private setHeaders(flat: readonly string[]): void {
+    for (let i = 0; i < flat.length; i += 2) this.headers.push([flat[i]!.toLowerCase(), flat[i + 1]!]);
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    const record: Record<string, string> = {};
+    for (const [k, v] of this.headers) record[k] = record[k] === undefined ? v : `${record[k]}, ${v}`;
+    this.resolve(new TestResponse(this.status, record, Buffer.concat(this.chunks), this.headers));
+  }
+}

@@ -1,0 +1,23 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+import spikard from "./dist/vite/index.js";
+
+const dist = (p: string): string => path.resolve(__dirname, "dist", p);
+
+// Tests import the built package (as users do); `npm test` builds first.
+export default defineConfig({
+  plugins: [spikard()],
+  resolve: {
+    alias: [
+      { find: /^spikard$/, replacement: dist("src/index.js") },
+      { find: /^spikard\/testing$/, replacement: dist("src/testing/index.js") },
+      { find: /^spikard\/runtime$/, replacement: dist("src/runtime/index.js") },
+    ],
+  },
+  test: {
+    include: ["test/**/*.test.ts", "src/**/*.test.ts", "transformer/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    server: { deps: { external: [/\/dist\//] } },
+  },
+});
