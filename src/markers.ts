@@ -50,3 +50,13 @@ type Wire<Name extends string> = [Name] extends [never] ? unknown : unknown;
 export type Int = number & import("typia").tags.Type<"int64">;
 /** A floating-point number (`float` in the seed). */
 export type Float = number;
+
+/**
+ * Splits one query value into an array on `S`, for APIs that send
+ * `?tags=a|b|c` instead of repeating the key: `Query<string[] & Separator<"|">>`.
+ */
+export type Separator<S extends string> = import("typia").tags.TagBase<{
+  target: "array";
+  kind: "separator";
+  value: S;
+}>;

@@ -1,0 +1,156 @@
+import type { Fixture } from "./fixtures";
+import { newContext, schemaToTs, type JsonSchema } from "./schema-to-ts";
+
+/**
+ * Fixture → TypeScript source for an app factory. The handler's parameters are
+ * typed from the fixture's parameter and body schemas; the handler answers
+ * with the fixture's expected response. Responses the framework must produce
+ * itself (validation errors, body errors, middleware rejections) are never
+ * answered by the handler: it answers 299 instead, so a missing check fails.
+ */
+export interface GeneratedApp {
+  fixture: Fixture;
+  /** Exported factory name. */
+  factory: string;
+  code: string;
+}
+
+export const HANDLER_REACHED_STATUS = 299;
+
+const MARKERS = { path: "Path", query: "Query", headers: "Header", header: "Header", cookies: "Cookie", cookie: "Cookie" } as const;
+
+/** Headers a handler never sets: middleware and the transport produce them. */
+const FRAMEWORK_HEADERS = /^(access-control-|content-encoding$|vary$|x-request-id$|x-ratelimit|ratelimit|retry-after$|content-length$|transfer-encoding$|connection$|date$|www-authenticate$|allow$)/i;
+/** Statuses only the framework produces for a request that reaches a route. */
+const FRAMEWORK_STATUSES = new Set([400, 401, 408, 413, 414, 415, 422, 429, 431, 504]);
+
+export function generateApp(fixture: Fixture, index: number): GeneratedApp {
+  const h = fixture.data.handler ?? {};
+  const req = fixture.data.request;
+  const exp = fixture.data.expected_response;
+  const prefix = `F${index}`;
+  const factory = `app${index}`;
+  const method = String(h.method ?? req.method).toLowerCase();
+  const route = String(h.route ?? req.path.split("?")[0]);
+  const ctx = newContext((h.body_schema ?? {}) as JsonSchema, prefix);
+  const params: string[] = [];
+  const used = new Set<string>();
+
+  for (const [source, defs] of Object.entries((h.parameters ?? {}) as Record<string, Record<string, JsonSchema>>)) {
+    const marker = MARKERS[source as keyof typeof MARKERS];
+    if (marker === undefined) continue;
+    for (const [wire, schema] of Object.entries(defs)) {
+      params.push(paramDecl(marker, wire, schema, ctx, used));
+    }
+  }
+  if (h.body_schema !== undefined) {
+    const bodyType = schemaToTs(h.body_schema, ctx);
+    params.push(`${unique("body", used)}: Body<${bodyType}>`);
+  }
+
+  const handlerResponds = !frameworkOwned(fixture);
+  const response = handlerResponds ? respondExpression(exp) : `new Response({ statusCode: ${HANDLER_REACHED_STATUS}, content: { handler_reached: true } })`;
+  const config = serverConfig(h);
+  const code = [
+    `// ${fixture.id}`,
+    ...ctx.aliases,
+    `export function ${factory}(): Spikard {`,
+    `  const app = new Spikard(${config});`,
+    `  app.${routeMethod(method)}(${JSON.stringify(route)}, (${params.join(", ")}) => ${response}${routeMethod(method) === "route" ? "" : ""});`,
+    `  return app;`,
+    `}`,
+  ].join("\n");
+  return { fixture, factory, code: routeMethod(method) === "route" ? code.replace(`app.route(`, `app.route(${JSON.stringify(method.toUpperCase())}, `) : code };
+}
+
+function routeMethod(method: string): string {
+  return ["get", "post", "put", "patch", "delete", "head", "options"].includes(method) ? method : "route";
+}
+
+function paramDecl(marker: string, wire: string, schema: JsonSchema, ctx: ReturnType<typeof newContext>, used: Set<string>): string {
+  const ident = unique(toIdentifier(wire), used);
+  const base = schemaToTs(stripParamKeys(schema), ctx);
+  const type = withSeparator(base, schema);
+  // The wire name is explicit whenever the identifier could not carry it (headers are matched case-insensitively).
+  const needsName = marker === "Header" ? ident.replace(/_/g, "-").toLowerCase() !== wire.toLowerCase() : ident !== wire;
+  const markerType = `${marker}<${type}${needsName ? `, ${JSON.stringify(wire)}` : ""}>`;
+  if ("default" in schema) return `${ident}: ${markerType} = ${JSON.stringify(schema.default)} as never`;
+  const optional = schema.optional === true || (schema.required === false);
+  return `${ident}${optional ? "?" : ""}: ${markerType}`;
+}
+
+function withSeparator(type: string, schema: JsonSchema): string {
+  return typeof schema.separator === "string" ? `(${type} & Separator<${JSON.stringify(schema.separator)}>)` : type;
+}
+
+/** Parameter-only keys that are not JSON Schema. */
+function stripParamKeys(schema: JsonSchema): JsonSchema {
+  const { optional: _o, required: _r, annotation: _a, source: _s, separator: _sep, default: _d, description: _desc, samesite: _ss, httponly: _ho, ...rest } = schema;
+  return rest;
+}
+
+function toIdentifier(wire: string): string {
+  let id = wire.replace(/[^A-Za-z0-9_$]/g, "_");
+  if (/^[0-9]/.test(id)) id = `_${id}`;
+  if (RESERVED.has(id)) id = `${id}_`;
+  return id;
+}
+
+function unique(name: string, used: Set<string>): string {
+  let n = name;
+  for (let i = 2; used.has(n); i++) n = `${name}${i}`;
+  used.add(n);
+  return n;
+}
+
+const RESERVED = new Set(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "let", "static", "yield", "await", "implements", "interface", "package", "private", "protected", "public", "arguments", "eval"]);
+
+/** True when the expected response is one the framework, not the handler, must produce. */
+export function frameworkOwned(fixture: Fixture): boolean {
+  const h = fixture.data.handler ?? {};
+  const exp = fixture.data.expected_response;
+  const status = exp.status_code as number;
+  if (status < 400) return false;
+  const body = exp.body as Record<string, unknown> | undefined;
+  if (body && typeof body === "object" && typeof body.type === "string" && body.type.startsWith("https://spikard.dev/errors/")) return true;
+  if (FRAMEWORK_STATUSES.has(status)) return true;
+  // With middleware or dependencies configured, an error status is theirs to produce.
+  return h.middleware !== undefined || h.dependencies !== undefined || h.cors !== undefined || h.security !== undefined;
+}
+
+function respondExpression(exp: Record<string, any>): string {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries((exp.headers ?? {}) as Record<string, string>)) {
+    if (typeof v === "string" && v.startsWith("<<") && v.endsWith(">>")) continue;
+    if (FRAMEWORK_HEADERS.test(k) && !(k.toLowerCase() === "content-length")) continue;
+    headers[k] = v;
+  }
+  const parts = [`statusCode: ${exp.status_code}`];
+  if ("body" in exp && exp.body !== null && exp.body !== undefined) parts.push(`content: ${JSON.stringify(exp.body)}`);
+  if (Object.keys(headers).length > 0) parts.push(`headers: ${JSON.stringify(headers)}`);
+  const cookies = exp.cookies as Record<string, Record<string, unknown>> | undefined;
+  let chain = "";
+  for (const [name, c] of Object.entries(cookies ?? {})) {
+    const opts: Record<string, unknown> = {};
+    if (c.max_age !== undefined) opts.maxAge = c.max_age;
+    if (c.domain !== undefined) opts.domain = c.domain;
+    if (c.path !== undefined) opts.path = c.path;
+    if (c.secure !== undefined) opts.secure = c.secure;
+    if (c.httponly !== undefined) opts.httpOnly = c.httponly;
+    if (c.samesite !== undefined) opts.sameSite = String(c.samesite).charAt(0).toUpperCase() + String(c.samesite).slice(1).toLowerCase();
+    chain += `.setCookie(${JSON.stringify(name)}, ${JSON.stringify(String(c.value ?? ""))}, ${JSON.stringify(opts)})`;
+  }
+  return `new Response({ ${parts.join(", ")} })${chain}`;
+}
+
+function serverConfig(h: Record<string, any>): string {
+  const config: Record<string, unknown> = {};
+  if (typeof h.max_body_size === "number") config.maxBodySize = h.max_body_size;
+  const mw = (h.middleware ?? {}) as Record<string, any>;
+  if (mw.body_limit && typeof mw.body_limit.max_bytes === "number") config.maxBodySize = mw.body_limit.max_bytes;
+  return Object.keys(config).length ? JSON.stringify(config) : "";
+}
+
+export const PRELUDE = `import { Spikard, Response, type Query, type Path, type Header, type Cookie, type Body, type Separator } from "spikard";
+import type { tags } from "typia";
+`;
