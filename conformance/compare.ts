@@ -45,7 +45,7 @@ function compareBody(want: unknown, res: WireResponse): string | undefined {
     return `body ${truncate(text)}, expected empty`;
   }
   const type = res.headers["content-type"]?.[0] ?? "";
-  if (typeof want === "string" && !/json/i.test(type)) {
+  if (typeof want === "string" && (text === want || !/^application\/(.+\+)?json/i.test(type))) {
     return text === want ? undefined : `body ${truncate(text)}, expected ${truncate(want)}`;
   }
   const got = parseJson(res);

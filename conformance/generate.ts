@@ -21,6 +21,8 @@ const MARKERS = { path: "Path", query: "Query", headers: "Header", header: "Head
 
 /** Headers a handler never sets: middleware and the transport produce them. */
 const FRAMEWORK_HEADERS = /^(access-control-|content-encoding$|vary$|x-request-id$|x-ratelimit|ratelimit|retry-after$|content-length$|transfer-encoding$|connection$|date$|www-authenticate$|allow$)/i;
+/** Headers the transport writes. */
+const TRANSPORT_HEADERS = /^(content-length$|transfer-encoding$|connection$|date$)/i;
 /** Statuses only the framework produces for a request that reaches a route. */
 const FRAMEWORK_STATUSES = new Set([400, 401, 408, 413, 414, 415, 422, 429, 431, 504]);
 
@@ -44,12 +46,19 @@ export function generateApp(fixture: Fixture, index: number): GeneratedApp {
     }
   }
   if (h.body_schema !== undefined) {
-    const bodyType = schemaToTs(h.body_schema, ctx);
+    let bodyType = schemaToTs(h.body_schema, ctx);
+    if (Array.isArray(h.body_schema.oneOf)) bodyType = `OneOf<${bodyType}>`;
+    if (h.body_schema.additionalProperties === false) bodyType = `Strict<${bodyType}>`;
     params.push(`${unique("body", used)}: Body<${bodyType}>`);
   }
 
-  const handlerResponds = !frameworkOwned(fixture);
-  const response = handlerResponds ? respondExpression(exp) : `new Response({ statusCode: ${HANDLER_REACHED_STATUS}, content: { handler_reached: true } })`;
+  const owner = responder(fixture);
+  const response =
+    owner === "handler"
+      ? respondExpression(exp, configured(h))
+      : owner === "throw"
+        ? `{ throw new Error("unhandled failure in handler"); }`
+        : `new Response({ statusCode: ${HANDLER_REACHED_STATUS}, content: { handler_reached: true } })`;
   const config = serverConfig(h);
   const code = [
     `// ${fixture.id}`,
@@ -105,24 +114,39 @@ function unique(name: string, used: Set<string>): string {
 
 const RESERVED = new Set(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "let", "static", "yield", "await", "implements", "interface", "package", "private", "protected", "public", "arguments", "eval"]);
 
-/** True when the expected response is one the framework, not the handler, must produce. */
-export function frameworkOwned(fixture: Fixture): boolean {
-  const h = fixture.data.handler ?? {};
+/**
+ * Who must produce the expected response: the handler (it is the endpoint's own
+ * answer), the framework (validation, body errors, middleware, limits), or the
+ * framework's unhandled-exception path (the handler throws).
+ */
+export function responder(fixture: Fixture): "handler" | "framework" | "throw" {
+  const h = fixture.data.handler;
   const exp = fixture.data.expected_response;
   const status = exp.status_code as number;
-  if (status < 400) return false;
+  if (status < 400) return "handler";
   const body = exp.body as Record<string, unknown> | undefined;
-  if (body && typeof body === "object" && typeof body.type === "string" && body.type.startsWith("https://spikard.dev/errors/")) return true;
-  if (FRAMEWORK_STATUSES.has(status)) return true;
-  // With middleware or dependencies configured, an error status is theirs to produce.
-  return h.middleware !== undefined || h.dependencies !== undefined || h.cors !== undefined || h.security !== undefined;
+  if (body && typeof body === "object" && typeof body.type === "string" && body.type.startsWith("https://spikard.dev/errors/")) {
+    return body.type.endsWith("/internal-server-error") ? "throw" : "framework";
+  }
+  // A fixture without a handler spec describes an endpoint answering this status itself.
+  if (h === undefined) return "handler";
+  if (configured(h)) return "framework";
+  const shapesRequest = h.body_schema !== undefined || h.parameters !== undefined;
+  return shapesRequest && FRAMEWORK_STATUSES.has(status) ? "framework" : "handler";
 }
 
-function respondExpression(exp: Record<string, any>): string {
+/** Middleware, dependencies or server limits are configured: their headers and errors are not the handler's. */
+function configured(h: Record<string, any> | undefined): boolean {
+  if (h === undefined) return false;
+  return ["middleware", "dependencies", "cors", "security", "health_check", "max_body_size", "max_header_size", "max_uri_length", "max_nesting_depth"].some((k) => h[k] !== undefined);
+}
+
+function respondExpression(exp: Record<string, any>, middleware: boolean): string {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries((exp.headers ?? {}) as Record<string, string>)) {
     if (typeof v === "string" && v.startsWith("<<") && v.endsWith(">>")) continue;
-    if (FRAMEWORK_HEADERS.test(k) && !(k.toLowerCase() === "content-length")) continue;
+    if (TRANSPORT_HEADERS.test(k) && k.toLowerCase() !== "content-length") continue;
+    if (middleware && FRAMEWORK_HEADERS.test(k)) continue;
     headers[k] = v;
   }
   const parts = [`statusCode: ${exp.status_code}`];
@@ -146,11 +170,15 @@ function respondExpression(exp: Record<string, any>): string {
 function serverConfig(h: Record<string, any>): string {
   const config: Record<string, unknown> = {};
   if (typeof h.max_body_size === "number") config.maxBodySize = h.max_body_size;
+  if (typeof h.max_nesting_depth === "number") config.maxJsonDepth = h.max_nesting_depth;
   const mw = (h.middleware ?? {}) as Record<string, any>;
   if (mw.body_limit && typeof mw.body_limit.max_bytes === "number") config.maxBodySize = mw.body_limit.max_bytes;
+  // Spikard-native parameter specs (explicit `required`, no language annotation) report constraint-format errors.
+  const specs = Object.values((h.parameters ?? {}) as Record<string, Record<string, JsonSchema>>).flatMap((d) => Object.values(d));
+  if (specs.some((s) => s.required === true && s.annotation === undefined)) config.validationErrorFormat = "constraint";
   return Object.keys(config).length ? JSON.stringify(config) : "";
 }
 
-export const PRELUDE = `import { Spikard, Response, type Query, type Path, type Header, type Cookie, type Body, type Separator } from "spikard";
+export const PRELUDE = `import { Spikard, Response, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
 import type { tags } from "typia";
 `;

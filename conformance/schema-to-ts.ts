@@ -53,7 +53,7 @@ export function schemaToTs(schema: unknown, ctx: TsTypeContext): string {
     case "null":
       return "null";
     case "array":
-      return withNull(tagged(`Array<${schemaToTs(s.items, ctx)}>`, arrayTags(s)));
+      return withNull(tagged(`Array<${anyValue(s.items) ? JSON_VALUE : schemaToTs(s.items, ctx)}>`, arrayTags(s)));
     case "object":
       return withNull(objectType(s, ctx));
     default:
@@ -74,7 +74,8 @@ function objectType(s: JsonSchema, ctx: TsTypeContext): string {
   const props = (s.properties ?? {}) as Record<string, unknown>;
   const required = new Set((s.required as string[] | undefined) ?? []);
   const members = Object.entries(props).map(([k, v]) => `${JSON.stringify(k)}${required.has(k) ? "" : "?"}: ${schemaToTs(v, ctx)};`);
-  for (const r of required) if (!(r in props)) members.push(`${JSON.stringify(r)}: unknown;`);
+  // Required without a schema: present with any value (`unknown` would also accept absence).
+  for (const r of required) if (!(r in props)) members.push(`${JSON.stringify(r)}: ${JSON_VALUE};`);
   const extra = s.additionalProperties;
   if (extra !== undefined && extra !== false && extra !== true) members.push(`[key: string]: ${schemaToTs(extra, ctx)} | ${Object.values(props).length ? "any" : schemaToTs(extra, ctx)};`);
   return `{ ${members.join(" ")} }`;
@@ -91,7 +92,7 @@ function refType(ref: string, ctx: TsTypeContext): string {
 }
 
 function stringTags(s: JsonSchema): string[] {
-  const out: string[] = [];
+  const out: string[] = notRule(s);
   if (typeof s.minLength === "number") out.push(`tags.MinLength<${s.minLength}>`);
   if (typeof s.maxLength === "number") out.push(`tags.MaxLength<${s.maxLength}>`);
   if (typeof s.pattern === "string") out.push(`tags.Pattern<${JSON.stringify(s.pattern)}>`);
@@ -100,7 +101,7 @@ function stringTags(s: JsonSchema): string[] {
 }
 
 function numberTags(s: JsonSchema): string[] {
-  const out: string[] = [];
+  const out: string[] = notRule(s);
   if (typeof s.minimum === "number") out.push(`tags.Minimum<${s.minimum}>`);
   if (typeof s.maximum === "number") out.push(`tags.Maximum<${s.maximum}>`);
   if (typeof s.exclusiveMinimum === "number") out.push(`tags.ExclusiveMinimum<${s.exclusiveMinimum}>`);
@@ -117,6 +118,14 @@ function arrayTags(s: JsonSchema): string[] {
   return out;
 }
 
+/** `not: {enum: [...]}` becomes a Rule carrying JSON Schema's wording. */
+function notRule(s: JsonSchema): string[] {
+  const not = s.not as JsonSchema | undefined;
+  if (!not || !Array.isArray(not.enum)) return [];
+  const check = `!${JSON.stringify(not.enum)}.includes($input)`;
+  return [`Rule<${JSON.stringify(check)}, ${JSON.stringify(`${JSON.stringify(not)} is not allowed for {input}`)}>`];
+}
+
 function tagged(base: string, tags: string[]): string {
   return tags.length === 0 ? base : `(${[base, ...tags].join(" & ")})`;
 }
@@ -124,3 +133,11 @@ function tagged(base: string, tags: string[]): string {
 function literal(v: unknown): string {
   return v === null ? "null" : JSON.stringify(v);
 }
+
+/** An unconstrained schema (for array items it becomes JSON_VALUE). */
+function anyValue(s: unknown): boolean {
+  return s === undefined || s === true || (typeof s === "object" && s !== null && Object.keys(s).length === 0);
+}
+
+/** Any JSON value, present (typia treats `unknown` as optional and skips tags on `unknown[]`). */
+const JSON_VALUE = "(string | number | boolean | null | object)";

@@ -48,6 +48,8 @@ export class Spikard extends Router {
   pipeline(): Pipeline {
     return (this.pipelineCache ??= new Pipeline(this.routeDefinitions(), {
       maxBodySize: this.config.maxBodySize,
+      maxJsonDepth: this.config.maxJsonDepth,
+      errorFormat: this.config.validationErrorFormat,
       logger: this.config.logger,
     }));
   }

@@ -6,10 +6,17 @@ export interface ServerConfig {
   port?: number;
   /** Largest accepted non-multipart request body in bytes. Default 1 MiB. */
   maxBodySize?: number;
+  /** Deepest JSON nesting accepted in request bodies (400 beyond). Default 256. */
+  maxJsonDepth?: number;
   /** Seconds `close()`/SIGTERM waits for in-flight requests. Default 10. */
   gracefulShutdownTimeout?: number;
   /** Accept uWebSockets.js's slow pure-JS fallback when its native binary does not load. */
   allowSlowFallback?: boolean;
+  /**
+   * How validation errors read: "pydantic" (Spikard's default: `string_too_short`,
+   * `ctx: {min_length}`) or "constraint" (`validation_error` with measured values in ctx).
+   */
+  validationErrorFormat?: "pydantic" | "constraint";
   /** Where unexpected errors are logged. Default `console`. */
   logger?: Pick<Console, "error" | "warn" | "info">;
 }
@@ -18,8 +25,10 @@ export interface ResolvedConfig {
   host: string;
   port: number;
   maxBodySize: number;
+  maxJsonDepth: number;
   gracefulShutdownTimeout: number;
   allowSlowFallback: boolean;
+  validationErrorFormat: "pydantic" | "constraint";
   logger: Pick<Console, "error" | "warn" | "info">;
 }
 
@@ -31,8 +40,10 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     host: process.env.SPIKARD_HOST ?? c.host ?? "127.0.0.1",
     port: envPort !== undefined && envPort !== "" ? Number(envPort) : (c.port ?? 8000),
     maxBodySize: c.maxBodySize ?? MIB,
+    maxJsonDepth: c.maxJsonDepth ?? 256,
     gracefulShutdownTimeout: c.gracefulShutdownTimeout ?? 10,
     allowSlowFallback: c.allowSlowFallback ?? process.env.SPIKARD_ALLOW_UWS_FALLBACK === "1",
+    validationErrorFormat: c.validationErrorFormat ?? "pydantic",
     logger: c.logger ?? console,
   };
 }

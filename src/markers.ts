@@ -60,3 +60,30 @@ export type Separator<S extends string> = import("typia").tags.TagBase<{
   kind: "separator";
   value: S;
 }>;
+
+/**
+ * A body whose objects admit no properties beyond the declared ones (JSON
+ * Schema's `additionalProperties: false`): `Body<Strict<User>>`. Extra keys
+ * answer 422 "Additional properties are not allowed".
+ * @spikardMarker strict
+ */
+export type Strict<T> = T;
+
+/**
+ * A body that must match exactly one member of a union (JSON Schema's
+ * `oneOf`): `Body<OneOf<Card | PayPal>>`. A plain union matches any member.
+ * @spikardMarker oneOf
+ */
+export type OneOf<T> = T;
+
+/**
+ * A custom check with its own 422 message: `Check` is a JavaScript expression
+ * over `$input` (inlined by typia), `Message` may use `{input}` for the JSON of
+ * the rejected value. `string & Rule<"/[A-Z]/.test($input)", "needs a capital">`.
+ */
+export type Rule<Check extends string, Message extends string> = import("typia").tags.TagBase<{
+  target: "string" | "number" | "bigint" | "boolean" | "array";
+  kind: "rule";
+  value: Message;
+  validate: Check;
+}>;

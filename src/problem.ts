@@ -52,7 +52,7 @@ export const methodNotAllowedProblem = (detail: string): Problem => ({
   detail,
 });
 
-export const internalProblem = (detail = "An unexpected error occurred"): Problem => ({
+export const internalProblem = (detail = "Internal server error"): Problem => ({
   type: ProblemType.internal,
   title: "Internal Server Error",
   status: 500,

@@ -1,6 +1,7 @@
 import { SpikardError } from "./errors";
 import { joinPaths } from "./routing/path-pattern";
 import type { RouteMeta } from "./runtime/meta";
+import type { ErrorFormat } from "./validation/error-mapper";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (...args: any[]) => unknown;
@@ -16,6 +17,8 @@ export interface RouteOptions {
   description?: string;
   deprecated?: boolean;
   operationId?: string;
+  /** How 422 errors read for this route; default from ServerConfig.validationErrorFormat. */
+  errorFormat?: ErrorFormat;
 }
 
 export interface RouteDefinition {

@@ -118,7 +118,7 @@ describe.each([
     for (const path of ["/boom", "/async-boom"]) {
       const res = await client.get(path);
       res.assertStatus(500);
-      expect(res.json()).toEqual({ type: "https://spikard.dev/errors/internal-server-error", title: "Internal Server Error", status: 500, detail: "An unexpected error occurred" });
+      expect(res.json()).toEqual({ type: "https://spikard.dev/errors/internal-server-error", title: "Internal Server Error", status: 500, detail: "Internal server error" });
       expect(res.text()).not.toContain("secret");
     }
   });

@@ -1,35 +1,100 @@
+import { FormParseError, parseUrlEncoded } from "../forms/urlencoded";
+import { coerceForm } from "../forms/shape";
 import type { ValidationErrorDetail } from "../problem";
 import type { BodyMeta } from "../runtime/meta";
-import { mapTypiaErrors } from "../validation/error-mapper";
+import { canonicalJson, mapTypiaErrors, sortByLoc, type ErrorFormat } from "../validation/error-mapper";
+import { contentKind, parseContentType, type ContentKind } from "./content-type";
+import { BodyError } from "./body-error";
+import { parseJsonSafely } from "./json";
 
-/** A body that cannot be decoded at all: answered before validation. */
-export class BodyError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly contentType = "application/json",
-  ) {
-    super(typeof body === "object" && body !== null && "detail" in body ? String((body as { detail: unknown }).detail) : `HTTP ${status}`);
-    this.name = "BodyError";
-  }
+const PROBLEM = "application/problem+json; charset=utf-8";
+
+export interface BodyLimits {
+  /** Deepest JSON nesting accepted (objects and arrays). */
+  maxJsonDepth: number;
 }
 
-/** Decodes and validates the body; validation problems go to `errors`, undecodable input throws `BodyError`. */
-export function decodeBody(meta: BodyMeta, contentType: string | undefined, buf: Buffer, errors: ValidationErrorDetail[]): unknown {
-  if (buf.length === 0) {
-    if (meta.optional) return undefined;
-    errors.push({ type: "missing", loc: ["body"], msg: "Field required", input: null });
-    return undefined;
+/** The decoding a request gets: which decoder, decided from its Content-Type and what the route accepts. */
+export interface BodyPlan {
+  kind: ContentKind | "none";
+  boundary?: string;
+}
+
+/**
+ * Checks the Content-Type against what the body type accepts. Throws
+ * BodyError for what Spikard rejects up front: a malformed Content-Type (400),
+ * multipart without boundary (400), JSON in another charset (415), a media
+ * type the route cannot decode (415).
+ */
+export function planBody(meta: BodyMeta, header: string | undefined): BodyPlan {
+  if (header === undefined || header === "") return { kind: "none" };
+  const ct = parseContentType(header);
+  if (ct === undefined) throw new BodyError(400, { error: "Invalid Content-Type header" });
+  const kind = contentKind(ct);
+  if (kind === "multipart" && !ct.params.boundary) throw new BodyError(400, { error: "multipart/form-data requires 'boundary' parameter" });
+  if (kind === "json") {
+    const charset = ct.params.charset?.toLowerCase();
+    if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+      throw new BodyError(415, { type: "https://spikard.dev/errors/unsupported-charset", title: "Unsupported Charset", status: 415, detail: `Unsupported charset '${ct.params.charset}' for JSON. Only UTF-8 is supported.` }, PROBLEM);
+    }
   }
+  const accepts = meta.kinds;
+  const ok =
+    accepts.includes("bytes") ||
+    (kind === "json" && accepts.includes("json")) ||
+    (kind === "form" && accepts.includes("form")) ||
+    (kind === "multipart" && accepts.includes("multipart")) ||
+    (kind === "text" && accepts.includes("text"));
+  if (!ok) throw new BodyError(415, { type: "https://spikard.dev/errors/unsupported-media-type", title: "Unsupported Media Type", status: 415, detail: "Unsupported media type" }, PROBLEM);
+  return kind === "multipart" ? { kind, boundary: ct.params.boundary } : { kind };
+}
+
+/** Decodes a buffered (non-multipart) body and validates it; validation problems go to `errors`. */
+export function decodeBody(meta: BodyMeta, plan: BodyPlan, buf: Buffer, errors: ValidationErrorDetail[], format: ErrorFormat, limits: BodyLimits): unknown {
+  if (meta.kinds.includes("bytes")) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   let value: unknown;
-  try {
-    value = JSON.parse(buf.toString("utf8"));
-  } catch {
-    throw new BodyError(400, { detail: "Invalid request format" });
+  switch (plan.kind) {
+    case "form":
+      try {
+        value = coerceForm(parseUrlEncoded(buf.toString("utf8")), meta.form);
+      } catch (err) {
+        if (err instanceof FormParseError) throw new BodyError(400, { error: `Failed to parse URL-encoded form data: ${err.message}` });
+        throw err;
+      }
+      break;
+    case "text":
+      value = buf.toString("utf8");
+      break;
+    default:
+      if (buf.length === 0) {
+        if (meta.optional) return undefined;
+        if (meta.kinds.includes("text")) {
+          value = "";
+          break;
+        }
+        errors.push({ type: "missing", loc: ["body"], msg: "Field required", input: null });
+        return undefined;
+      }
+      if (plan.kind === "none" && meta.kinds[0] === "text") {
+        value = buf.toString("utf8");
+        break;
+      }
+      value = parseJsonSafely(buf, limits.maxJsonDepth);
+  }
+  return validateBody(meta, value, errors, format);
+}
+
+export function validateBody(meta: BodyMeta, value: unknown, errors: ValidationErrorDetail[], format: ErrorFormat): unknown {
+  if (meta.oneOf !== undefined) {
+    const matches = meta.oneOf.reduce((n, is) => (is(value) ? n + 1 : n), 0);
+    if (matches === 1) return value;
+    const why = matches === 0 ? "is not valid under any of the schemas" : "is valid under more than one of the schemas";
+    errors.push({ type: "validation_error", loc: ["body"], msg: `${canonicalJson(value)} ${why} listed in the 'oneOf' keyword`, input: value });
+    return value;
   }
   if (meta.is !== undefined && !meta.is(value)) {
     const result = meta.validate!(value);
-    if (!result.success) errors.push(...mapTypiaErrors(result.errors ?? [], ["body"], { root: value, source: "body" }));
+    if (!result.success) errors.push(...sortByLoc(mapTypiaErrors(result.errors ?? [], ["body"], { root: value, source: "body", enums: meta.enums, format })));
   }
   return value;
 }

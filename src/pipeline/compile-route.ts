@@ -3,6 +3,8 @@ import type { RouteDefinition } from "../router";
 import { parsePathPattern, pathParamNames, type Segment } from "../routing/path-pattern";
 import type { BodyMeta, ResponseKind, StringifyFn } from "../runtime/meta";
 import { paramExtractor, type Extractor } from "./params";
+import { segmentCheck, type SegmentCheck } from "./segment-checks";
+import type { ErrorFormat } from "../validation/error-mapper";
 
 /** A route ready to serve: extractors built, response writer chosen. */
 export interface CompiledRoute {
@@ -16,19 +18,29 @@ export interface CompiledRoute {
   readonly extractors: Array<Extractor | undefined>;
   readonly body: BodyMeta | undefined;
   readonly bodyIndex: number;
+  /** Typed segments (`{id:int}`) no handler argument reads. */
+  readonly segmentChecks: SegmentCheck[];
   /** Indices of arguments that receive the `Request`. */
   readonly requestIndices: number[];
   readonly status: number;
   readonly responseKind: ResponseKind;
   readonly stringify: StringifyFn | undefined;
+  readonly errorFormat: ErrorFormat;
   readonly definition: RouteDefinition;
 }
 
-export function compileRoute(def: RouteDefinition): CompiledRoute {
+export function compileRoute(def: RouteDefinition, defaults: { errorFormat: ErrorFormat }): CompiledRoute {
+  const format = def.options.errorFormat ?? defaults.errorFormat;
   const segments = parsePathPattern(def.path);
   const paramNames = pathParamNames(segments);
   const extractors: Array<Extractor | undefined> = [];
   const requestIndices: number[] = [];
+  const checks = new Map<string, SegmentCheck>();
+  segments.forEach((seg) => {
+    if (seg.kind !== "param") return;
+    const check = segmentCheck(seg.type, seg.name, paramNames.indexOf(seg.name));
+    if (check) checks.set(seg.name, check);
+  });
   let body: BodyMeta | undefined;
   let bodyIndex = -1;
   def.meta.args.forEach((arg, i) => {
@@ -46,11 +58,15 @@ export function compileRoute(def: RouteDefinition): CompiledRoute {
         const index = paramNames.indexOf(arg.key);
         if (index === -1)
           throw new SpikardError("PATH_PARAM_MISMATCH", `${def.method} ${def.path}: handler parameter "${arg.name}" is a path parameter but the path has no {${arg.key}} segment`);
-        extractors.push(paramExtractor(arg, index));
+        const inner = paramExtractor(arg, index, format);
+        const check = checks.get(arg.key);
+        checks.delete(arg.key);
+        // The segment's own type decides first; a value it rejects is not checked twice.
+        extractors.push(check ? (req, errors) => (check(req, errors) ? inner(req, errors) : undefined) : inner);
         return;
       }
       default:
-        extractors.push(paramExtractor(arg, -1));
+        extractors.push(paramExtractor(arg, -1, format));
     }
   });
   return {
@@ -64,9 +80,11 @@ export function compileRoute(def: RouteDefinition): CompiledRoute {
     body,
     bodyIndex,
     requestIndices,
+    segmentChecks: [...checks.values()],
     status: def.options.statusCode ?? 200,
     responseKind: def.meta.response.kind,
     stringify: def.meta.response.stringify,
+    errorFormat: format,
     definition: def,
   };
 }

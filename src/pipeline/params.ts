@@ -2,7 +2,7 @@ import type { Request } from "../context";
 import type { ValidationErrorDetail } from "../problem";
 import { decodeScalar } from "../runtime/decode";
 import type { ParamMeta } from "../runtime/meta";
-import { mapTypiaErrors, missingParam, sourceLoc } from "../validation/error-mapper";
+import { mapTypiaErrors, missingParam, sourceLoc, type ErrorFormat } from "../validation/error-mapper";
 
 /** Reads, decodes and validates one handler argument; pushes errors instead of throwing. */
 export type Extractor = (req: Request, errors: ValidationErrorDetail[]) => unknown;
@@ -11,16 +11,18 @@ export type Extractor = (req: Request, errors: ValidationErrorDetail[]) => unkno
  * Builds the extractor for a query/path/header/cookie parameter once, at
  * start-up, so the per-request work is a lookup, a decode and typia's check.
  */
-export function paramExtractor(p: ParamMeta, pathIndex: number): Extractor {
+export function paramExtractor(p: ParamMeta, pathIndex: number, format: ErrorFormat): Extractor {
   const read = reader(p, pathIndex);
   const { kind, is, validate, optional, array, key } = p;
+  // Headers carry lists comma-separated; queries repeat the key unless a Separator is declared.
+  const separator = p.separator ?? (p.in === "header" ? "," : undefined);
   const loc = sourceLoc(p.in);
 
   const check = (value: unknown, raw: unknown, errors: ValidationErrorDetail[]): unknown => {
     if (is === undefined || is(value)) return value;
     const result = validate!(value);
     if (result.success) return result.data ?? value;
-    errors.push(...mapTypiaErrors(result.errors ?? [], [loc, key], { root: value, raw, source: p.in }));
+    errors.push(...mapTypiaErrors(result.errors ?? [], [loc, key], { root: value, raw, source: p.in, enums: p.enums, format }));
     return value;
   };
 
@@ -32,7 +34,8 @@ export function paramExtractor(p: ParamMeta, pathIndex: number): Extractor {
         errors.push(missingParam(p.in, key, req));
         return undefined;
       }
-      const strings = typeof raw === "string" ? [raw] : raw;
+      let strings = typeof raw === "string" ? [raw] : raw;
+      if (separator !== undefined) strings = strings.flatMap((v) => v.split(separator).map((x) => (p.in === "header" ? x.trim() : x)));
       const values = strings.map((s) => decodeScalar(kind, s));
       return check(values, strings, errors);
     };

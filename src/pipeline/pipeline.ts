@@ -12,14 +12,18 @@ import {
 import type { RawRequest } from "../request";
 import type { RouteDefinition } from "../router";
 import { RouteTable } from "../routing/route-table";
-import { BodyError, decodeBody } from "./body";
+import { decodeBody, planBody, type BodyPlan } from "./body";
+import { BodyError } from "./body-error";
 import { compileRoute, type CompiledRoute } from "./compile-route";
+import type { ErrorFormat } from "../validation/error-mapper";
 import { JSON_HEADERS, TEXT_HEADERS, BYTES_HEADERS, sendDynamic, sendPlain } from "./respond";
 import { PayloadTooLargeError, type BodySource, type ResponseSink } from "./sink";
 
 export interface PipelineOptions {
   /** Largest accepted non-multipart body, in bytes. */
   maxBodySize: number;
+  maxJsonDepth: number;
+  errorFormat: ErrorFormat;
   logger: Pick<Console, "error" | "warn">;
 }
 
@@ -34,7 +38,7 @@ export class Pipeline {
   readonly routes: CompiledRoute[];
 
   constructor(definitions: readonly RouteDefinition[], private readonly options: PipelineOptions) {
-    this.routes = definitions.map(compileRoute);
+    this.routes = definitions.map((d) => compileRoute(d, { errorFormat: options.errorFormat }));
     for (const r of this.routes) this.table.add(r.method, r.path, r.segments, r);
   }
 
@@ -45,7 +49,8 @@ export class Pipeline {
       return this.sendProblem(sink, notFoundProblem(`No route matches ${method} ${raw.path}`), method === "HEAD");
     }
     let route = match.methods[method];
-    let headOnly = false;
+    // HEAD never carries a body, whichever handler answers it.
+    let headOnly = method === "HEAD";
     if (route === undefined && method === "HEAD") {
       route = match.methods.GET;
       headOnly = true;
@@ -57,8 +62,15 @@ export class Pipeline {
     const req = new Request(raw, match.params, route.paramNames);
     if (route.body !== undefined) {
       const r = route;
+      let plan: BodyPlan;
+      try {
+        plan = planBody(route.body, raw.header("content-type"));
+      } catch (err) {
+        return this.fail(err, sink, headOnly);
+      }
+      // Reading starts now, inside the adapter's synchronous call (uWS requires it).
       body.buffer(this.options.maxBodySize).then(
-        (buf) => this.run(r, req, buf, sink, headOnly),
+        (buf) => this.run(r, req, { plan, buf }, sink, headOnly),
         (err: unknown) => this.fail(err, sink, headOnly),
       );
       return;
@@ -66,7 +78,7 @@ export class Pipeline {
     this.run(route, req, undefined, sink, headOnly);
   }
 
-  private run(route: CompiledRoute, req: Request, buf: Buffer | undefined, sink: ResponseSink, headOnly: boolean): void {
+  private run(route: CompiledRoute, req: Request, body: { plan: BodyPlan; buf: Buffer } | undefined, sink: ResponseSink, headOnly: boolean): void {
     const n = route.argCount;
     const args = new Array<unknown>(n);
     let errors: ValidationErrorDetail[] | undefined;
@@ -77,16 +89,17 @@ export class Pipeline {
         args[i] = ex(req, (errors ??= []));
       }
     }
+    for (const check of route.segmentChecks) check(req, (errors ??= []));
     for (const i of route.requestIndices) args[i] = req;
     if (route.body !== undefined) {
       try {
-        args[route.bodyIndex] = decodeBody(route.body, req.header("content-type"), buf!, (errors ??= []));
+        args[route.bodyIndex] = decodeBody(route.body, body!.plan, body!.buf, (errors ??= []), route.errorFormat, this.options);
       } catch (err) {
         return this.fail(err, sink, headOnly);
       }
     }
     if (errors !== undefined && errors.length > 0) {
-      return this.sendProblem(sink, validationProblem(sortErrors(errors)), headOnly);
+      return this.sendProblem(sink, validationProblem(errors), headOnly);
     }
     let result: unknown;
     try {
@@ -141,7 +154,7 @@ export class Pipeline {
     }
     if (err instanceof BodyError) return this.sendRaw(sink, err.status, err.body, headOnly, err.contentType);
     if (err instanceof PayloadTooLargeError) {
-      return this.sendProblem(sink, { type: "https://spikard.dev/errors/payload-too-large", title: "Payload Too Large", status: 413, detail: err.message }, headOnly);
+      return this.sendRaw(sink, 413, { error: "Payload Too Large", message: `Request body size exceeds maximum allowed size of ${err.limit} bytes` }, headOnly, "application/json");
     }
     this.options.logger.error("spikard: unhandled error in handler", err);
     this.sendProblem(sink, internalProblem(), headOnly);
@@ -161,9 +174,4 @@ function allowList(methods: Record<string, unknown>): string {
   const list = Object.keys(methods);
   if (list.includes("GET") && !list.includes("HEAD")) list.push("HEAD");
   return list.sort().join(", ");
-}
-
-/** Errors sorted by location, as Spikard reports them. */
-function sortErrors(errors: ValidationErrorDetail[]): ValidationErrorDetail[] {
-  return errors;
 }

@@ -47,6 +47,10 @@ export interface ParamMeta {
   hasDefault?: boolean;
   is?: IsFn;
   validate?: ValidateFn;
+  /** Declared order of literal unions in the type (see `enumKey`). */
+  enums?: Record<string, readonly unknown[]>;
+  /** Splits each query value on this separator (`Separator<S>`). */
+  separator?: string;
   /** JSON Schema of the parameter (OpenAPI). */
   schema?: Record<string, unknown>;
   description?: string;
@@ -62,10 +66,19 @@ export interface BodyMeta {
   optional: boolean;
   is?: IsFn;
   validate?: ValidateFn;
-  /** For form bodies: which fields hold which scalar kinds (strings on the wire). */
-  fields?: Record<string, { kind: ScalarKind; array: boolean }>;
+  enums?: Record<string, readonly unknown[]>;
+  /** `OneOf<A | B>`: one check per member; exactly one must pass. */
+  oneOf?: IsFn[];
+  /** What form fields (strings on the wire) become: see `FormShape`. */
+  form?: FormShape;
   schema?: Record<string, unknown>;
 }
+
+/**
+ * A body type as form decoding needs it: a scalar kind (`k`), an array of a
+ * shape (`a`), an object of field shapes (`o`), or an uploaded file (`f`).
+ */
+export type FormShape = { k: ScalarKind } | { a: FormShape } | { o: Record<string, FormShape> } | { f: 1 };
 
 /** The raw request object (`Request` parameter). */
 export interface RequestParamMeta {

@@ -106,7 +106,10 @@ class MemorySink implements ResponseSink {
     this.status = status;
     this.setHeaders(headers);
     const buf = body === undefined ? Buffer.alloc(0) : Buffer.from(body as Uint8Array | string);
-    if (status !== 204 && status !== 304) this.headers.push(["content-length", String(buf.length)]);
+    // As on the socket: the length is computed, except a declared one on HEAD.
+    const declared = this.headers.find(([k]) => k === "content-length");
+    this.headers = this.headers.filter(([k]) => k !== "content-length");
+    if (status !== 204 && status !== 304) this.headers.push(["content-length", headOnly && declared ? declared[1] : String(buf.length)]);
     if (!headOnly) this.chunks.push(buf);
     this.finish();
   }

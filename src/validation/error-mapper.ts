@@ -3,18 +3,24 @@ import type { ValidationErrorDetail } from "../problem";
 import type { ParamSource, TypiaError } from "../runtime/meta";
 import { parseExpected, type ExpectedType } from "./expected";
 
+/**
+ * How constraint failures read. "pydantic" is Spikard's default
+ * (`string_too_short`, "String should have at least 3 characters",
+ * `ctx: {min_length}`); "constraint" reports `validation_error` with the
+ * measured value in ctx ("String length must be at least 3",
+ * `ctx: {min_length, actual_length}`) and no `input`.
+ */
+export type ErrorFormat = "pydantic" | "constraint";
+
 /** `loc[0]` per source, as Spikard writes it. */
 export function sourceLoc(source: ParamSource | "body"): string {
-  switch (source) {
-    case "header":
-      return "headers";
-    default:
-      return source;
-  }
+  return source === "header" ? "headers" : source;
 }
 
-export function missingParam(source: ParamSource, key: string, _req: Request): ValidationErrorDetail {
-  return { type: "missing", loc: [sourceLoc(source), key], msg: "Field required", input: null };
+export function missingParam(source: ParamSource, key: string, req: Request): ValidationErrorDetail {
+  // Spikard reports a cookie missing from a present Cookie header with input "".
+  const input = source === "cookie" && req.header("cookie") !== undefined ? "" : null;
+  return { type: "missing", loc: [sourceLoc(source), key], msg: "Field required", input };
 }
 
 export interface MapContext {
@@ -23,12 +29,15 @@ export interface MapContext {
   /** The wire string(s) the value was decoded from (parameters only). */
   raw?: unknown;
   source: ParamSource | "body";
+  /** Declared order of literal unions, keyed by `enumKey` (typia prints them sorted). */
+  enums?: Record<string, readonly unknown[]>;
+  format?: ErrorFormat;
 }
 
 /**
- * typia's errors → Spikard's. typia reports `expected` as the type text: a
- * failed tag reads `base & Tag<arg>`, a wrong type reads the whole type. The
- * tag or type decides Spikard's `type`, `msg` and `ctx`.
+ * typia's errors → Spikard's. typia writes `expected` as type text: a failed
+ * tag reads `base & Tag<arg>`, a wrong type reads the whole type. The tag or
+ * type decides Spikard's `type`, `msg` and `ctx`.
  */
 export function mapTypiaErrors(errors: readonly TypiaError[], prefix: Array<string | number>, mc: MapContext): ValidationErrorDetail[] {
   const out: ValidationErrorDetail[] = [];
@@ -36,77 +45,105 @@ export function mapTypiaErrors(errors: readonly TypiaError[], prefix: Array<stri
   for (const e of errors) {
     const path = parsePath(e.path);
     const loc = [...prefix, ...path];
-    const dedupe = loc.join("\u0000");
+    const key = loc.join("\u0000");
     // typia reports a failed tag and then the enclosing type; the first is the precise one.
-    if (seen.has(dedupe)) continue;
-    seen.add(dedupe);
+    if (seen.has(key)) continue;
+    seen.add(key);
     out.push(mapOne(e, loc, path, mc));
   }
   return out;
 }
 
 function mapOne(e: TypiaError, loc: Array<string | number>, path: string[], mc: MapContext): ValidationErrorDetail {
-  const expected = parseExpected(e.expected);
-  if (e.value === undefined && !expected.allowsUndefined) {
+  const x = parseExpected(e.expected);
+  if (e.value === undefined && !x.allowsUndefined) {
     return { type: "missing", loc, msg: "Field required", input: mc.source === "body" ? parentOf(mc.root, path) : null };
   }
-  const input = mc.source !== "body" && path.length === 0 && typeof mc.raw === "string" && expected.tag !== undefined ? mc.raw : e.value;
-  return describe(expected, input);
-  function describe(x: ExpectedType, value: unknown): ValidationErrorDetail {
-    const tag = x.tag;
-    if (tag !== undefined) {
-      const d = describeTag(tag.name, tag.args, value);
-      if (d !== undefined) return { ...d, loc, input: value } as ValidationErrorDetail;
-    }
-    return { ...describeType(x, value), loc, input: value } as ValidationErrorDetail;
+  if (x.base === "undefined" && e.value !== undefined) {
+    // typia's equals mode: a property the type does not declare.
+    return {
+      type: "validation_error",
+      loc,
+      msg: "Additional properties are not allowed",
+      ctx: { additional_properties: false, unexpected_field: path[path.length - 1] },
+      input: parentOf(mc.root, path),
+    };
   }
+  if (x.alternatives !== undefined) {
+    return { type: "validation_error", loc, msg: `${canonicalJson(e.value)} is not valid under any of the schemas listed in the 'anyOf' keyword`, input: e.value };
+  }
+  if (x.tag?.name === "Rule") {
+    const message = String(x.tag.args[1] ?? "Validation failed");
+    return { type: "validation_error", loc, msg: message.replace(/\{input\}/g, () => canonicalJson(e.value)), input: e.value };
+  }
+  if (x.literals !== undefined && mc.enums !== undefined) {
+    const declared = mc.enums[enumKey(x.literals)];
+    if (declared !== undefined) x.literals = declared as Array<string | number | boolean>;
+  }
+  const tag = x.tag;
+  if (mc.format === "constraint" && tag !== undefined) {
+    const d = constraintTag(tag.name, tag.args, e.value, loc);
+    if (d !== undefined) return { type: "validation_error", loc, msg: d.msg, ...(d.ctx ? { ctx: d.ctx } : {}) };
+  }
+  // A parameter that decoded but broke a constraint reports the wire string; a failed integer check the decoded number.
+  const input = mc.source !== "body" && path.length === 0 && typeof mc.raw === "string" && tag !== undefined && tag.name !== "Type" ? mc.raw : e.value;
+  // Spikard looks constraints up by property path; inside arrays the lookup fails and it falls back to generic wording.
+  const inArray = path.some((p) => /^\d+$/.test(p));
+  const d = (tag !== undefined ? pydanticTag(tag.name, tag.args, e.value, inArray) : undefined) ?? describeType(x, inArray);
+  return { type: d.type, loc, msg: d.msg, input, ...(d.ctx ? { ctx: d.ctx } : {}) };
 }
 
-type Described = Omit<ValidationErrorDetail, "loc" | "input">;
+interface Described {
+  type: string;
+  msg: string;
+  ctx?: Record<string, unknown>;
+}
 
 const EMAIL_PATTERN = "^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+\\.[a-zA-Z0-9-.]+$";
 
-function describeTag(name: string, args: unknown[], value: unknown): Described | undefined {
+function pydanticTag(name: string, args: unknown[], value: unknown, lookupFails: boolean): Described | undefined {
   const a = args[0];
+  const withCtx = (type: string, msg: string, fallback: string, ctx: Record<string, unknown>): Described => (lookupFails ? { type, msg: fallback } : { type, msg, ctx });
   switch (name) {
     case "MinLength":
-      return { type: "string_too_short", msg: `String should have at least ${a} characters`, ctx: { min_length: a } };
+      return withCtx("string_too_short", `String should have at least ${a} characters`, "String is too short", { min_length: a });
     case "MaxLength":
-      return { type: "string_too_long", msg: `String should have at most ${a} characters`, ctx: { max_length: a } };
+      return withCtx("string_too_long", `String should have at most ${a} characters`, "String is too long", { max_length: a });
     case "Minimum":
-      return bound("greater_than_equal", "greater than or equal to", "ge", a);
+      return bound("greater_than_equal", "greater than or equal to", "ge", a, lookupFails);
     case "ExclusiveMinimum":
-      return bound("greater_than", "greater than", "gt", a);
+      return bound("greater_than", "greater than", "gt", a, lookupFails);
     case "Maximum":
-      return bound("less_than_equal", "less than or equal to", "le", a);
+      return bound("less_than_equal", "less than or equal to", "le", a, lookupFails);
     case "ExclusiveMaximum":
-      return bound("less_than", "less than", "lt", a);
+      return bound("less_than", "less than", "lt", a, lookupFails);
     case "MultipleOf":
-      return { type: "multiple_of", msg: `Input should be a multiple of ${a}`, ctx: { multiple_of: a } };
+      return withCtx("multiple_of", `Input should be a multiple of ${a}`, "Input should be a multiple of the given number", { multiple_of: a });
     case "Pattern":
-      return { type: "string_pattern_mismatch", msg: `String should match pattern '${a}'`, ctx: { pattern: a } };
+      return withCtx("string_pattern_mismatch", `String should match pattern '${a}'`, "String does not match expected pattern", { pattern: a });
     case "MinItems":
-      return { type: "too_short", msg: `List should have at least ${a} ${a === 1 ? "item" : "items"} after validation`, ctx: { min_length: a } };
+      // Spikard words the lower bound "item" and the upper bound "items", whatever the count.
+      return withCtx("too_short", `List should have at least ${a} item after validation`, "List should have at least N items after validation", { min_length: a });
     case "MaxItems":
-      return { type: "too_long", msg: `List should have at most ${a} ${a === 1 ? "item" : "items"} after validation`, ctx: { max_length: a } };
+      return withCtx("too_long", `List should have at most ${a} items after validation`, "List should have at most N items after validation", { max_length: a });
     case "UniqueItems":
       return { type: "unique_items", msg: "List should have unique items" };
     case "Type":
-      return typeof a === "string" && /int/.test(a) ? intParsing() : undefined;
+      return typeof a === "string" && a.includes("int") ? INT_PARSING : undefined;
     case "Format":
-      return describeFormat(String(a), value);
+      return pydanticFormat(String(a), value);
     default:
       return undefined;
   }
 }
 
-function bound(type: string, words: string, key: string, a: unknown): Described {
-  // Spikard prints integral bounds; a fractional bound falls back to the generic wording.
-  if (typeof a === "number" && Number.isInteger(a)) return { type, msg: `Input should be ${words} ${a}`, ctx: { [key]: a } };
+function bound(type: string, words: string, key: string, a: unknown, lookupFails: boolean): Described {
+  // Spikard prints integral bounds; a fractional bound (or a failed lookup) falls back to generic wording.
+  if (!lookupFails && typeof a === "number" && Number.isInteger(a)) return { type, msg: `Input should be ${words} ${a}`, ctx: { [key]: a } };
   return { type, msg: `Input should be ${words} the ${key.startsWith("g") ? "minimum" : "maximum"}` };
 }
 
-function describeFormat(format: string, value: unknown): Described {
+function pydanticFormat(format: string, value: unknown): Described {
   switch (format) {
     case "email":
       return { type: "string_pattern_mismatch", msg: `String should match pattern '${EMAIL_PATTERN}'`, ctx: { pattern: EMAIL_PATTERN } };
@@ -116,34 +153,103 @@ function describeFormat(format: string, value: unknown): Described {
       return { type: "datetime_parsing", msg: "Input should be a valid datetime" };
     case "date":
       return { type: "date_parsing", msg: "Input should be a valid date" };
-    case "time":
-      return { type: "time_parsing", msg: "Input should be a valid time" };
-    case "duration":
-      return { type: "duration_parsing", msg: "Input should be a valid duration" };
     default:
-      return { type: "format_error", msg: `${JSON.stringify(value)} is not a "${format}"` };
+      return { type: "format_error", msg: `${JSON.stringify(value)} is not a ${JSON.stringify(format)}` };
   }
 }
 
-const intParsing = (): Described => ({ type: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer" });
+const FORMAT_NAMES: Record<string, string> = {
+  email: "email",
+  uri: "URI",
+  url: "URL",
+  uuid: "UUID",
+  date: "date",
+  "date-time": "date-time",
+  time: "time",
+  duration: "duration",
+  ipv4: "IPv4",
+  ipv6: "IPv6",
+  hostname: "hostname",
+};
 
-function describeType(x: ExpectedType, _value: unknown): Described {
-  if (x.literals !== undefined && x.literals.length > 0) {
+/** The "constraint" format: measured values in ctx, no input. */
+function constraintTag(name: string, args: unknown[], value: unknown, loc: Array<string | number>): { msg: string; ctx?: Record<string, unknown> } | undefined {
+  const a = args[0];
+  const length = typeof value === "string" ? [...value].length : undefined;
+  const count = Array.isArray(value) ? value.length : undefined;
+  switch (name) {
+    case "MinLength":
+      return { msg: `String length must be at least ${a}`, ctx: { min_length: a, actual_length: length } };
+    case "MaxLength":
+      // Spikard reports an overrun length one past the character count in this format.
+      return { msg: `String length must not exceed ${a}`, ctx: { max_length: a, actual_length: length === undefined ? length : length + 1 } };
+    case "Minimum":
+      return { msg: `Value must be at least ${a}`, ctx: { minimum: a, value } };
+    case "ExclusiveMinimum":
+      return { msg: `Value must be greater than ${a}`, ctx: { exclusive_minimum: a, value } };
+    case "Maximum":
+      return { msg: `Value must not exceed ${a}`, ctx: { maximum: a, value } };
+    case "ExclusiveMaximum":
+      return { msg: `Value must be less than ${a}`, ctx: { exclusive_maximum: a, value } };
+    case "MultipleOf":
+      return { msg: `Value must be a multiple of ${a}`, ctx: { multiple_of: a, value } };
+    case "Pattern": {
+      // A bearer-token pattern on a header reads as what it checks.
+      const msg = typeof a === "string" && /^\^Bearer /.test(a) && loc[0] === "headers" ? "Invalid Bearer token format" : "String does not match pattern";
+      return { msg, ctx: { pattern: a, value } };
+    }
+    case "MinItems":
+      return { msg: `Array must contain at least ${a} items`, ctx: { min_items: a, actual_items: count } };
+    case "MaxItems":
+      return { msg: `Array must not contain more than ${a} items`, ctx: { max_items: a, actual_items: count } };
+    case "UniqueItems": {
+      const dup = firstDuplicate(value);
+      return { msg: "Array items must be unique", ctx: { unique_items: true, ...(dup ? { duplicate_value: dup.value, duplicate_index: dup.index } : {}) } };
+    }
+    case "Format": {
+      const f = String(a);
+      return { msg: `Invalid ${FORMAT_NAMES[f] ?? f} format`, ctx: { format: f, value } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function firstDuplicate(value: unknown): { value: unknown; index: number } | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const seen = new Set<string>();
+  for (let i = 0; i < value.length; i++) {
+    const k = JSON.stringify(value[i]);
+    if (seen.has(k)) return { value: value[i], index: i };
+    seen.add(k);
+  }
+  return undefined;
+}
+
+const INT_PARSING: Described = { type: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer" };
+
+function describeType(x: ExpectedType, inArray: boolean): Described {
+  if (x.literals !== undefined && x.literals.length > 1) {
     const quoted = x.literals.map((l) => (typeof l === "string" ? `'${l}'` : String(l)));
-    const expected = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}` : quoted[0]!;
+    const expected = `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
     return { type: "enum", msg: `Input should be ${expected}`, ctx: { expected } };
   }
+  if (x.literals !== undefined && x.literals.length === 1) {
+    // A single literal is JSON Schema's `const`.
+    return { type: "validation_error", msg: `${JSON.stringify(x.literals[0])} was expected` };
+  }
+  // Spikard cannot resolve the expected type of an array element and says so.
+  if (inArray) return { type: "type_error", msg: "Input should be a valid unknown" };
   switch (x.base) {
     case "integer":
-      return intParsing();
+    case "bigint":
+      return INT_PARSING;
     case "number":
       return { type: "float_parsing", msg: "Input should be a valid number, unable to parse string as a number" };
     case "boolean":
       return { type: "bool_parsing", msg: "Input should be a valid boolean, unable to interpret input" };
     case "string":
       return { type: "string_type", msg: "Input should be a valid string" };
-    case "bigint":
-      return intParsing();
     case "array":
       return { type: "list_type", msg: "Input should be a valid list" };
     case "object":
@@ -151,6 +257,38 @@ function describeType(x: ExpectedType, _value: unknown): Described {
     default:
       return { type: "type_error", msg: `Input should be a valid ${x.base}` };
   }
+}
+
+/** JSON with object keys sorted, as Spikard (serde_json) prints values inside messages. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val !== null && typeof val === "object" && !Array.isArray(val)
+      ? Object.fromEntries(Object.keys(val).sort().map((k) => [k, (val as Record<string, unknown>)[k]]))
+      : val,
+  );
+}
+
+/** Key for a set of literals independent of their order. */
+export function enumKey(values: readonly unknown[]): string {
+  return values.map((v) => JSON.stringify(v)).sort().join("|");
+}
+
+/** Errors ordered by location (Spikard reports object members in key order). */
+export function sortByLoc(errors: ValidationErrorDetail[]): ValidationErrorDetail[] {
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => compareLoc(a.e.loc, b.e.loc) || a.i - b.i)
+    .map((x) => x.e);
+}
+
+function compareLoc(a: ReadonlyArray<string | number>, b: ReadonlyArray<string | number>): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = String(a[i]);
+    const y = String(b[i]);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 /** `$input.a.b[2]["x-y"]` → ["a", "b", "2", "x-y"]. */
@@ -166,7 +304,6 @@ export function parsePath(path: string): string[] {
       i = j;
     } else if (c === "[") {
       if (path[i + 1] === '"') {
-        // JSON-quoted key
         let j = i + 2;
         while (j < path.length && !(path[j] === '"' && path[j - 1] !== "\\")) j++;
         out.push(JSON.parse(path.slice(i + 1, j + 1)) as string);

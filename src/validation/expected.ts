@@ -13,6 +13,8 @@ export interface ExpectedType {
   literals?: Array<string | number | boolean>;
   allowsUndefined: boolean;
   nullable: boolean;
+  /** Members of a union that are not null/undefined/literals (2+ means "one of these types"). */
+  alternatives?: number;
 }
 
 export function parseExpected(text: string): ExpectedType {
@@ -31,6 +33,7 @@ export function parseExpected(text: string): ExpectedType {
     if (lits.every((l) => l !== undefined)) return { base: typeof lits[0], literals: lits as Array<string | number | boolean>, allowsUndefined, nullable };
   }
   if (rest.length === 0) return { base: nullable ? "null" : "undefined", allowsUndefined, nullable };
+  if (rest.length > 1) return { base: "union", allowsUndefined, nullable, alternatives: rest.length };
   const first = rest[0]!.startsWith("(") && closingParen(rest[0]!, 0) === rest[0]!.length - 1 ? rest[0]!.slice(1, -1) : rest[0]!;
   const parts = splitTop(first, " & ");
   const tags = parts.slice(1).map(parseTag).filter((t): t is { name: string; args: unknown[] } => t !== undefined);

@@ -13,6 +13,12 @@ export interface ParamPlan {
   key: string;
   /** The value type (`T` of `Query<T>`). */
   type: ts.Type;
+  /** The node that declares `type`, when there is one (declared literal order, docs). */
+  typeNode?: ts.TypeNode;
+  /** Body<Strict<T>>: no undeclared properties. */
+  strict?: boolean;
+  /** Body<OneOf<A | B>>: the union's members, to check that exactly one matches. */
+  oneOf?: ts.Type[];
   optional: boolean;
   hasDefault: boolean;
   /** The default value when it is a literal (for documentation). */
@@ -69,13 +75,15 @@ function classify(checker: ts.TypeChecker, decl: ts.ParameterDeclaration, name: 
     defaultLiteral: hasDefault ? literalValue(decl.initializer!) : undefined,
     node: decl,
     description: paramDescription(decl, name),
+    typeNode: decl.type as ts.TypeNode | undefined,
   };
   if (marker !== undefined) {
     const args = marker.node.typeArguments ?? [];
     const type = args[0] !== undefined ? checker.getTypeFromTypeNode(args[0]) : checker.getAnyType();
+    base.typeNode = args[0];
     const override = args[1] !== undefined ? literalText(checker.getTypeFromTypeNode(args[1])) : undefined;
     const source = marker.kind as Source;
-    if (source === "body") return { ...base, source, key: "body", type };
+    if (source === "body") return { ...base, source, key: "body", ...unwrapBodyMarkers(checker, type, args[0]) };
     if (source === "path" && !pathParams.includes(override ?? name)) throw new TransformerError("SPK006", name, path, override ?? name);
     return withShape(checker, { ...base, source, key: wireName(source, override ?? name, override !== undefined), type }, path);
   }
@@ -87,6 +95,21 @@ function classify(checker: ts.TypeChecker, decl: ts.ParameterDeclaration, name: 
   if (typeof shape !== "string" && !shape.any) return { ...base, source: "query", key: name, type, shape };
   if (!BODY_METHODS.has(method)) throw new TransformerError("SPK008", name, checker.typeToString(type), method);
   return { ...base, source: "body", key: "body", type };
+}
+
+/** Peels Strict<...> and OneOf<...> off a body type, remembering what they asked for. */
+function unwrapBodyMarkers(checker: ts.TypeChecker, type: ts.Type, node: ts.TypeNode | undefined): { type: ts.Type; typeNode?: ts.TypeNode; strict?: boolean; oneOf?: ts.Type[] } {
+  let strict = false;
+  let oneOf: ts.Type[] | undefined;
+  let current = node;
+  for (let marker = markerOf(checker, current); marker !== undefined && (marker.kind === "strict" || marker.kind === "oneOf"); marker = markerOf(checker, current)) {
+    current = marker.node.typeArguments?.[0];
+    if (current === undefined) break;
+    type = checker.getTypeFromTypeNode(current);
+    if (marker.kind === "strict") strict = true;
+    else oneOf = type.isUnion() ? type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null))) : [type];
+  }
+  return { type, typeNode: current, ...(strict ? { strict } : {}), ...(oneOf ? { oneOf } : {}) };
 }
 
 function withShape(checker: ts.TypeChecker, plan: ParamPlan, path: string): ParamPlan {

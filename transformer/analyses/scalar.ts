@@ -14,6 +14,8 @@ export interface ScalarShape {
   plainString: boolean;
   /** Exactly `any`/`unknown`. */
   any: boolean;
+  /** `Separator<S>` on the array type. */
+  separator?: string;
 }
 
 export function analyzeMetadata(checker: ts.TypeChecker, type: ts.Type): MetadataSchema | string {
@@ -41,7 +43,8 @@ export function scalarShape(checker: ts.TypeChecker, type: ts.Type): ScalarShape
     const element = unalias(base.arrays[0]!.type.value);
     const kind = elementKind(element);
     if (typeof kind !== "string" || kind === "unknown") return `array of ${element.getName()}`;
-    return { kind, array: true, nullable: base.nullable, optional: !base.isRequired(), plainString: false, any: false };
+    const separator = base.arrays[0]!.tags.flat().find((t) => t.kind === "separator")?.value;
+    return { kind, array: true, nullable: base.nullable, optional: !base.isRequired(), plainString: false, any: false, ...(typeof separator === "string" ? { separator } : {}) };
   }
   const kind = elementKind(base);
   if (kind === "unknown") return base.getName();

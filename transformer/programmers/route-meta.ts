@@ -1,6 +1,8 @@
 import ts from "typescript";
 import type { HandlerPlan, ParamPlan } from "../analyses/handler";
 import type { ResponsePlan } from "../analyses/response";
+import { bodyKinds, formShape } from "../analyses/body-shape";
+import { collectEnumOrders } from "../analyses/enums";
 import { writeIs, writeStringify, writeValidate, type EmitContext } from "./typia";
 
 const f = ts.factory;
@@ -18,12 +20,16 @@ export function writeRouteMeta(context: EmitContext, plan: HandlerPlan, response
 function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
   if (p.source === "request") return object({ in: str("request"), name: str(p.name) });
   if (p.source === "body") {
+    const checker = context.typia.checker;
+    const kinds = bodyKinds(checker, p.type);
+    const form = kinds.includes("form") ? formShape(checker, p.type) : undefined;
     return object({
       in: str("body"),
       name: str(p.name),
-      kinds: literal(["json"]),
+      kinds: literal(kinds),
       optional: bool(p.optional),
-      ...checks(context, p.type),
+      ...(form !== undefined ? { form: literal(form) } : {}),
+      ...(kinds.includes("bytes") ? {} : checks(context, p)),
     });
   }
   const shape = p.shape!;
@@ -39,12 +45,20 @@ function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
     ...(p.hasDefault ? { hasDefault: bool(true) } : {}),
     ...(p.defaultLiteral !== undefined ? { default: literal(p.defaultLiteral) } : {}),
     ...(p.description ? { description: str(p.description) } : {}),
-    ...(needsCheck ? checks(context, p.type) : {}),
+    ...(shape.separator !== undefined ? { separator: str(shape.separator) } : {}),
+    ...(needsCheck ? checks(context, p) : {}),
   });
 }
 
-function checks(context: EmitContext, type: ts.Type): Record<string, ts.Expression> {
-  return { is: writeIs(context, type), validate: writeValidate(context, type) };
+function checks(context: EmitContext, p: ParamPlan): Record<string, ts.Expression> {
+  const enums = collectEnumOrders(context.typia.checker, p.type, p.typeNode);
+  const strict = p.strict === true;
+  return {
+    is: writeIs(context, p.type, strict),
+    validate: writeValidate(context, p.type, strict),
+    ...(enums ? { enums: literal(enums) } : {}),
+    ...(p.oneOf ? { oneOf: f.createArrayLiteralExpression(p.oneOf.map((t) => writeIs(context, t, strict))) } : {}),
+  };
 }
 
 function writeResponse(context: EmitContext, r: ResponsePlan): ts.Expression {

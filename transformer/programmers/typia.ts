@@ -11,12 +11,13 @@ export interface EmitContext {
   modulo: ts.LeftHandSideExpression;
 }
 
-export function writeIs(c: EmitContext, type: ts.Type): ts.Expression {
-  return IsProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals: false } });
+/** `equals` also rejects properties the type does not declare. */
+export function writeIs(c: EmitContext, type: ts.Type, equals = false): ts.Expression {
+  return IsProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals } });
 }
 
-export function writeValidate(c: EmitContext, type: ts.Type): ts.Expression {
-  return ValidateProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals: false } });
+export function writeValidate(c: EmitContext, type: ts.Type, equals = false): ts.Expression {
+  return ValidateProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals } });
 }
 
 export function writeStringify(c: EmitContext, type: ts.Type): ts.Expression {

@@ -175,10 +175,18 @@ class UwsSink implements ResponseSink {
     const res = this.res;
     const write = (): void => {
       res.writeStatus(statusLine(status));
-      for (let i = 0; i < headers.length; i += 2) res.writeHeader(headers[i]!, headers[i + 1]!);
+      let declaredLength: string | undefined;
+      for (let i = 0; i < headers.length; i += 2) {
+        // uWS computes Content-Length itself; a handler-declared one only survives on HEAD.
+        if (headers[i]!.length === 14 && headers[i]!.toLowerCase() === "content-length") {
+          declaredLength = headers[i + 1];
+          continue;
+        }
+        res.writeHeader(headers[i]!, headers[i + 1]!);
+      }
       // uWS 20.30 mishandles endWithoutBody's arguments (the process aborts), so it is only
       // ever called bare, with the length written by hand.
-      if (headOnly) res.writeHeader("content-length", String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
+      if (headOnly) res.writeHeader("content-length", declaredLength ?? String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
       else if (status === 204 || status === 304) res.endWithoutBody();
       else if (body === undefined) res.end(undefined, this.closeAfter);
       else res.end(body, this.closeAfter);

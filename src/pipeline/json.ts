@@ -1,0 +1,41 @@
+import { BodyError } from "./body-error";
+
+const FORBIDDEN = /"(?:__proto__|constructor|prototype)"\s*:/;
+
+/**
+ * JSON.parse for request bodies: malformed JSON answers 400 (Spikard's
+ * `{"detail": "Invalid request format"}`), bodies nested deeper than the limit
+ * answer 400 before parsing, and `__proto__`/`constructor`/`prototype` keys are
+ * dropped so they never reach handler objects (a later `Object.assign` would
+ * otherwise rewrite prototypes). Both extra checks only run when the raw text
+ * could trigger them, keeping the common path a bare JSON.parse.
+ */
+export function parseJsonSafely(buf: Buffer, maxDepth: number): unknown {
+  if (buf.length > maxDepth) checkDepth(buf, maxDepth);
+  const text = buf.toString("utf8");
+  try {
+    return FORBIDDEN.test(text) ? JSON.parse(text, dropForbidden) : JSON.parse(text);
+  } catch {
+    throw new BodyError(400, { detail: "Invalid request format" });
+  }
+}
+
+function dropForbidden(this: unknown, key: string, value: unknown): unknown {
+  return key === "__proto__" || key === "constructor" || key === "prototype" ? undefined : value;
+}
+
+/** Bracket depth outside strings; a body cannot be deeper than it is long, so short bodies skip this. */
+function checkDepth(buf: Buffer, maxDepth: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) throw new BodyError(400, { error: `Request body exceeds maximum nesting depth of ${maxDepth}` });
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}

@@ -1,0 +1,57 @@
+import ts from "typescript";
+import { isTaggedClass } from "./declarations";
+import { scalarShape } from "./scalar";
+
+export type BodyKind = "json" | "form" | "multipart" | "bytes" | "text";
+export type FormShape = { k: string } | { a: FormShape } | { o: Record<string, FormShape> } | { f: 1 };
+
+/** Which Content-Types a `Body<T>` accepts: bytes take anything, strings text or JSON, the rest JSON or forms. */
+export function bodyKinds(checker: ts.TypeChecker, type: ts.Type): BodyKind[] {
+  const t = stripNullish(type);
+  if (isBytes(t)) return ["bytes"];
+  if (t.flags & ts.TypeFlags.StringLike) return ["text", "json"];
+  return ["json", "form", "multipart"];
+}
+
+/** True when the body type contains an UploadFile anywhere: only multipart can carry it. */
+export function hasUploads(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const shape = formShape(checker, type);
+  const visit = (s: FormShape | undefined): boolean => s !== undefined && ("f" in s || ("a" in s && visit(s.a)) || ("o" in s && Object.values(s.o).some(visit)));
+  return visit(shape);
+}
+
+/**
+ * What form fields (strings on the wire) become, walked through the checker:
+ * scalars by kind, arrays, nested objects, and UploadFile fields.
+ */
+export function formShape(checker: ts.TypeChecker, type: ts.Type, depth = 0): FormShape | undefined {
+  if (depth > 16) return undefined;
+  const t = stripNullish(type);
+  if (isTaggedClass(checker, t, "spikardUpload")) return { f: 1 };
+  if (checker.isArrayType(t)) {
+    const inner = formShape(checker, checker.getTypeArguments(t as ts.TypeReference)[0]!, depth + 1);
+    return inner ? { a: inner } : undefined;
+  }
+  const scalar = scalarShape(checker, t);
+  if (typeof scalar !== "string" && !scalar.any) return scalar.array ? { a: { k: scalar.kind } } : { k: scalar.kind };
+  if (t.flags & ts.TypeFlags.Object || t.isIntersection()) {
+    const o: Record<string, FormShape> = {};
+    for (const prop of checker.getPropertiesOfType(t)) {
+      const shape = formShape(checker, checker.getTypeOfSymbol(prop), depth + 1);
+      if (shape) o[prop.getName()] = shape;
+    }
+    return { o };
+  }
+  return undefined;
+}
+
+function stripNullish(type: ts.Type): ts.Type {
+  if (!type.isUnion()) return type;
+  const rest = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
+  return rest.length === 1 ? rest[0]! : type;
+}
+
+function isBytes(t: ts.Type): boolean {
+  const name = t.getSymbol()?.getName();
+  return name === "Uint8Array" || name === "Buffer";
+}
