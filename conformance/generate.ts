@@ -171,14 +171,17 @@ function serverConfig(h: Record<string, any>): string {
   const config: Record<string, unknown> = {};
   if (typeof h.max_body_size === "number") config.maxBodySize = h.max_body_size;
   if (typeof h.max_nesting_depth === "number") config.maxJsonDepth = h.max_nesting_depth;
+  if (typeof h.max_header_size === "number") config.maxHeaderSize = h.max_header_size;
   const mw = (h.middleware ?? {}) as Record<string, any>;
   if (mw.body_limit && typeof mw.body_limit.max_bytes === "number") config.maxBodySize = mw.body_limit.max_bytes;
   // Spikard-native parameter specs (explicit `required`, no language annotation) report constraint-format errors.
   const specs = Object.values((h.parameters ?? {}) as Record<string, Record<string, JsonSchema>>).flatMap((d) => Object.values(d));
   if (specs.some((s) => s.required === true && s.annotation === undefined)) config.validationErrorFormat = "constraint";
-  return Object.keys(config).length ? JSON.stringify(config) : "";
+  // Handler failures are expected in some fixtures; keep the run's output to the report.
+  return Object.keys(config).length ? `{ ...${JSON.stringify(config)}, logger: quiet }` : "{ logger: quiet }";
 }
 
 export const PRELUDE = `import { Spikard, Response, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
 import type { tags } from "typia";
+const quiet = { error() {}, warn() {}, info() {} };
 `;

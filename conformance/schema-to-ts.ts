@@ -29,6 +29,8 @@ export function schemaToTs(schema: unknown, ctx: TsTypeContext): string {
   if (schema === true || schema === undefined || schema === null) return "unknown";
   if (schema === false) return "never";
   const s = schema as JsonSchema;
+  // The project's own fixtures may name a TypeScript type directly (bigint, Date, tuples, ...).
+  if (typeof s.ts_type === "string") return s.ts_type;
   if (typeof s.$ref === "string") return refType(s.$ref, ctx);
   const nullable = s.nullable === true;
   const withNull = (t: string): string => (nullable ? `(${t}) | null` : t);

@@ -49,6 +49,7 @@ export class Spikard extends Router {
     return (this.pipelineCache ??= new Pipeline(this.routeDefinitions(), {
       maxBodySize: this.config.maxBodySize,
       maxJsonDepth: this.config.maxJsonDepth,
+      maxHeaderSize: this.config.maxHeaderSize,
       errorFormat: this.config.validationErrorFormat,
       logger: this.config.logger,
     }));

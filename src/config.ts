@@ -6,6 +6,8 @@ export interface ServerConfig {
   port?: number;
   /** Largest accepted non-multipart request body in bytes. Default 1 MiB. */
   maxBodySize?: number;
+  /** Largest accepted request header block in bytes (431 beyond). Default: uWebSockets.js's own limit. */
+  maxHeaderSize?: number;
   /** Deepest JSON nesting accepted in request bodies (400 beyond). Default 256. */
   maxJsonDepth?: number;
   /** Seconds `close()`/SIGTERM waits for in-flight requests. Default 10. */
@@ -26,6 +28,7 @@ export interface ResolvedConfig {
   port: number;
   maxBodySize: number;
   maxJsonDepth: number;
+  maxHeaderSize: number | undefined;
   gracefulShutdownTimeout: number;
   allowSlowFallback: boolean;
   validationErrorFormat: "pydantic" | "constraint";
@@ -41,6 +44,7 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     port: envPort !== undefined && envPort !== "" ? Number(envPort) : (c.port ?? 8000),
     maxBodySize: c.maxBodySize ?? MIB,
     maxJsonDepth: c.maxJsonDepth ?? 256,
+    maxHeaderSize: c.maxHeaderSize,
     gracefulShutdownTimeout: c.gracefulShutdownTimeout ?? 10,
     allowSlowFallback: c.allowSlowFallback ?? process.env.SPIKARD_ALLOW_UWS_FALLBACK === "1",
     validationErrorFormat: c.validationErrorFormat ?? "pydantic",

@@ -23,6 +23,8 @@ export interface PipelineOptions {
   /** Largest accepted non-multipart body, in bytes. */
   maxBodySize: number;
   maxJsonDepth: number;
+  /** When set, requests whose header block is larger answer 431. */
+  maxHeaderSize?: number | undefined;
   errorFormat: ErrorFormat;
   logger: Pick<Console, "error" | "warn">;
 }
@@ -44,6 +46,11 @@ export class Pipeline {
 
   handle(raw: RawRequest, body: BodySource, sink: ResponseSink): void {
     const method = raw.method;
+    const maxHeaderSize = this.options.maxHeaderSize;
+    if (maxHeaderSize !== undefined && headerBlockSize(raw) > maxHeaderSize) {
+      const error = { error: "Request Header Fields Too Large", message: `Request headers exceed maximum allowed size of ${maxHeaderSize} bytes` };
+      return this.sendRaw(sink, 431, error, method === "HEAD", "application/json");
+    }
     const match = this.table.find(raw.path);
     if (match === undefined) {
       return this.sendProblem(sink, notFoundProblem(`No route matches ${method} ${raw.path}`), method === "HEAD");
@@ -168,6 +175,13 @@ export class Pipeline {
   private sendRaw(sink: ResponseSink, status: number, body: unknown, headOnly: boolean, contentType: string): void {
     sink.send(status, ["content-type", contentType], JSON.stringify(body), headOnly);
   }
+}
+
+/** Bytes of the header block as sent: `name: value\r\n` per header. */
+function headerBlockSize(raw: RawRequest): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(raw.headers())) n += k.length + v.length + 4;
+  return n;
 }
 
 function allowList(methods: Record<string, unknown>): string {
