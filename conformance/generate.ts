@@ -45,10 +45,12 @@ export function generateApp(fixture: Fixture, index: number): GeneratedApp {
       params.push(paramDecl(marker, wire, schema, ctx, used));
     }
   }
-  if (h.body_schema !== undefined) {
-    let bodyType = schemaToTs(h.body_schema, ctx);
-    if (Array.isArray(h.body_schema.oneOf)) bodyType = `OneOf<${bodyType}>`;
-    if (h.body_schema.additionalProperties === false) bodyType = `Strict<${bodyType}>`;
+  const files = (h.parameters?.files ?? {}) as Record<string, JsonSchema>;
+  const bodySchema = Object.keys(files).length > 0 ? withFiles(h.body_schema as JsonSchema | undefined, files) : h.body_schema;
+  if (bodySchema !== undefined) {
+    let bodyType = schemaToTs(bodySchema, ctx);
+    if (Array.isArray(bodySchema.oneOf)) bodyType = `OneOf<${bodyType}>`;
+    if (bodySchema.additionalProperties === false) bodyType = `Strict<${bodyType}>`;
     params.push(`${unique("body", used)}: Body<${bodyType}>`);
   }
 
@@ -70,6 +72,18 @@ export function generateApp(fixture: Fixture, index: number): GeneratedApp {
     `}`,
   ].join("\n");
   return { fixture, factory, code: routeMethod(method) === "route" ? code.replace(`app.route(`, `app.route(${JSON.stringify(method.toUpperCase())}, `) : code };
+}
+
+/** `parameters.files` (content types, magic-number checks) merged into the body as constrained UploadFile fields. */
+function withFiles(body: JsonSchema | undefined, files: Record<string, JsonSchema>): JsonSchema {
+  const properties = { ...((body?.properties ?? {}) as Record<string, JsonSchema>) };
+  const required = new Set((body?.required as string[] | undefined) ?? []);
+  for (const [name, spec] of Object.entries(files)) {
+    const accept = Array.isArray(spec.content_type) ? (spec.content_type as string[]).map((t) => JSON.stringify(t)).join(" | ") : "string";
+    properties[name] = { ts_type: `UploadFile<${accept}, ${spec.validate_magic_numbers === true}>` };
+    if (spec.required === true) required.add(name);
+  }
+  return { ...(body ?? {}), type: "object", properties, required: [...required] };
 }
 
 function routeMethod(method: string): string {
@@ -181,7 +195,7 @@ function serverConfig(h: Record<string, any>): string {
   return Object.keys(config).length ? `{ ...${JSON.stringify(config)}, logger: quiet }` : "{ logger: quiet }";
 }
 
-export const PRELUDE = `import { Spikard, Response, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
+export const PRELUDE = `import { Spikard, Response, UploadFile, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
 import type { tags } from "typia";
 const quiet = { error() {}, warn() {}, info() {} };
 `;

@@ -18,7 +18,7 @@ export function buildRequest(fixture: Fixture): WireRequest {
     headers.Cookie = Object.entries(r.cookies as Record<string, string>).map(([k, v]) => `${k}=${v}`).join("; ");
   }
   let body: Buffer | undefined;
-  if (r.files !== undefined || (r.form_data !== undefined && isMultipart(headers, has))) {
+  if (r.files !== undefined || ((r.form_data !== undefined || r.data !== undefined) && isMultipart(headers, has))) {
     const ctKey = has("content-type");
     const declared = ctKey ? headers[ctKey]! : "";
     const boundary = /boundary=([^;]+)/.exec(declared)?.[1] ?? `----spikard${randomBytes(8).toString("hex")}`;

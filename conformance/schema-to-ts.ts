@@ -45,6 +45,7 @@ export function schemaToTs(schema: unknown, ctx: TsTypeContext): string {
   if (Array.isArray(type)) return type.map((t) => schemaToTs({ ...s, type: t }, ctx)).join(" | ");
   switch (type) {
     case "string":
+      if (s.format === "binary") return withNull("UploadFile");
       return withNull(tagged("string", stringTags(s)));
     case "integer":
       return withNull(tagged("number", ['tags.Type<"int64">', ...numberTags(s)]));

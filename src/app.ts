@@ -48,6 +48,8 @@ export class Spikard extends Router {
   pipeline(): Pipeline {
     return (this.pipelineCache ??= new Pipeline(this.routeDefinitions(), {
       maxBodySize: this.config.maxBodySize,
+      maxUploadSize: this.config.maxUploadSize,
+      uploads: { spoolThreshold: this.config.uploadSpoolThreshold, dir: this.config.uploadDir },
       maxJsonDepth: this.config.maxJsonDepth,
       maxHeaderSize: this.config.maxHeaderSize,
       errorFormat: this.config.validationErrorFormat,

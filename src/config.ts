@@ -1,3 +1,5 @@
+import os from "node:os";
+
 /** Server configuration, after the seed's `ServerConfig` (camelCase names). */
 export interface ServerConfig {
   /** Default bind address for `serve()`/`run()`; env SPIKARD_HOST overrides. Default "127.0.0.1". */
@@ -6,9 +8,15 @@ export interface ServerConfig {
   port?: number;
   /** Largest accepted non-multipart request body in bytes. Default 1 MiB. */
   maxBodySize?: number;
+  /** Largest accepted multipart (upload) body in bytes. Default 100 MiB. */
+  maxUploadSize?: number;
+  /** Uploaded files larger than this stay on disk instead of in memory. Default 1 MiB. */
+  uploadSpoolThreshold?: number;
+  /** Directory for spooled uploads. Default the OS temp directory. */
+  uploadDir?: string;
   /** Largest accepted request header block in bytes (431 beyond). Default: uWebSockets.js's own limit. */
   maxHeaderSize?: number;
-  /** Deepest JSON nesting accepted in request bodies (400 beyond). Default 256. */
+  /** Deepest JSON nesting accepted in request bodies (400 beyond). Default 128, as serde_json. */
   maxJsonDepth?: number;
   /** Seconds `close()`/SIGTERM waits for in-flight requests. Default 10. */
   gracefulShutdownTimeout?: number;
@@ -27,6 +35,9 @@ export interface ResolvedConfig {
   host: string;
   port: number;
   maxBodySize: number;
+  maxUploadSize: number;
+  uploadSpoolThreshold: number;
+  uploadDir: string;
   maxJsonDepth: number;
   maxHeaderSize: number | undefined;
   gracefulShutdownTimeout: number;
@@ -43,7 +54,10 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     host: process.env.SPIKARD_HOST ?? c.host ?? "127.0.0.1",
     port: envPort !== undefined && envPort !== "" ? Number(envPort) : (c.port ?? 8000),
     maxBodySize: c.maxBodySize ?? MIB,
-    maxJsonDepth: c.maxJsonDepth ?? 256,
+    maxUploadSize: c.maxUploadSize ?? 100 * MIB,
+    uploadSpoolThreshold: c.uploadSpoolThreshold ?? MIB,
+    uploadDir: c.uploadDir ?? os.tmpdir(),
+    maxJsonDepth: c.maxJsonDepth ?? 128,
     maxHeaderSize: c.maxHeaderSize,
     gracefulShutdownTimeout: c.gracefulShutdownTimeout ?? 10,
     allowSlowFallback: c.allowSlowFallback ?? process.env.SPIKARD_ALLOW_UWS_FALLBACK === "1",

@@ -5,3 +5,4 @@ export { HttpError, SpikardError, type HttpErrorOptions } from "./errors";
 export { Request } from "./context";
 export type { Query, Path, Header, Cookie, Body, Int, Float, Separator, Strict, OneOf, Rule } from "./markers";
 export type { ServerConfig } from "./config";
+export { UploadFile } from "./multipart/upload-file";

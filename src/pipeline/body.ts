@@ -1,5 +1,6 @@
 import { FormParseError, parseUrlEncoded } from "../forms/urlencoded";
 import { coerceForm } from "../forms/shape";
+import { checkFiles } from "../multipart/file-rules";
 import type { ValidationErrorDetail } from "../problem";
 import type { BodyMeta } from "../runtime/meta";
 import { canonicalJson, mapTypiaErrors, sortByLoc, type ErrorFormat } from "../validation/error-mapper";
@@ -49,11 +50,23 @@ export function planBody(meta: BodyMeta, header: string | undefined): BodyPlan {
   return kind === "multipart" ? { kind, boundary: ct.params.boundary } : { kind };
 }
 
-/** Decodes a buffered (non-multipart) body and validates it; validation problems go to `errors`. */
-export function decodeBody(meta: BodyMeta, plan: BodyPlan, buf: Buffer, errors: ValidationErrorDetail[], format: ErrorFormat, limits: BodyLimits): unknown {
+/** What arrived: the buffered bytes, or for multipart the collected fields and files. */
+export interface ReceivedBody {
+  plan: BodyPlan;
+  buf: Buffer;
+  fields?: Record<string, unknown>;
+}
+
+/** Decodes a received body and validates it; validation problems go to `errors`. */
+export function decodeBody(meta: BodyMeta, body: ReceivedBody, errors: ValidationErrorDetail[], format: ErrorFormat, limits: BodyLimits): unknown {
+  const { plan, buf } = body;
   if (meta.kinds.includes("bytes")) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   let value: unknown;
   switch (plan.kind) {
+    case "multipart":
+      value = coerceForm(body.fields ?? {}, meta.form);
+      checkFiles(value, meta.form, errors);
+      break;
     case "form":
       try {
         value = coerceForm(parseUrlEncoded(buf.toString("utf8")), meta.form);
@@ -72,8 +85,9 @@ export function decodeBody(meta: BodyMeta, plan: BodyPlan, buf: Buffer, errors: 
           value = "";
           break;
         }
-        errors.push({ type: "missing", loc: ["body"], msg: "Field required", input: null });
-        return undefined;
+        // Spikard validates an empty body as null against the schema.
+        value = null;
+        break;
       }
       if (plan.kind === "none" && meta.kinds[0] === "text") {
         value = buf.toString("utf8");

@@ -1,5 +1,6 @@
 import { BodyError } from "./body-error";
 
+const LONE_SURROGATE = /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
 const FORBIDDEN = /"(?:__proto__|constructor|prototype)"\s*:/;
 
 /**
@@ -13,6 +14,8 @@ const FORBIDDEN = /"(?:__proto__|constructor|prototype)"\s*:/;
 export function parseJsonSafely(buf: Buffer, maxDepth: number): unknown {
   if (buf.length > maxDepth) checkDepth(buf, maxDepth);
   const text = buf.toString("utf8");
+  // JSON.parse accepts lone surrogate escapes (\ud800) that strict parsers reject as invalid text.
+  if (text.indexOf("\\u") !== -1 && LONE_SURROGATE.test(text)) throw new BodyError(400, { detail: "Invalid request format" });
   try {
     return FORBIDDEN.test(text) ? JSON.parse(text, dropForbidden) : JSON.parse(text);
   } catch {

@@ -12,16 +12,19 @@ import {
 import type { RawRequest } from "../request";
 import type { RouteDefinition } from "../router";
 import { RouteTable } from "../routing/route-table";
-import { decodeBody, planBody, type BodyPlan } from "./body";
+import { decodeBody, planBody, type BodyPlan, type ReceivedBody } from "./body";
 import { BodyError } from "./body-error";
 import { compileRoute, type CompiledRoute } from "./compile-route";
 import type { ErrorFormat } from "../validation/error-mapper";
 import { JSON_HEADERS, TEXT_HEADERS, BYTES_HEADERS, sendDynamic, sendPlain } from "./respond";
-import { PayloadTooLargeError, type BodySource, type ResponseSink } from "./sink";
+import { PayloadTooLargeError, withCleanup, type BodySource, type ResponseSink } from "./sink";
+import { MultipartCollector, type UploadOptions } from "../multipart/collector";
 
 export interface PipelineOptions {
   /** Largest accepted non-multipart body, in bytes. */
   maxBodySize: number;
+  maxUploadSize: number;
+  uploads: UploadOptions;
   maxJsonDepth: number;
   /** When set, requests whose header block is larger answer 431. */
   maxHeaderSize?: number | undefined;
@@ -29,7 +32,30 @@ export interface PipelineOptions {
   logger: Pick<Console, "error" | "warn">;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 const PROBLEM_HEADERS: readonly string[] = Object.freeze(["content-type", PROBLEM_CONTENT_TYPE]);
+/** Spikard sends 422 bodies as application/json. */
+const VALIDATION_HEADERS: readonly string[] = Object.freeze(["content-type", "application/json"]);
+
+/** Errors found while reading strings (missing, unparsable, malformed formats) come before constraint checks. */
+const PARSE_ERRORS = new Set(["missing", "int_parsing", "float_parsing", "bool_parsing", "uuid_parsing", "date_parsing", "datetime_parsing", "time_parsing", "duration_parsing", "string_type"]);
+
+/**
+ * Spikard checks parameters in two passes: presence and parsing first, and only
+ * when those all succeed, the constraints. Each pass reports by parameter name.
+ */
+function parameterErrors(errors: ValidationErrorDetail[]): ValidationErrorDetail[] {
+  const parse = errors.filter((e) => PARSE_ERRORS.has(e.type));
+  const chosen = parse.length > 0 ? parse : errors.slice();
+  return chosen.map((e, i) => ({ e, i })).sort((a, b) => compareName(a.e, b.e) || a.i - b.i).map((x) => x.e);
+}
+
+function compareName(a: ValidationErrorDetail, b: ValidationErrorDetail): number {
+  const x = String(a.loc[1] ?? "");
+  const y = String(b.loc[1] ?? "");
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 /**
  * Routes a request, extracts and validates arguments, calls the handler and
@@ -37,6 +63,7 @@ const PROBLEM_HEADERS: readonly string[] = Object.freeze(["content-type", PROBLE
  */
 export class Pipeline {
   private readonly table = new RouteTable<CompiledRoute>();
+  private readonly scratch: ValidationErrorDetail[] = [];
   readonly routes: CompiledRoute[];
 
   constructor(definitions: readonly RouteDefinition[], private readonly options: PipelineOptions) {
@@ -75,6 +102,7 @@ export class Pipeline {
       } catch (err) {
         return this.fail(err, sink, headOnly);
       }
+      if (plan.kind === "multipart") return this.receiveMultipart(r, req, plan, body, sink, headOnly);
       // Reading starts now, inside the adapter's synchronous call (uWS requires it).
       body.buffer(this.options.maxBodySize).then(
         (buf) => this.run(r, req, { plan, buf }, sink, headOnly),
@@ -85,29 +113,46 @@ export class Pipeline {
     this.run(route, req, undefined, sink, headOnly);
   }
 
-  private run(route: CompiledRoute, req: Request, body: { plan: BodyPlan; buf: Buffer } | undefined, sink: ResponseSink, headOnly: boolean): void {
+  /** Streams a multipart body into fields and (possibly spooled) files; they are removed after the response. */
+  private receiveMultipart(route: CompiledRoute, req: Request, plan: BodyPlan, body: BodySource, sink: ResponseSink, headOnly: boolean): void {
+    const collector = new MultipartCollector(req.header("content-type")!, this.options.uploads);
+    const tracked = withCleanup(sink, () => collector.dispose());
+    body
+      .stream((chunk) => collector.write(chunk), this.options.maxUploadSize)
+      .then(() => collector.end())
+      .then(
+        (fields) => this.run(route, req, { plan, buf: EMPTY, fields }, tracked, headOnly),
+        (err: unknown) => {
+          collector.dispose();
+          this.fail(err, tracked, headOnly);
+        },
+      );
+  }
+
+  private run(route: CompiledRoute, req: Request, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): void {
     const n = route.argCount;
     const args = new Array<unknown>(n);
-    let errors: ValidationErrorDetail[] | undefined;
+    // Extraction is synchronous, so one scratch array serves every request; errors are copied out.
+    const errors = this.scratch;
+    errors.length = 0;
     const extractors = route.extractors;
     for (let i = 0; i < n; i++) {
       const ex = extractors[i];
-      if (ex !== undefined) {
-        args[i] = ex(req, (errors ??= []));
-      }
+      if (ex !== undefined) args[i] = ex(req, errors);
     }
-    for (const check of route.segmentChecks) check(req, (errors ??= []));
+    for (const check of route.segmentChecks) check(req, errors);
     for (const i of route.requestIndices) args[i] = req;
     if (route.body !== undefined) {
+      const bodyErrors: ValidationErrorDetail[] = [];
       try {
-        args[route.bodyIndex] = decodeBody(route.body, body!.plan, body!.buf, (errors ??= []), route.errorFormat, this.options);
+        args[route.bodyIndex] = decodeBody(route.body, body!, bodyErrors, route.errorFormat, this.options);
       } catch (err) {
         return this.fail(err, sink, headOnly);
       }
+      // Spikard validates the body first and answers its errors alone.
+      if (bodyErrors.length > 0) return this.sendValidation(sink, bodyErrors, headOnly);
     }
-    if (errors !== undefined && errors.length > 0) {
-      return this.sendProblem(sink, validationProblem(errors), headOnly);
-    }
+    if (errors.length > 0) return this.sendValidation(sink, parameterErrors(errors), headOnly);
     let result: unknown;
     try {
       result = route.handler(...args);
@@ -167,6 +212,10 @@ export class Pipeline {
     this.sendProblem(sink, internalProblem(), headOnly);
   }
 
+  private sendValidation(sink: ResponseSink, errors: ValidationErrorDetail[], headOnly: boolean): void {
+    sink.send(422, VALIDATION_HEADERS, JSON.stringify(validationProblem(errors)), headOnly);
+  }
+
   private sendProblem(sink: ResponseSink, problem: Problem, headOnly: boolean, extraHeaders: string[] = []): void {
     const headers = extraHeaders.length === 0 ? PROBLEM_HEADERS : [...PROBLEM_HEADERS, ...extraHeaders];
     sink.send(problem.status, headers, JSON.stringify(problem), headOnly);
@@ -187,5 +236,5 @@ function headerBlockSize(raw: RawRequest): number {
 function allowList(methods: Record<string, unknown>): string {
   const list = Object.keys(methods);
   if (list.includes("GET") && !list.includes("HEAD")) list.push("HEAD");
-  return list.sort().join(", ");
+  return list.sort().join(",");
 }

@@ -26,6 +26,39 @@ export interface ResponseSink {
   close(): void;
 }
 
+/** A sink that runs `cleanup` once the response is finished, failed or aborted. */
+export function withCleanup(sink: ResponseSink, cleanup: () => void): ResponseSink {
+  let done = false;
+  const finish = (): void => {
+    if (!done) {
+      done = true;
+      cleanup();
+    }
+  };
+  sink.onAbort(finish);
+  return {
+    get aborted() {
+      return sink.aborted;
+    },
+    onAbort: (cb) => sink.onAbort(cb),
+    send(status, headers, body, headOnly) {
+      sink.send(status, headers, body, headOnly);
+      finish();
+    },
+    startStream: (status, headers) => sink.startStream(status, headers),
+    write: (chunk) => sink.write(chunk),
+    onDrain: (cb) => sink.onDrain(cb),
+    endStream() {
+      sink.endStream();
+      finish();
+    },
+    close() {
+      sink.close();
+      finish();
+    },
+  };
+}
+
 /** The body of the request, read on demand. */
 export interface BodySource {
   /** Declared Content-Length, when the client sent one. */

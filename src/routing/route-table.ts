@@ -56,7 +56,14 @@ export class RouteTable<R> {
     methods[method] = route;
   }
 
+  /** Finds a route; `/p` and `/p/` are the same route, as in Spikard. */
   find(path: string): Match<R> | undefined {
+    const found = this.lookup(path);
+    if (found !== undefined || path.length <= 1) return found;
+    return this.lookup(path.endsWith("/") ? path.slice(0, -1) : `${path}/`);
+  }
+
+  private lookup(path: string): Match<R> | undefined {
     const hit = this.statics.get(path);
     if (hit !== undefined) return { methods: hit, params: EMPTY };
     if (path.indexOf("%") !== -1) {

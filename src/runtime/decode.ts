@@ -5,9 +5,9 @@ import type { ScalarKind } from "./meta";
  * not decode is returned unchanged, so typia reports a type mismatch carrying
  * the original input (mapped to int_parsing, bool_parsing, ...).
  *
- * typia's own http decoders differ from Spikard on the wire (Spikard accepts
- * `True`, `yes`, `on` for booleans and reports integer-looking floats as
- * numbers), so these follow Spikard.
+ * typia's own http decoders differ from Spikard on the wire (Spikard reads
+ * `True`/`TRUE` and an empty value as booleans, and keeps "null" a string),
+ * so these follow Spikard.
  */
 export function decodeScalar(kind: ScalarKind, s: string): unknown {
   switch (kind) {
@@ -38,18 +38,8 @@ export function decodeNumber(s: string): number | string {
 }
 
 export function decodeBoolean(s: string): boolean | string {
-  switch (s.toLowerCase()) {
-    case "true":
-    case "1":
-    case "yes":
-    case "on":
-      return true;
-    case "false":
-    case "0":
-    case "no":
-    case "off":
-      return false;
-    default:
-      return s;
-  }
+  if (s === "1") return true;
+  if (s === "0" || s === "") return false;
+  const lower = s.toLowerCase();
+  return lower === "true" ? true : lower === "false" ? false : s;
 }

@@ -78,7 +78,13 @@ export interface BodyMeta {
  * A body type as form decoding needs it: a scalar kind (`k`), an array of a
  * shape (`a`), an object of field shapes (`o`), or an uploaded file (`f`).
  */
-export type FormShape = { k: ScalarKind } | { a: FormShape } | { o: Record<string, FormShape> } | { f: 1 };
+export type FormShape = { k: ScalarKind } | { a: FormShape } | { o: Record<string, FormShape> } | { f: FileRules };
+
+/** What `UploadFile<Accept, CheckContent>` asks of a file part. */
+export interface FileRules {
+  accept?: string[];
+  checkContent?: boolean;
+}
 
 /** The raw request object (`Request` parameter). */
 export interface RequestParamMeta {

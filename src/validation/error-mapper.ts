@@ -42,6 +42,7 @@ export interface MapContext {
 export function mapTypiaErrors(errors: readonly TypiaError[], prefix: Array<string | number>, mc: MapContext): ValidationErrorDetail[] {
   const out: ValidationErrorDetail[] = [];
   const seen = new Set<string>();
+  const extraReported = new Map<string, ValidationErrorDetail>();
   for (const e of errors) {
     const path = parsePath(e.path);
     const loc = [...prefix, ...path];
@@ -49,13 +50,29 @@ export function mapTypiaErrors(errors: readonly TypiaError[], prefix: Array<stri
     // typia reports a failed tag and then the enclosing type; the first is the precise one.
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(mapOne(e, loc, path, mc));
+    const detail = mapOne(e, loc, path, mc);
+    if (detail.ctx?.additional_properties === false) {
+      // Spikard reports one unexpected property per object: the first in key order.
+      const parent = loc.slice(0, -1).join("\u0000");
+      const prev = extraReported.get(parent);
+      if (prev !== undefined) {
+        if (String(detail.ctx.unexpected_field) < String(prev.ctx!.unexpected_field)) out[out.indexOf(prev)] = detail, extraReported.set(parent, detail);
+        continue;
+      }
+      extraReported.set(parent, detail);
+    }
+    out.push(detail);
   }
   return out;
 }
 
 function mapOne(e: TypiaError, loc: Array<string | number>, path: string[], mc: MapContext): ValidationErrorDetail {
   const x = parseExpected(e.expected);
+  if (mc.source !== "body" && path.length > 0 && x.tag === undefined && /^\d+$/.test(path[0]!)) {
+    // An array parameter's item that did not parse: Spikard names the parameter, not the index, and reports the wire string.
+    const d = describeType(x, false, mc.source);
+    return { type: d.type, loc: loc.slice(0, loc.length - path.length), msg: d.msg, input: Array.isArray(mc.raw) ? mc.raw[Number(path[0])] : e.value };
+  }
   if (e.value === undefined && !x.allowsUndefined) {
     return { type: "missing", loc, msg: "Field required", input: mc.source === "body" ? parentOf(mc.root, path) : null };
   }
@@ -89,7 +106,7 @@ function mapOne(e: TypiaError, loc: Array<string | number>, path: string[], mc: 
   const input = mc.source !== "body" && path.length === 0 && typeof mc.raw === "string" && tag !== undefined && tag.name !== "Type" ? mc.raw : e.value;
   // Spikard looks constraints up by property path; inside arrays the lookup fails and it falls back to generic wording.
   const inArray = path.some((p) => /^\d+$/.test(p));
-  const d = (tag !== undefined ? pydanticTag(tag.name, tag.args, e.value, inArray) : undefined) ?? describeType(x, inArray);
+  const d = (tag !== undefined ? pydanticTag(tag.name, tag.args, e.value, inArray) : undefined) ?? describeType(x, inArray, mc.source);
   return { type: d.type, loc, msg: d.msg, input, ...(d.ctx ? { ctx: d.ctx } : {}) };
 }
 
@@ -226,9 +243,11 @@ function firstDuplicate(value: unknown): { value: unknown; index: number } | und
   return undefined;
 }
 
+const UNKNOWN_TYPE: Described = { type: "type_error", msg: "Input should be a valid unknown" };
+
 const INT_PARSING: Described = { type: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer" };
 
-function describeType(x: ExpectedType, inArray: boolean): Described {
+function describeType(x: ExpectedType, inArray: boolean, source: MapContext["source"]): Described {
   if (x.literals !== undefined && x.literals.length > 1) {
     const quoted = x.literals.map((l) => (typeof l === "string" ? `'${l}'` : String(l)));
     const expected = `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
@@ -238,8 +257,8 @@ function describeType(x: ExpectedType, inArray: boolean): Described {
     // A single literal is JSON Schema's `const`.
     return { type: "validation_error", msg: `${JSON.stringify(x.literals[0])} was expected` };
   }
-  // Spikard cannot resolve the expected type of an array element and says so.
-  if (inArray) return { type: "type_error", msg: "Input should be a valid unknown" };
+  // Spikard cannot resolve the type of an array element or of a nullable (type-array) field, and says so.
+  if (inArray || x.nullable) return UNKNOWN_TYPE;
   switch (x.base) {
     case "integer":
     case "bigint":
@@ -247,13 +266,16 @@ function describeType(x: ExpectedType, inArray: boolean): Described {
     case "number":
       return { type: "float_parsing", msg: "Input should be a valid number, unable to parse string as a number" };
     case "boolean":
-      return { type: "bool_parsing", msg: "Input should be a valid boolean, unable to interpret input" };
+      // Parameters fail while parsing the string; bodies fail the schema's type.
+      return { type: "bool_parsing", msg: source === "body" ? "Input should be a valid boolean" : "Input should be a valid boolean, unable to interpret input" };
     case "string":
       return { type: "string_type", msg: "Input should be a valid string" };
     case "array":
-      return { type: "list_type", msg: "Input should be a valid list" };
+      return { type: "type_error", msg: "Input should be a valid array" };
     case "object":
-      return { type: "dict_type", msg: "Input should be a valid dictionary or object" };
+      return { type: "type_error", msg: "Input should be a valid object" };
+    case "null":
+      return { type: "type_error", msg: "Input should be a valid null" };
     default:
       return { type: "type_error", msg: `Input should be a valid ${x.base}` };
   }

@@ -3,13 +3,15 @@ import { isTaggedClass } from "./declarations";
 import { scalarShape } from "./scalar";
 
 export type BodyKind = "json" | "form" | "multipart" | "bytes" | "text";
-export type FormShape = { k: string } | { a: FormShape } | { o: Record<string, FormShape> } | { f: 1 };
+export type FormShape = { k: string } | { a: FormShape } | { o: Record<string, FormShape> } | { f: { accept?: string[]; checkContent?: boolean } };
 
 /** Which Content-Types a `Body<T>` accepts: bytes take anything, strings text or JSON, the rest JSON or forms. */
 export function bodyKinds(checker: ts.TypeChecker, type: ts.Type): BodyKind[] {
   const t = stripNullish(type);
   if (isBytes(t)) return ["bytes"];
   if (t.flags & ts.TypeFlags.StringLike) return ["text", "json"];
+  // Files only travel in multipart bodies.
+  if (hasUploads(checker, t)) return ["multipart"];
   return ["json", "form", "multipart"];
 }
 
@@ -27,7 +29,7 @@ export function hasUploads(checker: ts.TypeChecker, type: ts.Type): boolean {
 export function formShape(checker: ts.TypeChecker, type: ts.Type, depth = 0): FormShape | undefined {
   if (depth > 16) return undefined;
   const t = stripNullish(type);
-  if (isTaggedClass(checker, t, "spikardUpload")) return { f: 1 };
+  if (isTaggedClass(checker, t, "spikardUpload")) return { f: fileRules(checker, t) };
   if (checker.isArrayType(t)) {
     const inner = formShape(checker, checker.getTypeArguments(t as ts.TypeReference)[0]!, depth + 1);
     return inner ? { a: inner } : undefined;
@@ -43,6 +45,16 @@ export function formShape(checker: ts.TypeChecker, type: ts.Type, depth = 0): Fo
     return { o };
   }
   return undefined;
+}
+
+/** `UploadFile<Accept, CheckContent>`'s type arguments as rules. */
+function fileRules(checker: ts.TypeChecker, t: ts.Type): { accept?: string[]; checkContent?: boolean } {
+  const [accept, check] = (t as ts.TypeReference).target ? checker.getTypeArguments(t as ts.TypeReference) : [];
+  const rules: { accept?: string[]; checkContent?: boolean } = {};
+  const members = accept === undefined ? [] : accept.isUnion() ? accept.types : [accept];
+  if (members.length > 0 && members.every((m) => m.isStringLiteral())) rules.accept = members.map((m) => (m as ts.StringLiteralType).value);
+  if (check !== undefined && check.flags & ts.TypeFlags.BooleanLiteral && checker.typeToString(check) === "true") rules.checkContent = true;
+  return rules;
 }
 
 function stripNullish(type: ts.Type): ts.Type {

@@ -22,7 +22,7 @@ function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
   if (p.source === "body") {
     const checker = context.typia.checker;
     const kinds = bodyKinds(checker, p.type);
-    const form = kinds.includes("form") ? formShape(checker, p.type) : undefined;
+    const form = kinds.includes("form") || kinds.includes("multipart") ? formShape(checker, p.type) : undefined;
     return object({
       in: str("body"),
       name: str(p.name),

@@ -1,0 +1,132 @@
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import busboy from "busboy";
+import { BodyError } from "../pipeline/body-error";
+import { UploadFile } from "./upload-file";
+
+export interface UploadOptions {
+  /** Files larger than this many bytes are written to `dir` while they stream in. */
+  spoolThreshold: number;
+  /** Where spooled files go. */
+  dir: string;
+}
+
+/**
+ * Streams a multipart body through busboy into a record of fields: text parts
+ * as strings, file parts as UploadFile (repeated names become arrays). Memory
+ * stays bounded: a file past the spool threshold goes to disk, and while the
+ * disk falls behind, busboy (and through `write`'s promise, the socket) pauses.
+ */
+export class MultipartCollector {
+  private readonly parser: busboy.Busboy;
+  private readonly fields: Record<string, unknown> = Object.create(null);
+  private readonly files: UploadFile[] = [];
+  private readonly pending: Array<Promise<void>> = [];
+  private readonly tempPaths: string[] = [];
+  private readonly open = new Set<fs.WriteStream>();
+  private failure: unknown;
+  private readonly closed: Promise<void>;
+
+  constructor(contentType: string, private readonly options: UploadOptions) {
+    this.parser = busboy({ headers: { "content-type": contentType }, defParamCharset: "utf8" });
+    this.parser.on("field", (name, value) => this.add(name, value));
+    this.parser.on("file", (name, stream, info) => this.pending.push(this.receive(name, stream, info)));
+    this.closed = new Promise((resolve, reject) => {
+      this.parser.on("close", resolve);
+      this.parser.on("error", (err: unknown) => {
+        this.failure = err;
+        reject(err);
+      });
+    });
+    this.closed.catch(() => undefined);
+  }
+
+  /** Feeds a chunk; the returned promise (when any) resolves once the parser can take more. */
+  write(chunk: Buffer): void | Promise<void> {
+    if (this.failure !== undefined) throw this.malformed(this.failure);
+    if (this.parser.write(chunk)) return undefined;
+    return new Promise((resolve) => this.parser.once("drain", resolve));
+  }
+
+  /** Ends the body; resolves with the collected fields once every file is stored. */
+  async end(): Promise<Record<string, unknown>> {
+    this.parser.end();
+    try {
+      await this.closed;
+      await Promise.all(this.pending);
+    } catch (err) {
+      throw this.malformed(err);
+    }
+    return this.fields;
+  }
+
+  /** Removes every temporary file (after the response, or when the request failed). */
+  dispose(): void {
+    for (const s of this.open) s.destroy();
+    for (const f of this.files) f.dispose();
+    for (const p of this.tempPaths) fs.rm(p, { force: true }, () => undefined);
+  }
+
+  private malformed(err: unknown): BodyError {
+    const message = err instanceof Error ? err.message : String(err);
+    return new BodyError(400, { error: `Failed to parse multipart data: ${message}` });
+  }
+
+  private add(name: string, value: unknown): void {
+    const prev = this.fields[name];
+    if (prev === undefined) this.fields[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else this.fields[name] = [prev, value];
+  }
+
+  private receive(name: string, stream: NodeJS.ReadableStream & { truncated?: boolean }, info: busboy.FileInfo): Promise<void> {
+    const { spoolThreshold, dir } = this.options;
+    const headers: Array<[string, string]> = [
+      ["content-disposition", `form-data; name="${name}"${info.filename !== undefined ? `; filename="${info.filename}"` : ""}`],
+      ["content-type", info.mimeType],
+    ];
+    return new Promise<void>((resolve, reject) => {
+      let chunks: Buffer[] = [];
+      let size = 0;
+      let disk: fs.WriteStream | undefined;
+      let diskPath: string | undefined;
+      stream.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (disk === undefined && size > spoolThreshold) {
+          diskPath = path.join(dir, `spikard-upload-${randomBytes(12).toString("hex")}`);
+          this.tempPaths.push(diskPath);
+          disk = fs.createWriteStream(diskPath);
+          this.open.add(disk);
+          disk.on("error", reject);
+          for (const c of chunks) disk.write(c);
+          chunks = [];
+        }
+        if (disk === undefined) chunks.push(chunk);
+        else if (!disk.write(chunk)) {
+          stream.pause();
+          disk.once("drain", () => stream.resume());
+        }
+      });
+      stream.on("error", reject);
+      stream.on("end", () => {
+        const done = (file: UploadFile | undefined): void => {
+          if (file !== undefined) {
+            this.files.push(file);
+            this.add(name, file);
+          }
+          resolve();
+        };
+        const base = { filename: info.filename ?? "", contentType: info.mimeType || "application/octet-stream", headers, size };
+        // A browser sends an empty part with filename="" for "no file chosen": that is no file.
+        if (size === 0 && !info.filename) return done(undefined);
+        if (disk === undefined) return done(new UploadFile({ ...base, memory: Buffer.concat(chunks, size) }));
+        const d = disk;
+        d.end(() => {
+          this.open.delete(d);
+          done(new UploadFile({ ...base, path: diskPath! }));
+        });
+      });
+    });
+  }
+}
