@@ -1,38 +1,4 @@
-import { Spikard, Router, Response, StreamingResponse, HttpError, type Query, type Path, type Header, type Cookie, type Body, type Int } from "spikard";
-import type { tags } from "typia";
+import { app } from "./api";
 
-interface User {
-  id: number;
-  name: string;
-}
-
-interface Payment {
-  id: string & tags.MinLength<3>;
-  /** Amount in cents. */
-  amount: number & tags.Minimum<0>;
-}
-
-const app = new Spikard();
-
-app.get("/users/{id:int}", async (id: Path<Int>): Promise<User> => ({ id, name: "Alice" }));
-app.get("/search", (q: Query<string>, limit: Query<Int> = 10) => ({ query: q, limit }));
-app.get("/flags", (active: Query<boolean>, ids?: Query<number[]>) => ({ active, ids }));
-app.get("/info", (x_token: Header<string>) => ({ token: x_token }));
-app.get("/profile", (session_id: Cookie<string>) => ({ session: session_id }));
-app.post("/payments", (payment: Body<Payment>): Payment => payment);
-app.get("/download", () => new Response({ content: new TextEncoder().encode("file data"), mediaType: "application/octet-stream", headers: { "content-disposition": 'attachment; filename="file.bin"' } }));
-app.get("/stream", () => {
-  async function* generate() {
-    for (let i = 0; i < 5; i++) yield `chunk ${i}\n`;
-  }
-  return new StreamingResponse(generate(), { mediaType: "text/plain" });
-});
-app.get("/teapot", () => {
-  throw new HttpError(418, "I refuse to brew coffee");
-});
-
-const users = new Router({ prefix: "/users" });
-users.get("/{user_id}/profile", (user_id: Path<number>) => ({ id: user_id }));
-app.includeRouter(users);
-
+// Serves on $PORT (or SPIKARD_PORT), default 8000; SIGTERM/SIGINT drain and exit.
 app.run();

@@ -1,6 +1,9 @@
 import { listen, type UwsServer } from "./adapter/uws/server";
 import { resolveConfig, type ResolvedConfig, type ServerConfig } from "./config";
 import { Pipeline } from "./pipeline/pipeline";
+import { buildOpenApiDocument, type OpenApiContributions } from "./openapi/document";
+import { openApiRoutes } from "./openapi/routes";
+import { writeOpenApiFile } from "./openapi/write";
 import { Router, type HttpMethod, type RouteDefinition, type RouteOptions, type Handler } from "./router";
 import type { RouteMeta } from "./runtime/meta";
 
@@ -44,9 +47,23 @@ export class Spikard extends Router {
     return this.routeDefinitions();
   }
 
+  /** The OpenAPI 3.1 document for the registered routes (from the fragments the transformer computed). */
+  openapi(): Record<string, unknown> {
+    return buildOpenApiDocument(this.routeDefinitions(), this.config.openapi ?? {}, this.openapiContributions());
+  }
+
+  /** Security schemes and the like that configured middleware adds to the document. */
+  protected openapiContributions(): OpenApiContributions {
+    return {};
+  }
+
   /** The compiled request pipeline (built on first use; rebuilt after new routes). */
   pipeline(): Pipeline {
-    return (this.pipelineCache ??= new Pipeline(this.routeDefinitions(), {
+    if (this.pipelineCache !== undefined) return this.pipelineCache;
+    const routes = this.routeDefinitions();
+    const openapi = this.config.openapi;
+    if (openapi !== undefined && openapi.enabled !== false) routes.push(...openApiRoutes(() => this.openapi(), openapi));
+    return (this.pipelineCache = new Pipeline(routes, {
       maxBodySize: this.config.maxBodySize,
       maxUploadSize: this.config.maxUploadSize,
       uploads: { spoolThreshold: this.config.uploadSpoolThreshold, dir: this.config.uploadDir },
@@ -59,6 +76,12 @@ export class Spikard extends Router {
 
   /** Starts serving; resolves once listening. Port 0 picks a free port. */
   async serve(options: ServeOptions = {}): Promise<Server> {
+    const exportTo = process.env.SPIKARD_OPENAPI_OUT;
+    if (exportTo) {
+      // `spikard openapi`: write the document instead of listening.
+      writeOpenApiFile(exportTo, this.openapi());
+      process.exit(0);
+    }
     const host = options.host ?? this.config.host;
     const server: UwsServer = await listen(this.pipeline(), {
       host,

@@ -1,5 +1,7 @@
 import os from "node:os";
 
+import type { OpenApiConfig } from "./openapi/config";
+
 /** Server configuration, after the seed's `ServerConfig` (camelCase names). */
 export interface ServerConfig {
   /** Default bind address for `serve()`/`run()`; env SPIKARD_HOST overrides. Default "127.0.0.1". */
@@ -29,6 +31,8 @@ export interface ServerConfig {
   validationErrorFormat?: "pydantic" | "constraint";
   /** Where unexpected errors are logged. Default `console`. */
   logger?: Pick<Console, "error" | "warn" | "info">;
+  /** OpenAPI document (`/openapi.json`, `/openapi.yaml`) and docs UI (`/docs`). Off unless given. */
+  openapi?: OpenApiConfig;
 }
 
 export interface ResolvedConfig {
@@ -44,6 +48,7 @@ export interface ResolvedConfig {
   allowSlowFallback: boolean;
   validationErrorFormat: "pydantic" | "constraint";
   logger: Pick<Console, "error" | "warn" | "info">;
+  openapi: OpenApiConfig | undefined;
 }
 
 export const MIB = 1024 * 1024;
@@ -63,5 +68,6 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     allowSlowFallback: c.allowSlowFallback ?? process.env.SPIKARD_ALLOW_UWS_FALLBACK === "1",
     validationErrorFormat: c.validationErrorFormat ?? "pydantic",
     logger: c.logger ?? console,
+    openapi: c.openapi,
   };
 }

@@ -6,3 +6,4 @@ export { Request } from "./context";
 export type { Query, Path, Header, Cookie, Body, Int, Float, Separator, Strict, OneOf, Rule } from "./markers";
 export type { ServerConfig } from "./config";
 export { UploadFile } from "./multipart/upload-file";
+export type { OpenApiConfig } from "./openapi/config";

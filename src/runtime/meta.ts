@@ -117,6 +117,8 @@ export interface RouteMeta {
   args: ArgMeta[];
   response: ResponseMeta;
   doc?: RouteDoc;
+  /** The OpenAPI operation and the component schemas it references, computed at build time. */
+  openapi?: { operation: Record<string, unknown>; components: Record<string, Record<string, unknown>> };
 }
 
 export const META_VERSION = 1;

@@ -200,9 +200,14 @@ function readDoc(decl: ts.SignatureDeclaration | undefined): HandlerPlan["doc"] 
   return doc;
 }
 
+/**
+ * Where an arrow's JSDoc lives: on its variable statement (`const h = () => ...`),
+ * or on the registration statement for an inline handler (`app.get(..., () => ...)`).
+ */
 function hostOf(fn: ts.Node): ts.Node {
   let cur: ts.Node = fn;
   while (cur.parent && (ts.isVariableDeclaration(cur.parent) || ts.isVariableDeclarationList(cur.parent) || ts.isVariableStatement(cur.parent) || ts.isParenthesizedExpression(cur.parent))) cur = cur.parent;
+  if (cur === fn && cur.parent && ts.isCallExpression(cur.parent) && cur.parent.parent && ts.isExpressionStatement(cur.parent.parent)) return cur.parent.parent;
   return cur;
 }
 

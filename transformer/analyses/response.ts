@@ -16,6 +16,8 @@ export interface ResponsePlan {
  */
 export function analyzeResponse(checker: ts.TypeChecker, type: ts.Type): ResponsePlan {
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: "dynamic" };
+  // A handler that always throws.
+  if (type.flags & ts.TypeFlags.Never) return { kind: "empty" };
   const members = type.isUnion() ? type.types : [type];
   const isVoid = (t: ts.Type): boolean => (t.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) !== 0;
   const isText = (t: ts.Type): boolean => (t.flags & ts.TypeFlags.StringLike) !== 0;

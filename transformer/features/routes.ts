@@ -32,7 +32,7 @@ export function transformRouteCall(context: ITypiaContext, call: ts.CallExpressi
   }
   const plan = analyzeHandler(checker, handler, method.toUpperCase(), path ?? "<dynamic path>", pathParams);
   const response = analyzeResponse(checker, plan.returnType);
-  const meta = writeRouteMeta({ typia: context, modulo: call.expression }, plan, response);
+  const meta = writeRouteMeta({ typia: context, modulo: call.expression }, plan, response, path);
   const args = [...call.arguments.slice(0, offset + 2), options ?? ts.factory.createIdentifier("undefined"), meta];
   return ts.factory.updateCallExpression(call, call.expression, call.typeArguments, args);
 }

@@ -3,17 +3,20 @@ import type { HandlerPlan, ParamPlan } from "../analyses/handler";
 import type { ResponsePlan } from "../analyses/response";
 import { bodyKinds, formShape } from "../analyses/body-shape";
 import { collectEnumOrders } from "../analyses/enums";
+import { writeOperationFragment } from "./openapi-fragment";
 import { writeIs, writeStringify, writeValidate, type EmitContext } from "./typia";
 
 const f = ts.factory;
 
 /** Emits the `RouteMeta` literal (see src/runtime/meta.ts) for one route. */
-export function writeRouteMeta(context: EmitContext, plan: HandlerPlan, response: ResponsePlan): ts.Expression {
+export function writeRouteMeta(context: EmitContext, plan: HandlerPlan, response: ResponsePlan, path: string | undefined): ts.Expression {
+  const openapi = writeOperationFragment(context.typia.checker, plan, response, path);
   return object({
     v: f.createNumericLiteral(1),
     args: f.createArrayLiteralExpression(plan.params.map((p) => writeArg(context, p)), true),
     response: writeResponse(context, response),
     doc: literal(compact({ ...plan.doc, tags: plan.doc.tags.length ? plan.doc.tags : undefined })),
+    ...(openapi ? { openapi: literal(openapi) } : {}),
   });
 }
 

@@ -1,0 +1,197 @@
+import { JsonSchemasProgrammer, MetadataCollection, MetadataFactory, type MetadataSchema } from "@typia/core";
+import ts from "typescript";
+import { parsePathPattern, type Segment } from "../../src/routing/path-pattern";
+import { bodyKinds } from "../analyses/body-shape";
+import type { HandlerPlan, ParamPlan } from "../analyses/handler";
+import type { ResponsePlan } from "../analyses/response";
+
+type Json = Record<string, unknown>;
+
+/**
+ * The route's OpenAPI 3.1 operation, computed at build time with typia's JSON
+ * Schema generator: parameters, request body per content type, responses and
+ * the component schemas they reference. The runtime only merges fragments.
+ */
+export interface OperationFragment {
+  operation: Json;
+  components: Record<string, Json>;
+}
+
+export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPlan, response: ResponsePlan, path: string | undefined): OperationFragment | undefined {
+  if (path === undefined) return undefined;
+  let segments: Segment[];
+  try {
+    segments = parsePathPattern(path);
+  } catch {
+    return undefined;
+  }
+  const params = plan.params.filter((p) => p.source !== "request" && p.source !== "body");
+  const body = plan.params.find((p) => p.source === "body");
+  const types: ts.Type[] = [...params.map((p) => p.type), ...(body ? [body.type] : []), ...(response.jsonType ? [response.jsonType] : [])];
+  const collection = schemasOf(checker, types);
+  if (collection === undefined) return undefined;
+  const { schemas, components } = collection;
+  let i = 0;
+  const parameters: Json[] = params.map((p) => parameterObject(p, schemas[i++]!, segments));
+  for (const seg of segments) {
+    if (seg.kind === "static" || params.some((p) => p.source === "path" && p.key === seg.name)) continue;
+    parameters.push({ name: seg.name, in: "path", required: true, schema: segmentSchema(seg) ?? { type: "string" } });
+  }
+  const operation: Json = {};
+  if (plan.doc.summary) operation.summary = plan.doc.summary;
+  if (plan.doc.description) operation.description = plan.doc.description;
+  if (plan.doc.operationId) operation.operationId = plan.doc.operationId;
+  if (plan.doc.tags.length) operation.tags = plan.doc.tags;
+  if (plan.doc.deprecated) operation.deprecated = true;
+  if (parameters.length) operation.parameters = parameters;
+  if (body) operation.requestBody = requestBody(checker, body, schemas[i++]!);
+  operation.responses = responses(response, response.jsonType ? schemas[i++] : undefined, parameters.length > 0 || body !== undefined, body !== undefined);
+  return { operation, components };
+}
+
+/**
+ * JSON Schemas for the types, sharing named components. A type JSON Schema
+ * cannot describe (a function, a symbol) documents as `{}`: the route itself
+ * still compiles, as its validators come from typia's checkers, not from here.
+ */
+function schemasOf(checker: ts.TypeChecker, types: ts.Type[]): { schemas: Json[]; components: Record<string, Json> } | undefined {
+  const components = new MetadataCollection({ replace: MetadataCollection.replace });
+  const metadatas: MetadataSchema[] = [];
+  const describable: boolean[] = [];
+  for (const type of types) {
+    const r = MetadataFactory.analyze({ checker, transformer: undefined, options: { absorb: false, constant: true, escape: true, validate: JsonSchemasProgrammer.validate }, components, type });
+    describable.push(r.success);
+    if (r.success) metadatas.push(r.data);
+  }
+  let out: { schemas: Json[]; components: { schemas?: Record<string, Json> } };
+  try {
+    out = JsonSchemasProgrammer.writeSchemas({ version: "3.1", metadatas }) as unknown as typeof out;
+  } catch {
+    return undefined;
+  }
+  let k = 0;
+  out = { ...out, schemas: describable.map((ok) => (ok ? out.schemas[k++]! : {})) };
+  out = inlineScalarAliases(out);
+  const named = { ...(out.components.schemas ?? {}) };
+  // UploadFile is a class on the server; on the wire it is a file part.
+  for (const [name, schema] of Object.entries(named)) if (isUploadFile(schema)) named[name] = { type: "string", format: "binary" };
+  return { schemas: out.schemas, components: named };
+}
+
+/**
+ * typia names every alias (`Int`, `Query<Int>`) as a component; only object
+ * shapes deserve a name in the document, so scalar ones are inlined.
+ */
+function inlineScalarAliases<T extends { schemas: Json[]; components: { schemas?: Record<string, Json> } }>(c: T): T {
+  const all = c.components.schemas ?? {};
+  const scalar = new Set(Object.keys(all).filter((name) => isScalarSchema(all[name]!)));
+  if (scalar.size === 0) return c;
+  const resolve = (v: unknown, depth = 0): unknown => {
+    if (Array.isArray(v)) return v.map((x) => resolve(x, depth));
+    if (v === null || typeof v !== "object") return v;
+    const ref = (v as Json).$ref;
+    if (typeof ref === "string" && depth < 32) {
+      const name = ref.replace("#/components/schemas/", "");
+      if (scalar.has(name)) {
+        const { $ref: _r, ...siblings } = v as Json;
+        return { ...(resolve(all[name], depth + 1) as Json), ...siblings };
+      }
+    }
+    return Object.fromEntries(Object.entries(v as Json).map(([k, x]) => [k, resolve(x, depth)]));
+  };
+  const kept = Object.fromEntries(Object.entries(all).filter(([n]) => !scalar.has(n)).map(([n, s]) => [n, resolve(s) as Json]));
+  return { ...c, schemas: c.schemas.map((s) => resolve(s) as Json), components: { ...c.components, schemas: kept } };
+}
+
+function isScalarSchema(s: Json): boolean {
+  if (s.properties !== undefined || s.additionalProperties !== undefined || s.type === "object") return false;
+  const members = (s.oneOf ?? s.anyOf) as Json[] | undefined;
+  if (members) return members.every((m) => typeof m.$ref !== "string" && isScalarSchema(m));
+  if (s.type === "array") return typeof (s.items as Json | undefined)?.$ref !== "string" && isScalarSchema((s.items as Json | undefined) ?? {});
+  return true;
+}
+
+function isUploadFile(schema: Json): boolean {
+  const props = schema.properties as Json | undefined;
+  return props !== undefined && ["filename", "contentType", "size", "rolledToDisk", "headers"].every((k) => k in props);
+}
+
+function parameterObject(p: ParamPlan, schema: Json, segments: Segment[]): Json {
+  let s = { ...schema };
+  if (p.source === "path") {
+    const seg = segments.find((x) => x.kind !== "static" && x.name === p.key);
+    const narrowed = seg ? segmentSchema(seg) : undefined;
+    if (narrowed && (s.type === "string" || s.type === undefined) && narrowed.type !== "string") s = { ...s, ...narrowed };
+    else if (narrowed && narrowed.format && s.type === "string") s.format = narrowed.format;
+  }
+  if (p.defaultLiteral !== undefined) s.default = p.defaultLiteral;
+  const out: Json = { name: p.key, in: p.source, required: p.source === "path" || !p.optional, schema: s };
+  if (p.description) out.description = p.description;
+  if (p.shape?.separator !== undefined) {
+    out.style = p.shape.separator === "|" ? "pipeDelimited" : p.shape.separator === " " ? "spaceDelimited" : "form";
+    out.explode = false;
+  }
+  return out;
+}
+
+function segmentSchema(seg: Segment): Json | undefined {
+  if (seg.kind !== "param") return undefined;
+  switch (seg.type) {
+    case "int":
+      return { type: "integer" };
+    case "float":
+      return { type: "number" };
+    case "uuid":
+      return { type: "string", format: "uuid" };
+    default:
+      return undefined;
+  }
+}
+
+function requestBody(checker: ts.TypeChecker, body: ParamPlan, schema: Json): Json {
+  const content: Json = {};
+  for (const kind of bodyKinds(checker, body.type)) {
+    switch (kind) {
+      case "json":
+        content["application/json"] = { schema };
+        break;
+      case "form":
+        content["application/x-www-form-urlencoded"] = { schema };
+        break;
+      case "multipart":
+        content["multipart/form-data"] = { schema };
+        break;
+      case "text":
+        content["text/plain"] = { schema: { type: "string" } };
+        break;
+      case "bytes":
+        content["application/octet-stream"] = { schema: { type: "string", format: "binary" } };
+        break;
+    }
+  }
+  return { required: !body.optional, content };
+}
+
+function responses(r: ResponsePlan, schema: Json | undefined, validates: boolean, hasBody: boolean): Json {
+  const ok: Json = { description: "Successful response" };
+  switch (r.kind) {
+    case "json":
+      ok.content = { "application/json": { schema: schema ?? {} } };
+      break;
+    case "text":
+      ok.content = { "text/plain": { schema: { type: "string" } } };
+      break;
+    case "bytes":
+      ok.content = { "application/octet-stream": { schema: { type: "string", format: "binary" } } };
+      break;
+    case "dynamic":
+      if (schema) ok.content = { "application/json": { schema } };
+      break;
+    case "empty":
+      break;
+  }
+  const out: Json = { "200": ok };
+  if (hasBody) out["400"] = { description: "Malformed request body", content: { "application/json": { schema: { $ref: "#/components/schemas/BadRequest" } } } };
+  if (validates) out["422"] = { description: "Validation error", content: { "application/json": { schema: { $ref: "#/components/schemas/ValidationProblem" } } } };
+  return out;
+}
