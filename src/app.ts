@@ -6,6 +6,33 @@ import { openApiRoutes } from "./openapi/routes";
 import { writeOpenApiFile } from "./openapi/write";
 import { Router, type HttpMethod, type RouteDefinition, type RouteOptions, type Handler } from "./router";
 import type { RouteMeta } from "./runtime/meta";
+import { Container, tokenFor, type Token } from "./di/container";
+import type { Provider } from "./di/provide";
+
+/** What `app.provide` keys a dependency by: a class, or a name for `Inject<T, "name">`. */
+export type DependencyKey = string | (abstract new (...args: any[]) => unknown);
+
+/** `app.dependencyOverrides.set(DatabasePool, Provide(fakePool))`: replaces providers (for tests). */
+export class DependencyOverrides {
+  constructor(
+    private readonly container: Container,
+    private readonly changed: () => void,
+  ) {}
+  set(key: DependencyKey, provider: Provider): this {
+    this.container.overrides.set(key, provider);
+    this.changed();
+    return this;
+  }
+  delete(key: DependencyKey): boolean {
+    const had = this.container.overrides.delete(key);
+    this.changed();
+    return had;
+  }
+  clear(): void {
+    this.container.overrides.clear();
+    this.changed();
+  }
+}
 
 export interface ServeOptions {
   host?: string;
@@ -26,10 +53,24 @@ export interface Server {
 export class Spikard extends Router {
   readonly config: ResolvedConfig;
   private pipelineCache: Pipeline | undefined;
+  private readonly container = new Container();
+  /** Replace providers without touching the app's registrations. */
+  readonly dependencyOverrides = new DependencyOverrides(this.container, () => (this.pipelineCache = undefined));
 
   constructor(config: ServerConfig = {}) {
     super();
     this.config = resolveConfig(config);
+  }
+
+  /**
+   * Registers how to build a dependency: `app.provide(DatabasePool, Provide(createPool, { singleton: true }))`
+   * or `app.provide("settings", Provide.value(settings))`. The transformer fills `token` for classes.
+   * @spikardProvideMethod
+   */
+  provide(key: DependencyKey, provider: Provider, token?: Token): this {
+    this.container.provide(tokenFor(key, token), provider);
+    this.pipelineCache = undefined;
+    return this;
   }
 
   protected override addRoute(method: HttpMethod, path: string, handler: Handler, options: RouteOptions | undefined, meta: RouteMeta | undefined): this {
@@ -71,6 +112,8 @@ export class Spikard extends Router {
       maxHeaderSize: this.config.maxHeaderSize,
       errorFormat: this.config.validationErrorFormat,
       logger: this.config.logger,
+      container: this.container,
+      hooks: this.hooks,
     }));
   }
 
@@ -83,7 +126,8 @@ export class Spikard extends Router {
       process.exit(0);
     }
     const host = options.host ?? this.config.host;
-    const server: UwsServer = await listen(this.pipeline(), {
+    const pipeline = this.pipeline();
+    const server: UwsServer = await listen(pipeline, {
       host,
       port: options.port ?? this.config.port,
       allowSlowFallback: this.config.allowSlowFallback,
@@ -93,7 +137,12 @@ export class Spikard extends Router {
       host,
       port: server.port,
       url: `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`,
-      close: () => server.close(timeout),
+      close: async () => {
+        const started = Date.now();
+        await server.close(timeout);
+        await pipeline.drain(Math.max(0, timeout - (Date.now() - started)));
+        await this.container.close((msg, err) => this.config.logger.error(msg, err));
+      },
     };
   }
 

@@ -78,6 +78,8 @@ export const FRAMEWORK_ERRORS = {
     "uWebSockets.js could not load its native binary (%s). Its pure-JS fallback is far slower; refusing to start. Install a build matching this Node/glibc, or set allowSlowFallback: true (or SPIKARD_ALLOW_UWS_FALLBACK=1) to accept it.",
   LISTEN_FAILED: "Could not listen on %s.",
   INVALID_CONFIG: "%s",
+  DEPENDENCY: "%s",
+  HOOK: "%s",
 } as const;
 
 export type FrameworkErrorCode = keyof typeof FRAMEWORK_ERRORS;

@@ -87,3 +87,11 @@ export type Rule<Check extends string, Message extends string> = import("typia")
   value: Message;
   validate: Check;
 }>;
+
+/**
+ * A dependency registered by name: `settings: Inject<Settings, "settings">`
+ * receives what `app.provide("settings", ...)` builds. Class-typed parameters
+ * need no marker: they are injected by their class.
+ * @spikardMarker inject
+ */
+export type Inject<T, Name extends string> = T & Wire<Name>;

@@ -2,6 +2,7 @@ import { SpikardError } from "./errors";
 import { joinPaths } from "./routing/path-pattern";
 import type { RouteMeta } from "./runtime/meta";
 import type { ErrorFormat } from "./validation/error-mapper";
+import { emptyHooks, hookEntry, mergeHooks, type ErrorHook, type HookEntry, type HookTable, type RequestHook, type ResponseHook } from "./hooks";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (...args: any[]) => unknown;
@@ -27,6 +28,8 @@ export interface RouteDefinition {
   handler: Handler;
   options: RouteOptions;
   meta: RouteMeta;
+  /** Hooks of the routers this route was included through (app hooks are added when serving). */
+  hooks?: HookTable;
 }
 
 export interface RouterOptions {
@@ -43,6 +46,8 @@ export class Router {
   readonly prefix: string;
   readonly tags: string[];
   protected readonly definitions: RouteDefinition[] = [];
+  /** Lifecycle hooks, scoped to this router's routes (the app's apply to every route). */
+  readonly hooks: HookTable = emptyHooks();
 
   constructor(options: RouterOptions = {}) {
     this.prefix = options.prefix ?? "";
@@ -82,7 +87,33 @@ export class Router {
     return this.addRoute(method, path, handler, options, meta);
   }
 
-  /** Mounts another router's routes (and its prefix) under this one. */
+  /** @spikardHook onRequest */
+  onRequest(hook: RequestHook, meta?: HookEntry["meta"]): this {
+    this.hooks.onRequest.push(hookEntry("onRequest", hook, meta));
+    return this;
+  }
+  /** @spikardHook preValidation */
+  preValidation(hook: RequestHook, meta?: HookEntry["meta"]): this {
+    this.hooks.preValidation.push(hookEntry("preValidation", hook, meta));
+    return this;
+  }
+  /** @spikardHook preHandler */
+  preHandler(hook: RequestHook, meta?: HookEntry["meta"]): this {
+    this.hooks.preHandler.push(hookEntry("preHandler", hook, meta));
+    return this;
+  }
+  /** @spikardHook onResponse */
+  onResponse(hook: ResponseHook, meta?: HookEntry["meta"]): this {
+    this.hooks.onResponse.push(hookEntry("onResponse", hook, meta));
+    return this;
+  }
+  /** @spikardHook onError */
+  onError(hook: ErrorHook, meta?: HookEntry["meta"]): this {
+    this.hooks.onError.push(hookEntry("onError", hook, meta));
+    return this;
+  }
+
+  /** Mounts another router's routes (and its prefix and hooks) under this one. */
   includeRouter(router: Router, options: { prefix?: string } = {}): this {
     const prefix = options.prefix ?? "";
     for (const def of router.routeDefinitions()) {
@@ -90,6 +121,7 @@ export class Router {
         ...def,
         path: joinPaths(prefix, def.path),
         options: { ...def.options, tags: mergeTags(router.tags, def.options.tags) },
+        hooks: mergeHooks(router.hooks, def.hooks ?? emptyHooks()),
       });
     }
     return this;

@@ -1,6 +1,7 @@
 import { ImportProgrammer, type ITypiaContext } from "@typia/core";
 import ts from "typescript";
 import { transformRouteCall } from "./features/routes";
+import { transformDependencyCall } from "./features/dependencies";
 import { TransformerError } from "./TransformerError";
 
 export interface TransformProps {
@@ -52,7 +53,7 @@ export function transformFile(props: TransformProps) {
 
 function tryTransform(context: ITypiaContext, file: ts.SourceFile, node: ts.CallExpression): ts.CallExpression | undefined {
   try {
-    return transformRouteCall(context, node);
+    return transformRouteCall(context, node) ?? transformDependencyCall(context, node);
   } catch (err) {
     if (!isTransformerError(err)) throw err;
     const code = err instanceof TransformerError ? err.code : String((err as { code: string }).code);

@@ -11,7 +11,7 @@ export const TRANSFORMER_ERRORS = {
   SPK005: "Parameter \"%s\": %s is not a type the transformer can validate (%s). Use a concrete interface or type alias; `any` and `unknown` are not allowed for %s.",
   SPK006: "Parameter \"%s\" is declared as Path<...> but the route %s has no {%s} segment. Add the segment or use Query<...>.",
   SPK007: "More than one Body<...> parameter (\"%s\" and \"%s\"). A request has one body: combine them into one type.",
-  SPK008: "Parameter \"%s\" of type %s is not a path, query, header or cookie value, and %s routes take no body. Mark it Query<...>, Header<...>, Cookie<...> or Path<...>.",
+  SPK008: "Parameter \"%s\" of type %s is not a path, query, header or cookie value, and %s routes take no body. Mark it Query<...>, Header<...>, Cookie<...> or Path<...>, or Inject<T, \"name\"> for a dependency registered by name.",
   SPK009: "Return type %s cannot be serialized to JSON (%s). Return a JSON-compatible type, a string, a Uint8Array, or a Response.",
   SPK010: "%s",
 } as const;

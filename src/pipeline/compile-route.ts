@@ -5,6 +5,7 @@ import type { BodyMeta, ResponseKind, StringifyFn } from "../runtime/meta";
 import { paramExtractor, type Extractor } from "./params";
 import { segmentCheck, type SegmentCheck } from "./segment-checks";
 import type { ErrorFormat } from "../validation/error-mapper";
+import { emptyHooks, hasHooks, mergeHooks, type HookTable } from "../hooks";
 
 /** A route ready to serve: extractors built, response writer chosen. */
 export interface CompiledRoute {
@@ -27,9 +28,16 @@ export interface CompiledRoute {
   readonly stringify: StringifyFn | undefined;
   readonly errorFormat: ErrorFormat;
   readonly definition: RouteDefinition;
+  /** Arguments filled by dependency injection. */
+  readonly injects: Array<{ index: number; key: string }>;
+  readonly backgroundIndices: number[];
+  /** App and router hooks for this route; undefined when there are none (the fast path). */
+  readonly hooks: HookTable | undefined;
+  /** Needs the lifecycle runner (hooks, dependencies or background tasks). */
+  readonly slow: boolean;
 }
 
-export function compileRoute(def: RouteDefinition, defaults: { errorFormat: ErrorFormat }): CompiledRoute {
+export function compileRoute(def: RouteDefinition, defaults: { errorFormat: ErrorFormat; hooks?: HookTable }): CompiledRoute {
   const format = def.options.errorFormat ?? defaults.errorFormat;
   const segments = parsePathPattern(def.path);
   const paramNames = pathParamNames(segments);
@@ -43,6 +51,8 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
   });
   let body: BodyMeta | undefined;
   let bodyIndex = -1;
+  const injects: Array<{ index: number; key: string }> = [];
+  const backgroundIndices: number[] = [];
   def.meta.args.forEach((arg, i) => {
     switch (arg.in) {
       case "body":
@@ -52,6 +62,14 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
         return;
       case "request":
         requestIndices.push(i);
+        extractors.push(undefined);
+        return;
+      case "inject":
+        injects.push({ index: i, key: arg.key });
+        extractors.push(undefined);
+        return;
+      case "background":
+        backgroundIndices.push(i);
         extractors.push(undefined);
         return;
       case "path": {
@@ -69,7 +87,13 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
         extractors.push(paramExtractor(arg, -1, format));
     }
   });
+  const merged = mergeHooks(defaults.hooks ?? emptyHooks(), def.hooks ?? emptyHooks());
+  const hooks = hasHooks(merged) ? merged : undefined;
   return {
+    injects,
+    backgroundIndices,
+    hooks,
+    slow: hooks !== undefined || injects.length > 0 || backgroundIndices.length > 0,
     method: def.method,
     path: def.path,
     segments,

@@ -58,7 +58,8 @@ function reader(p: ParamMeta, pathIndex: number): (req: Request) => string | str
     case "query":
       return (req) => req.query[key];
     case "path":
-      return (req) => req.pathValue(pathIndex);
+      // A dependency's Path<...> is read by name: it is not tied to one route's pattern.
+      return pathIndex === -1 ? (req) => req.params[key] : (req) => req.pathValue(pathIndex);
     case "header":
       return (req) => req.header(key);
     case "cookie":

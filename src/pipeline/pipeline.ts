@@ -19,6 +19,11 @@ import type { ErrorFormat } from "../validation/error-mapper";
 import { JSON_HEADERS, TEXT_HEADERS, BYTES_HEADERS, sendDynamic, sendPlain } from "./respond";
 import { PayloadTooLargeError, withCleanup, type BodySource, type ResponseSink } from "./sink";
 import { MultipartCollector, type UploadOptions } from "../multipart/collector";
+import { errorResponse } from "./error-response";
+import { runLifecycle, type LifecycleContext } from "./lifecycle";
+import type { Container } from "../di/container";
+import { HOOK_PHASES, type HookTable } from "../hooks";
+import { parameterErrors } from "./param-errors";
 
 export interface PipelineOptions {
   /** Largest accepted non-multipart body, in bytes. */
@@ -30,6 +35,9 @@ export interface PipelineOptions {
   maxHeaderSize?: number | undefined;
   errorFormat: ErrorFormat;
   logger: Pick<Console, "error" | "warn">;
+  container: Container;
+  /** The app's own hooks (apply to every route). */
+  hooks: HookTable;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -37,25 +45,6 @@ const EMPTY = Buffer.alloc(0);
 const PROBLEM_HEADERS: readonly string[] = Object.freeze(["content-type", PROBLEM_CONTENT_TYPE]);
 /** Spikard sends 422 bodies as application/json. */
 const VALIDATION_HEADERS: readonly string[] = Object.freeze(["content-type", "application/json"]);
-
-/** Errors found while reading strings (missing, unparsable, malformed formats) come before constraint checks. */
-const PARSE_ERRORS = new Set(["missing", "int_parsing", "float_parsing", "bool_parsing", "uuid_parsing", "date_parsing", "datetime_parsing", "time_parsing", "duration_parsing", "string_type"]);
-
-/**
- * Spikard checks parameters in two passes: presence and parsing first, and only
- * when those all succeed, the constraints. Each pass reports by parameter name.
- */
-function parameterErrors(errors: ValidationErrorDetail[]): ValidationErrorDetail[] {
-  const parse = errors.filter((e) => PARSE_ERRORS.has(e.type));
-  const chosen = parse.length > 0 ? parse : errors.slice();
-  return chosen.map((e, i) => ({ e, i })).sort((a, b) => compareName(a.e, b.e) || a.i - b.i).map((x) => x.e);
-}
-
-function compareName(a: ValidationErrorDetail, b: ValidationErrorDetail): number {
-  const x = String(a.loc[1] ?? "");
-  const y = String(b.loc[1] ?? "");
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 /**
  * Routes a request, extracts and validates arguments, calls the handler and
@@ -66,9 +55,44 @@ export class Pipeline {
   private readonly scratch: ValidationErrorDetail[] = [];
   readonly routes: CompiledRoute[];
 
+  private readonly lifecycle: LifecycleContext;
+  /** Background work in flight, awaited by `drain()`. */
+  private readonly running = new Set<Promise<void>>();
+
   constructor(definitions: readonly RouteDefinition[], private readonly options: PipelineOptions) {
-    this.routes = definitions.map((d) => compileRoute(d, { errorFormat: options.errorFormat }));
+    this.routes = definitions.map((d) => compileRoute(d, { errorFormat: options.errorFormat, hooks: options.hooks }));
     for (const r of this.routes) this.table.add(r.method, r.path, r.segments, r);
+    options.container.verify(this.dependencyNeeds());
+    this.lifecycle = {
+      container: options.container,
+      logger: options.logger,
+      limits: options,
+      track: (work) => {
+        this.running.add(work);
+        void work.finally(() => this.running.delete(work));
+      },
+    };
+  }
+
+  /** Every dependency a route or hook needs, with who needs it (for the startup check's message). */
+  private dependencyNeeds(): Array<{ owner: string; token: string }> {
+    const needs: Array<{ owner: string; token: string }> = [];
+    for (const r of this.routes) {
+      const owner = `${r.method} ${r.path}`;
+      for (const i of r.injects) needs.push({ owner, token: i.key });
+      for (const phase of HOOK_PHASES) {
+        for (const h of r.hooks?.[phase] ?? []) for (const a of h.meta?.args ?? []) if (a.in === "inject") needs.push({ owner: `${phase} hook of ${owner}`, token: a.key });
+      }
+    }
+    return needs;
+  }
+
+  /** Waits for running background tasks, up to `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   handle(raw: RawRequest, body: BodySource, sink: ResponseSink): void {
@@ -130,6 +154,10 @@ export class Pipeline {
   }
 
   private run(route: CompiledRoute, req: Request, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): void {
+    if (route.slow) {
+      runLifecycle(this.lifecycle, route, req, body, sink, headOnly).catch((err: unknown) => this.fail(err, sink, headOnly));
+      return;
+    }
     const n = route.argCount;
     const args = new Array<unknown>(n);
     // Extraction is synchronous, so one scratch array serves every request; errors are copied out.
@@ -197,19 +225,11 @@ export class Pipeline {
     if (!sink.aborted) sink.close();
   }
 
-  /** Turns an exception into a problem response; unexpected ones are logged and answer 500. */
+  /** Turns an exception into its response; unexpected ones are logged and answer 500. */
   fail(err: unknown, sink: ResponseSink, headOnly: boolean): void {
     if (sink.aborted) return;
-    if (err instanceof HttpError) {
-      const extra = err.headers ? Object.entries(err.headers).flat() : [];
-      return this.sendProblem(sink, err.toProblem() as Problem, headOnly, extra);
-    }
-    if (err instanceof BodyError) return this.sendRaw(sink, err.status, err.body, headOnly, err.contentType);
-    if (err instanceof PayloadTooLargeError) {
-      return this.sendRaw(sink, 413, { error: "Payload Too Large", message: `Request body size exceeds maximum allowed size of ${err.limit} bytes` }, headOnly, "application/json");
-    }
-    this.options.logger.error("spikard: unhandled error in handler", err);
-    this.sendProblem(sink, internalProblem(), headOnly);
+    const r = errorResponse(err, this.options.logger);
+    sink.send(r.status, r.headers, r.body, headOnly);
   }
 
   private sendValidation(sink: ResponseSink, errors: ValidationErrorDetail[], headOnly: boolean): void {

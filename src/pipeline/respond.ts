@@ -19,8 +19,9 @@ export function sendDynamic(
   headOnly: boolean,
   stringify: ((v: unknown) => string) | undefined,
   extraHeaders: readonly string[] = NO_HEADERS,
+  serializeContent?: (v: unknown) => string,
 ): void | Promise<void> {
-  if (value instanceof Response) return sendResponse(sink, value, headOnly, extraHeaders);
+  if (value instanceof Response) return sendResponse(sink, value, headOnly, extraHeaders, serializeContent);
   if (value instanceof StreamingResponse) {
     const headers = [...extraHeaders, ...flatten(value.headers)];
     if (!hasHeader(value.headers, "content-type")) headers.push("content-type", value.mediaType);
@@ -44,7 +45,7 @@ export function sendPlain(
   sink.send(status, withType(extraHeaders, JSON_TYPE), body, headOnly);
 }
 
-function sendResponse(sink: ResponseSink, r: Response, headOnly: boolean, extraHeaders: readonly string[]): void {
+function sendResponse(sink: ResponseSink, r: Response, headOnly: boolean, extraHeaders: readonly string[], serialize?: (v: unknown) => string): void {
   const headers = [...extraHeaders, ...flatten(r.headers)];
   const content = r.content;
   const hasType = hasHeader(r.headers, "content-type");
@@ -58,7 +59,7 @@ function sendResponse(sink: ResponseSink, r: Response, headOnly: boolean, extraH
     body = content;
     type = BYTES_TYPE;
   } else {
-    body = JSON.stringify(content);
+    body = serialize !== undefined ? serialize(content) : JSON.stringify(content);
     type = JSON_TYPE;
   }
   if (r.mediaType !== undefined) type = r.mediaType;

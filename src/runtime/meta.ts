@@ -92,7 +92,20 @@ export interface RequestParamMeta {
   name: string;
 }
 
-export type ArgMeta = ParamMeta | BodyMeta | RequestParamMeta;
+/** A dependency: `key` is the name of `Inject<T, "name">` or the transformer's token for a class. */
+export interface InjectMeta {
+  in: "inject";
+  name: string;
+  key: string;
+}
+
+/** The request's `BackgroundTasks`. */
+export interface BackgroundMeta {
+  in: "background";
+  name: string;
+}
+
+export type ArgMeta = ParamMeta | BodyMeta | RequestParamMeta | InjectMeta | BackgroundMeta;
 
 export type ResponseKind = "json" | "text" | "bytes" | "empty" | "dynamic";
 

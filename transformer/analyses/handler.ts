@@ -1,9 +1,10 @@
+import path from "node:path";
 import ts from "typescript";
 import { TransformerError } from "../TransformerError";
 import { isTaggedClass, markerOf } from "./declarations";
 import { scalarShape, type ScalarShape } from "./scalar";
 
-export type Source = "query" | "path" | "header" | "cookie" | "body" | "request";
+export type Source = "query" | "path" | "header" | "cookie" | "body" | "request" | "inject" | "background";
 
 /** What the transformer learned about one handler parameter. */
 export interface ParamPlan {
@@ -42,13 +43,13 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
  * Resolves a handler expression through the checker (inline arrow, local or
  * imported function, method reference) and classifies each parameter.
  */
-export function analyzeHandler(checker: ts.TypeChecker, handler: ts.Expression, method: string, path: string, pathParams: string[]): HandlerPlan {
+export function analyzeHandler(checker: ts.TypeChecker, handler: ts.Expression, method: string, path: string, pathParams: string[], skip = 0): HandlerPlan {
   const signature = checker.getTypeAtLocation(handler).getCallSignatures()[0];
   if (signature === undefined) throw new TransformerError("SPK001", `${method} ${path}`);
   const declaration = signature.getDeclaration() as ts.SignatureDeclaration | undefined;
   const params: ParamPlan[] = [];
   let bodyName: string | undefined;
-  for (const symbol of signature.getParameters()) {
+  for (const symbol of signature.getParameters().slice(skip)) {
     const decl = symbol.valueDeclaration;
     if (decl === undefined || !ts.isParameter(decl)) throw new TransformerError("SPK001", `${method} ${path}`);
     if (!ts.isIdentifier(decl.name)) throw new TransformerError("SPK003");
@@ -84,12 +85,19 @@ function classify(checker: ts.TypeChecker, decl: ts.ParameterDeclaration, name: 
     const override = args[1] !== undefined ? literalText(checker.getTypeFromTypeNode(args[1])) : undefined;
     const source = marker.kind as Source;
     if (source === "body") return { ...base, source, key: "body", ...unwrapBodyMarkers(checker, type, args[0]) };
+    if (source === "inject") {
+      if (override === undefined) throw new TransformerError("SPK010", `Inject<T, Name> needs a string literal name for parameter "${name}".`);
+      return { ...base, source, key: override, type };
+    }
     if (source === "path" && !pathParams.includes(override ?? name)) throw new TransformerError("SPK006", name, path, override ?? name);
     return withShape(checker, { ...base, source, key: wireName(source, override ?? name, override !== undefined), type }, path);
   }
   if (decl.type === undefined && checker.getTypeAtLocation(decl).flags & ts.TypeFlags.Any) throw new TransformerError("SPK002", name, name);
   const type = checker.getTypeAtLocation(decl);
   if (isTaggedClass(checker, type, "spikardRequest")) return { ...base, source: "request", key: name, type };
+  if (isTaggedClass(checker, type, "spikardBackground")) return { ...base, source: "background", key: name, type };
+  const token = classToken(checker, type);
+  if (token !== undefined) return { ...base, source: "inject", key: token, type };
   if (pathParams.includes(name)) return withShape(checker, { ...base, source: "path", key: name, type }, path);
   const shape = scalarShape(checker, nonUndefined(checker, type, optional));
   if (typeof shape !== "string" && !shape.any) return { ...base, source: "query", key: name, type, shape };
@@ -110,6 +118,27 @@ function unwrapBodyMarkers(checker: ts.TypeChecker, type: ts.Type, node: ts.Type
     else oneOf = type.isUnion() ? type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null))) : [type];
   }
   return { type, typeNode: current, ...(strict ? { strict } : {}), ...(oneOf ? { oneOf } : {}) };
+}
+
+/**
+ * A user-declared class type is a dependency, keyed by where it is declared
+ * (`class:<file>:<Name>`); the provide() call for the class gets the same key.
+ */
+export function classToken(checker: ts.TypeChecker, type: ts.Type): string | undefined {
+  const symbol = type.getSymbol();
+  if (symbol === undefined || !(symbol.flags & ts.SymbolFlags.Class)) return undefined;
+  const decl = symbol.declarations?.find(ts.isClassDeclaration);
+  if (decl === undefined) return undefined;
+  const file = decl.getSourceFile();
+  if (file.hasNoDefaultLib || /[\\/]typescript[\\/]lib[\\/]lib\.[^/\\]*\.d\.ts$/.test(file.fileName)) return undefined;
+  if (["spikardRequest", "spikardResponse", "spikardUpload", "spikardBackground"].some((t) => isTaggedClass(checker, type, t))) return undefined;
+  return `class:${tokenPath(file.fileName)}:${symbol.getName()}`;
+}
+
+/** The declaring file relative to the working directory, without its TypeScript extension. */
+function tokenPath(fileName: string): string {
+  const rel = path.relative(process.cwd(), fileName).split(path.sep).join("/");
+  return rel.replace(/(\.d)?\.(c|m)?tsx?$/, "").replace(/\.(c|m)?js$/, "");
 }
 
 function withShape(checker: ts.TypeChecker, plan: ParamPlan, path: string): ParamPlan {

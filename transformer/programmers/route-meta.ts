@@ -20,8 +20,15 @@ export function writeRouteMeta(context: EmitContext, plan: HandlerPlan, response
   });
 }
 
+/** The `{ v: 1, args }` literal a factory or hook gets for its parameters. */
+export function writeArgsMeta(context: EmitContext, params: ParamPlan[]): ts.Expression {
+  return object({ v: f.createNumericLiteral(1), args: f.createArrayLiteralExpression(params.map((p) => writeArg(context, p)), true) });
+}
+
 function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
   if (p.source === "request") return object({ in: str("request"), name: str(p.name) });
+  if (p.source === "background") return object({ in: str("background"), name: str(p.name) });
+  if (p.source === "inject") return object({ in: str("inject"), name: str(p.name), key: str(p.key) });
   if (p.source === "body") {
     const checker = context.typia.checker;
     const kinds = bodyKinds(checker, p.type);

@@ -1,0 +1,51 @@
+import { SpikardError } from "./errors";
+import type { Request } from "./context";
+import type { Response, StreamingResponse } from "./response";
+import type { ArgMeta } from "./runtime/meta";
+
+/** The lifecycle phases, in the order a request meets them. */
+export const HOOK_PHASES = ["onRequest", "preValidation", "preHandler", "onResponse", "onError"] as const;
+export type HookPhase = (typeof HOOK_PHASES)[number];
+
+type AnyResponse = Response | StreamingResponse;
+type MaybePromise<T> = T | Promise<T>;
+
+/** Request phases get the request; returning a Response answers with it (later phases and the handler are skipped). */
+export type RequestHook = (req: Request, ...deps: any[]) => MaybePromise<Request | AnyResponse | void>;
+/** Gets the response about to be sent (mutable); may return a replacement. */
+export type ResponseHook = (res: Response, req: Request, ...deps: any[]) => MaybePromise<AnyResponse | void>;
+/** Gets an exception from a hook or handler; returning a Response answers with it. */
+export type ErrorHook = (error: unknown, req: Request, ...deps: any[]) => MaybePromise<AnyResponse | void>;
+
+/** Parameters a hook takes before its injected ones. */
+export const FIXED_ARGS: Record<HookPhase, number> = { onRequest: 1, preValidation: 1, preHandler: 1, onResponse: 2, onError: 2 };
+
+export interface HookEntry {
+  fn: (...args: any[]) => unknown;
+  /** The transformer's description of the parameters after the fixed ones (injected dependencies). */
+  meta?: { v: 1; args: ArgMeta[] };
+}
+
+export type HookTable = Record<HookPhase, HookEntry[]>;
+
+export function emptyHooks(): HookTable {
+  return { onRequest: [], preValidation: [], preHandler: [], onResponse: [], onError: [] };
+}
+
+/** Checks a registration: a function, and compiled metadata when it takes dependencies. */
+export function hookEntry(phase: HookPhase, fn: unknown, meta: HookEntry["meta"]): HookEntry {
+  if (typeof fn !== "function") throw new SpikardError("HOOK", `${phase} hook must be a function, got ${typeof fn}`);
+  if (meta === undefined && fn.length > FIXED_ARGS[phase]) throw new SpikardError("NOT_TRANSFORMED", `${phase} hook ${fn.name || "(anonymous)"}`);
+  return meta === undefined ? { fn: fn as HookEntry["fn"] } : { fn: fn as HookEntry["fn"], meta };
+}
+
+/** Outer hooks first (app, then routers from the outside in), registration order within each. */
+export function mergeHooks(outer: HookTable, inner: HookTable): HookTable {
+  const out = emptyHooks();
+  for (const phase of HOOK_PHASES) out[phase] = [...outer[phase], ...inner[phase]];
+  return out;
+}
+
+export function hasHooks(t: HookTable | undefined): boolean {
+  return t !== undefined && HOOK_PHASES.some((p) => t[p].length > 0);
+}

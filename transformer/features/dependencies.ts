@@ -1,0 +1,49 @@
+import type { ITypiaContext } from "@typia/core";
+import ts from "typescript";
+import { tagOf } from "../analyses/declarations";
+import { analyzeHandler, classToken } from "../analyses/handler";
+import { writeArgsMeta } from "../programmers/route-meta";
+
+/** Parameters a hook takes before its injected ones (as src/hooks.ts FIXED_ARGS). */
+const FIXED: Record<string, number> = { onRequest: 1, preValidation: 1, preHandler: 1, onResponse: 2, onError: 2 };
+
+/**
+ * - `Provide(factory, options?)` gets the factory's parameter metadata (its own dependencies, headers, ...);
+ * - `app.provide(Class, provider)` gets the class's token, the key handlers inject it by;
+ * - `app.onRequest(hook)` and the other hook registrations get metadata for the hook's injected parameters.
+ * Returns undefined for calls that are none of these.
+ */
+export function transformDependencyCall(context: ITypiaContext, call: ts.CallExpression): ts.CallExpression | undefined {
+  const checker = context.checker;
+  const declaration = checker.getResolvedSignature(call)?.declaration;
+  if (declaration === undefined) return undefined;
+  const emit = { typia: context, modulo: call.expression };
+  if (tagOf(declaration, "spikardProvide") !== undefined) {
+    const [factory, options, existing] = call.arguments;
+    if (factory === undefined || existing !== undefined) return undefined;
+    const params = analyzeHandler(checker, factory, "GET", "<dependency>", [], 0).params;
+    if (params.length === 0) return undefined;
+    return update(call, [factory, options ?? ts.factory.createIdentifier("undefined"), writeArgsMeta(emit, params)]);
+  }
+  if (tagOf(declaration, "spikardProvideMethod") !== undefined) {
+    const [key, provider, existing] = call.arguments;
+    if (key === undefined || provider === undefined || existing !== undefined) return undefined;
+    const instance = checker.getTypeAtLocation(key).getConstructSignatures()[0]?.getReturnType();
+    const token = instance !== undefined ? classToken(checker, instance) : undefined;
+    if (token === undefined) return undefined;
+    return update(call, [key, provider, ts.factory.createStringLiteral(token)]);
+  }
+  const phase = tagOf(declaration, "spikardHook");
+  if (phase !== undefined && FIXED[phase] !== undefined) {
+    const [hook, existing] = call.arguments;
+    if (hook === undefined || existing !== undefined) return undefined;
+    const params = analyzeHandler(checker, hook, "GET", `<${phase} hook>`, [], FIXED[phase]).params;
+    if (params.length === 0) return undefined;
+    return update(call, [hook, writeArgsMeta(emit, params)]);
+  }
+  return undefined;
+}
+
+function update(call: ts.CallExpression, args: ts.Expression[]): ts.CallExpression {
+  return ts.factory.updateCallExpression(call, call.expression, call.typeArguments, args);
+}
