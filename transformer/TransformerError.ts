@@ -5,7 +5,7 @@
  */
 export const TRANSFORMER_ERRORS = {
   SPK001: "Cannot resolve the handler of %s to a function signature. Pass a function (arrow, function expression, or a named function) directly.",
-  SPK002: "Handler parameter \"%s\" has no type annotation. Annotate it, e.g. `%s: Query<string>`.",
+  SPK002: "Handler parameter \"%s\" has no type annotation (or is `any`): the transformer cannot tell where it comes from. Annotate it, e.g. `%s: Query<string>`.",
   SPK003: "Handler parameter uses a destructuring pattern. Give it a name, e.g. `body: Body<MyType>`.",
   SPK004: "Parameter \"%s\" has type %s, which cannot be decoded from a %s string. Use a string, number, boolean, bigint, Date, a literal union or an array of those, or move it to Body<...>.",
   SPK005: "Parameter \"%s\": %s is not a type the transformer can validate (%s). Use a concrete interface or type alias; `any` and `unknown` are not allowed for %s.",
@@ -14,6 +14,8 @@ export const TRANSFORMER_ERRORS = {
   SPK008: "Parameter \"%s\" of type %s is not a path, query, header or cookie value, and %s routes take no body. Mark it Query<...>, Header<...>, Cookie<...> or Path<...>, or Inject<T, \"name\"> for a dependency registered by name.",
   SPK009: "Return type %s cannot be serialized to JSON (%s). Return a JSON-compatible type, a string, a Uint8Array, or a Response.",
   SPK010: "%s",
+  SPK011: "No provider for %s, injected into parameter \"%s\". Register one: app.provide(%s, Provide(factory)).",
+  SPK012: "Dependency cycle: %s. A factory cannot (indirectly) depend on what it builds.",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

@@ -29,8 +29,6 @@ export class Tracked {
   constructor(readonly name: string) {}
 }
 
-export class Cyclic {}
-export class Unprovided {}
 
 export interface Settings {
   env: string;
@@ -146,12 +144,21 @@ export function buildHookApp(): Spikard {
   return app;
 }
 
+/**
+ * Apps whose dependency problems only show at start-up: the provide() keys are
+ * computed, so the transformer cannot see them (the static cases are compile
+ * errors, see test-error/).
+ */
 export function buildBrokenApp(kind: "missing" | "cycle"): Spikard {
   const app = new Spikard();
-  if (kind === "missing") app.get("/x", (u: Unprovided) => ({ ok: !!u }));
-  else {
-    app.provide(Cyclic, Provide((c: Cyclic) => c));
-    app.get("/x", (c: Cyclic) => ({ ok: !!c }));
+  const name = (s: string): string => s;
+  if (kind === "missing") {
+    app.provide(name("other"), Provide.value(1));
+    app.get("/x", (u: Inject<number, "unprovided">) => ({ ok: !!u }));
+  } else {
+    app.provide(name("a"), Provide((b: Inject<number, "b">) => b));
+    app.provide(name("b"), Provide((a: Inject<number, "a">) => a));
+    app.get("/x", (a: Inject<number, "a">) => ({ ok: !!a }));
   }
   return app;
 }

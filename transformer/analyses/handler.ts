@@ -84,7 +84,11 @@ function classify(checker: ts.TypeChecker, decl: ts.ParameterDeclaration, name: 
     base.typeNode = args[0];
     const override = args[1] !== undefined ? literalText(checker.getTypeFromTypeNode(args[1])) : undefined;
     const source = marker.kind as Source;
-    if (source === "body") return { ...base, source, key: "body", ...unwrapBodyMarkers(checker, type, args[0]) };
+    if (source === "body") {
+      const body = unwrapBodyMarkers(checker, type, args[0]);
+      if (body.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) throw new TransformerError("SPK005", name, checker.typeToString(body.type), "it accepts anything", "a request body");
+      return { ...base, source, key: "body", ...body };
+    }
     if (source === "inject") {
       if (override === undefined) throw new TransformerError("SPK010", `Inject<T, Name> needs a string literal name for parameter "${name}".`);
       return { ...base, source, key: override, type };
@@ -92,8 +96,8 @@ function classify(checker: ts.TypeChecker, decl: ts.ParameterDeclaration, name: 
     if (source === "path" && !pathParams.includes(override ?? name)) throw new TransformerError("SPK006", name, path, override ?? name);
     return withShape(checker, { ...base, source, key: wireName(source, override ?? name, override !== undefined), type }, path);
   }
-  if (decl.type === undefined && checker.getTypeAtLocation(decl).flags & ts.TypeFlags.Any) throw new TransformerError("SPK002", name, name);
   const type = checker.getTypeAtLocation(decl);
+  if (type.flags & ts.TypeFlags.Any) throw new TransformerError("SPK002", name, name);
   if (isTaggedClass(checker, type, "spikardRequest")) return { ...base, source: "request", key: name, type };
   if (isTaggedClass(checker, type, "spikardBackground")) return { ...base, source: "background", key: name, type };
   const token = classToken(checker, type);

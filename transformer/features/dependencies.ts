@@ -1,7 +1,10 @@
 import type { ITypiaContext } from "@typia/core";
 import ts from "typescript";
 import { tagOf } from "../analyses/declarations";
-import { analyzeHandler, classToken } from "../analyses/handler";
+import { analyzeHandler } from "../analyses/handler";
+import { findCycle, providerIndex, tokenName, tokenOfKey } from "../analyses/providers";
+import { TransformerError } from "../TransformerError";
+import { checkProviders } from "./routes";
 import { writeArgsMeta } from "../programmers/route-meta";
 
 /** Parameters a hook takes before its injected ones (as src/hooks.ts FIXED_ARGS). */
@@ -23,14 +26,17 @@ export function transformDependencyCall(context: ITypiaContext, call: ts.CallExp
     if (factory === undefined || existing !== undefined) return undefined;
     const params = analyzeHandler(checker, factory, "GET", "<dependency>", [], 0).params;
     if (params.length === 0) return undefined;
+    checkProviders(context.program, params);
     return update(call, [factory, options ?? ts.factory.createIdentifier("undefined"), writeArgsMeta(emit, params)]);
   }
   if (tagOf(declaration, "spikardProvideMethod") !== undefined) {
     const [key, provider, existing] = call.arguments;
     if (key === undefined || provider === undefined || existing !== undefined) return undefined;
-    const instance = checker.getTypeAtLocation(key).getConstructSignatures()[0]?.getReturnType();
-    const token = instance !== undefined ? classToken(checker, instance) : undefined;
+    const token = tokenOfKey(checker, key);
     if (token === undefined) return undefined;
+    const cycle = findCycle(providerIndex(context.program), token);
+    if (cycle) throw new TransformerError("SPK012", cycle.map(tokenName).join(" -> "));
+    if (!token.startsWith("class:")) return undefined;
     return update(call, [key, provider, ts.factory.createStringLiteral(token)]);
   }
   const phase = tagOf(declaration, "spikardHook");
@@ -39,6 +45,7 @@ export function transformDependencyCall(context: ITypiaContext, call: ts.CallExp
     if (hook === undefined || existing !== undefined) return undefined;
     const params = analyzeHandler(checker, hook, "GET", `<${phase} hook>`, [], FIXED[phase]).params;
     if (params.length === 0) return undefined;
+    checkProviders(context.program, params);
     return update(call, [hook, writeArgsMeta(emit, params)]);
   }
   return undefined;
