@@ -14,7 +14,7 @@ export function firstDifference(expected: Record<string, any>, res: WireResponse
       if (got === undefined) return `header ${name} missing`;
     } else if (want === "<<uuid>>") {
       if (got === undefined || !UUID.test(got[0]!)) return `header ${name} = ${got?.join(", ")}, expected a UUID`;
-    } else if (got === undefined || got.join(", ") !== String(want)) {
+    } else if (got === undefined || (got.join(", ") !== String(want) && !regexMatch(String(want), got.join(", ")))) {
       return `header ${name} = ${got === undefined ? "(missing)" : JSON.stringify(got.join(", "))}, expected ${JSON.stringify(want)}`;
     }
   }
@@ -50,7 +50,7 @@ function compareBody(want: unknown, res: WireResponse): string | undefined {
   }
   const got = parseJson(res);
   if (got === NOT_JSON) return `body is not JSON: ${truncate(text)}`;
-  if (isDeepStrictEqual(normalize(got), normalize(want))) return undefined;
+  if (isDeepStrictEqual(normalize(got), normalize(want)) || matchesWithMarkers(want, got, got)) return undefined;
   return `body ${truncate(JSON.stringify(got))}, expected ${truncate(JSON.stringify(want))}`;
 }
 
@@ -73,6 +73,35 @@ function isSubset(want: unknown, got: unknown): boolean {
   if (want !== null && typeof want === "object" && !Array.isArray(want)) {
     if (got === null || typeof got !== "object") return false;
     return Object.entries(want).every(([k, v]) => isSubset(v, (got as Record<string, unknown>)[k]));
+  }
+  return isDeepStrictEqual(normalize(want), normalize(got));
+}
+
+/** Fixture header values like `.*` or `.*ms` are patterns. */
+function regexMatch(pattern: string, value: string): boolean {
+  if (!/[.*+?^$()[\]{}|\\]/.test(pattern)) return false;
+  try {
+    return new RegExp(`^${pattern}$`).test(value);
+  } catch {
+    return false;
+  }
+}
+
+/** Body markers: `<<uuid>>`, `<<present>>`, `<<same_as:field>>` (a sibling field's value), and `.*`-style patterns. */
+function matchesWithMarkers(want: unknown, got: unknown, parent: unknown): boolean {
+  if (typeof want === "string") {
+    if (want === "<<present>>") return got !== undefined && got !== null;
+    if (want === "<<uuid>>") return typeof got === "string" && UUID.test(got);
+    const same = /^<<same_as:([^>]+)>>$/.exec(want);
+    if (same) return got !== undefined && isDeepStrictEqual(got, (parent as Record<string, unknown> | undefined)?.[same[1]!]);
+    return want === got || (typeof got === "string" && regexMatch(want, got));
+  }
+  if (Array.isArray(want)) return Array.isArray(got) && got.length === want.length && want.every((w, i) => matchesWithMarkers(w, got[i], got));
+  if (want !== null && typeof want === "object") {
+    if (got === null || typeof got !== "object" || Array.isArray(got)) return false;
+    const g = got as Record<string, unknown>;
+    const keys = new Set([...Object.keys(want), ...Object.keys(g)]);
+    return [...keys].every((k) => matchesWithMarkers((want as Record<string, unknown>)[k], g[k], g));
   }
   return isDeepStrictEqual(normalize(want), normalize(got));
 }

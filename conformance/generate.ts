@@ -1,5 +1,6 @@
 import type { Fixture } from "./fixtures";
 import { newContext, schemaToTs, type JsonSchema } from "./schema-to-ts";
+import { planLifecycle, usesScopedRouter } from "./generate-lifecycle";
 
 /**
  * Fixture → TypeScript source for an app factory. The handler's parameters are
@@ -54,24 +55,30 @@ export function generateApp(fixture: Fixture, index: number): GeneratedApp {
     params.push(`${unique("body", used)}: Body<${bodyType}>`);
   }
 
+  const lifecycle = planLifecycle(fixture, (name) => unique(toIdentifier(name), used));
+  params.push(...lifecycle.params);
   const owner = responder(fixture);
-  const response =
+  const answer =
     owner === "handler"
-      ? respondExpression(exp, configured(h))
+      ? `return ${respondExpression(exp, configured(h), lifecycle.body)};`
       : owner === "throw"
-        ? `{ throw new Error("unhandled failure in handler"); }`
-        : `new Response({ statusCode: ${HANDLER_REACHED_STATUS}, content: { handler_reached: true } })`;
-  const config = serverConfig(h);
+        ? `throw new Error("unhandled failure in handler");`
+        : `return new Response({ statusCode: ${HANDLER_REACHED_STATUS}, content: { handler_reached: true } });`;
+  const target = usesScopedRouter(fixture) ? "scoped" : "app";
+  const verb = routeMethod(method);
+  const registration = `${target}.${verb}(${verb === "route" ? `${JSON.stringify(method.toUpperCase())}, ` : ""}${JSON.stringify(route)}, (${params.join(", ")}) => { ${[...lifecycle.prelude, answer].join(" ")} });`;
   const code = [
     `// ${fixture.id}`,
     ...ctx.aliases,
     `export function ${factory}(): Spikard {`,
-    `  const app = new Spikard(${config});`,
-    `  app.${routeMethod(method)}(${JSON.stringify(route)}, (${params.join(", ")}) => ${response}${routeMethod(method) === "route" ? "" : ""});`,
+    `  const app = new Spikard(${serverConfig(h)});`,
+    ...lifecycle.setup.map((l) => `  ${l}`),
+    `  ${registration}`,
+    ...(target === "scoped" ? ["  app.includeRouter(scoped);"] : []),
     `  return app;`,
     `}`,
   ].join("\n");
-  return { fixture, factory, code: routeMethod(method) === "route" ? code.replace(`app.route(`, `app.route(${JSON.stringify(method.toUpperCase())}, `) : code };
+  return { fixture, factory, code };
 }
 
 /** `parameters.files` (content types, magic-number checks) merged into the body as constrained UploadFile fields. */
@@ -138,6 +145,11 @@ export function responder(fixture: Fixture): "handler" | "framework" | "throw" {
   const exp = fixture.data.expected_response;
   const status = exp.status_code as number;
   if (status < 400) return "handler";
+  // With onError hooks configured, a 500 is the hooks' answer to a failing handler.
+  const hooks = (h?.middleware?.lifecycle_hooks ?? {}) as Record<string, unknown[]>;
+  if (status === 500 && (hooks.on_error?.length ?? 0) > 0) return "throw";
+  // Request-phase hooks answer errors themselves (rate limits, authorization).
+  if (["on_request", "pre_validation", "pre_handler"].some((p) => (hooks[p]?.length ?? 0) > 0)) return "framework";
   const body = exp.body as Record<string, unknown> | undefined;
   if (body && typeof body === "object" && typeof body.type === "string" && body.type.startsWith("https://spikard.dev/errors/")) {
     return body.type.endsWith("/internal-server-error") ? "throw" : "framework";
@@ -152,10 +164,12 @@ export function responder(fixture: Fixture): "handler" | "framework" | "throw" {
 /** Middleware, dependencies or server limits are configured: their headers and errors are not the handler's. */
 function configured(h: Record<string, any> | undefined): boolean {
   if (h === undefined) return false;
-  return ["middleware", "dependencies", "cors", "security", "health_check", "max_body_size", "max_header_size", "max_uri_length", "max_nesting_depth"].some((k) => h[k] !== undefined);
+  // Lifecycle hooks are part of the app, not header-producing middleware.
+  const middleware = Object.keys(h.middleware ?? {}).some((k) => k !== "lifecycle_hooks");
+  return middleware || ["dependencies", "cors", "security", "health_check", "max_body_size", "max_header_size", "max_uri_length", "max_nesting_depth"].some((k) => h[k] !== undefined);
 }
 
-function respondExpression(exp: Record<string, any>, middleware: boolean): string {
+function respondExpression(exp: Record<string, any>, middleware: boolean, computedBody?: string): string {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries((exp.headers ?? {}) as Record<string, string>)) {
     if (typeof v === "string" && v.startsWith("<<") && v.endsWith(">>")) continue;
@@ -164,7 +178,8 @@ function respondExpression(exp: Record<string, any>, middleware: boolean): strin
     headers[k] = v;
   }
   const parts = [`statusCode: ${exp.status_code}`];
-  if ("body" in exp && exp.body !== null && exp.body !== undefined) parts.push(`content: ${JSON.stringify(exp.body)}`);
+  if (computedBody !== undefined) parts.push(`content: ${computedBody}`);
+  else if ("body" in exp && exp.body !== null && exp.body !== undefined) parts.push(`content: ${JSON.stringify(exp.body)}`);
   if (Object.keys(headers).length > 0) parts.push(`headers: ${JSON.stringify(headers)}`);
   const cookies = exp.cookies as Record<string, Record<string, unknown>> | undefined;
   let chain = "";
@@ -195,7 +210,9 @@ function serverConfig(h: Record<string, any>): string {
   return Object.keys(config).length ? `{ ...${JSON.stringify(config)}, logger: quiet }` : "{ logger: quiet }";
 }
 
-export const PRELUDE = `import { Spikard, Response, UploadFile, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
+export const PRELUDE = `import { randomUUID } from "node:crypto";
+import { Spikard, Router, Request, Response, Provide, BackgroundTasks, UploadFile, type Inject, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
 import type { tags } from "typia";
+import { HOOKS } from "./_hooks";
 const quiet = { error() {}, warn() {}, info() {} };
 `;

@@ -87,6 +87,8 @@ function writeApps(buildDir: string, fixtures: Fixture[]): Array<GeneratedApp & 
     const app = { ...generateApp(f, i), module: f.category };
     byCategory.set(f.category, [...(byCategory.get(f.category) ?? []), app]);
   });
+  // The named lifecycle hooks the fixtures use, beside the generated sources.
+  fs.copyFileSync(path.join(ROOT, "conformance", "hook-library.ts"), path.join(buildDir, "src", "_hooks.ts"));
   for (const [category, apps] of byCategory) {
     fs.writeFileSync(path.join(buildDir, "src", `${category}.ts`), `${PRELUDE}\n${apps.map((a) => a.code).join("\n\n")}\n`);
   }
@@ -147,13 +149,31 @@ async function runOne(buildDir: string, app: GeneratedApp & { module: string }):
     const spikardApp = mod[app.factory]!();
     server = await spikardApp.serve({ host: "127.0.0.1", port: 0 });
     const res = await send(server.port, buildRequest(app.fixture));
-    const diff = firstDifference(app.fixture.data.expected_response, res);
+    const diff = firstDifference(app.fixture.data.expected_response, res) ?? (await backgroundDifference(app.fixture, server.port));
     return diff ? { status: "failed", detail: diff } : { status: "passed" };
   } catch (err) {
     return { status: "failed", detail: `error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` };
   } finally {
     await server?.close();
   }
+}
+
+/** A fixture's `background` expectation: after the response, GET state_path shows what the background task stored. */
+async function backgroundDifference(fixture: Fixture, port: number): Promise<string | undefined> {
+  const bg = fixture.data.background as { state_path: string; state_key: string; expected_state: unknown } | undefined;
+  if (bg === undefined) return undefined;
+  let last = "";
+  for (let i = 0; i < 50; i++) {
+    const res = await send(port, { method: "GET", path: bg.state_path, headers: {} });
+    last = res.body.toString();
+    try {
+      if (JSON.stringify((JSON.parse(last) as Record<string, unknown>)[bg.state_key]) === JSON.stringify(bg.expected_state)) return undefined;
+    } catch {
+      // not JSON yet; keep polling
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return `background state ${last}, expected ${bg.state_key}: ${JSON.stringify(bg.expected_state)}`;
 }
 
 function report(results: Result[]): void {

@@ -4,13 +4,11 @@ import { Pipeline } from "./pipeline/pipeline";
 import { buildOpenApiDocument, type OpenApiContributions } from "./openapi/document";
 import { openApiRoutes } from "./openapi/routes";
 import { writeOpenApiFile } from "./openapi/write";
-import { Router, type HttpMethod, type RouteDefinition, type RouteOptions, type Handler } from "./router";
+import { Router, type DependencyKey, type HttpMethod, type RouteDefinition, type RouteOptions, type Handler } from "./router";
 import type { RouteMeta } from "./runtime/meta";
 import { Container, tokenFor, type Token } from "./di/container";
 import type { Provider } from "./di/provide";
 
-/** What `app.provide` keys a dependency by: a class, or a name for `Inject<T, "name">`. */
-export type DependencyKey = string | (abstract new (...args: any[]) => unknown);
 
 /** `app.dependencyOverrides.set(DatabasePool, Provide(fakePool))`: replaces providers (for tests). */
 export class DependencyOverrides {
@@ -67,7 +65,7 @@ export class Spikard extends Router {
    * or `app.provide("settings", Provide.value(settings))`. The transformer fills `token` for classes.
    * @spikardProvideMethod
    */
-  provide(key: DependencyKey, provider: Provider, token?: Token): this {
+  override provide(key: DependencyKey, provider: Provider, token?: Token): this {
     this.container.provide(tokenFor(key, token), provider);
     this.pipelineCache = undefined;
     return this;

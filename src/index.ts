@@ -10,4 +10,4 @@ export type { OpenApiConfig } from "./openapi/config";
 export { Provide, type ProvideOptions, type Provider } from "./di/provide";
 export { BackgroundTasks } from "./background";
 export type { RequestHook, ResponseHook, ErrorHook, HookPhase } from "./hooks";
-export type { DependencyKey } from "./app";
+export type { DependencyKey } from "./router";

@@ -2,6 +2,8 @@ import { SpikardError } from "./errors";
 import { joinPaths } from "./routing/path-pattern";
 import type { RouteMeta } from "./runtime/meta";
 import type { ErrorFormat } from "./validation/error-mapper";
+import { tokenFor, type Token } from "./di/container";
+import type { Provider } from "./di/provide";
 import { emptyHooks, hookEntry, mergeHooks, type ErrorHook, type HookEntry, type HookTable, type RequestHook, type ResponseHook } from "./hooks";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,7 +32,12 @@ export interface RouteDefinition {
   meta: RouteMeta;
   /** Hooks of the routers this route was included through (app hooks are added when serving). */
   hooks?: HookTable;
+  /** Providers of the routers this route was included through, innermost winning. */
+  providers?: ReadonlyMap<Token, Provider>;
 }
+
+/** What `provide` keys a dependency by: a class, or a name for `Inject<T, "name">`. */
+export type DependencyKey = string | (abstract new (...args: any[]) => unknown);
 
 export interface RouterOptions {
   prefix?: string;
@@ -48,6 +55,18 @@ export class Router {
   protected readonly definitions: RouteDefinition[] = [];
   /** Lifecycle hooks, scoped to this router's routes (the app's apply to every route). */
   readonly hooks: HookTable = emptyHooks();
+  /** Dependencies provided for this router's routes only. */
+  protected readonly scopedProviders = new Map<Token, Provider>();
+
+  /**
+   * Provides a dependency to this router's routes only (overriding the app's
+   * for them), like `app.provide` does for every route.
+   * @spikardProvideMethod
+   */
+  provide(key: DependencyKey, provider: Provider, token?: Token): this {
+    this.scopedProviders.set(tokenFor(key, token), provider);
+    return this;
+  }
 
   constructor(options: RouterOptions = {}) {
     this.prefix = options.prefix ?? "";
@@ -122,6 +141,7 @@ export class Router {
         path: joinPaths(prefix, def.path),
         options: { ...def.options, tags: mergeTags(router.tags, def.options.tags) },
         hooks: mergeHooks(router.hooks, def.hooks ?? emptyHooks()),
+        providers: router.scopedProviders.size === 0 && def.providers === undefined ? undefined : new Map([...router.scopedProviders, ...(def.providers ?? [])]),
       });
     }
     return this;

@@ -32,7 +32,11 @@ interface SingletonSlot {
 export class RequestScope {
   readonly cache = new Map<Token, unknown>();
   readonly cleanups: Array<() => unknown> = [];
-  constructor(readonly data: unknown) {}
+  constructor(
+    readonly data: unknown,
+    /** Providers registered on the routers this route came through (they win over the app's). */
+    readonly routeProviders?: ReadonlyMap<Token, Provider>,
+  ) {}
 
   /** Runs cleanups in reverse order of creation; a failing cleanup is logged and the rest still run. */
   async close(log: (msg: string, err: unknown) => void): Promise<void> {
@@ -56,26 +60,29 @@ export class RequestScope {
 export class Container {
   readonly providers = new Map<Token, Provider>();
   readonly overrides = new Map<Token | object, Provider>();
-  private readonly singletons = new Map<Token, SingletonSlot>();
+  /** Keyed by provider: a router-scoped singleton is distinct from the app's for the same token. */
+  private readonly singletons = new Map<Provider, SingletonSlot>();
   private readonly singletonCleanups: Array<() => unknown> = [];
 
   provide(token: Token, provider: Provider): void {
     this.providers.set(token, provider);
   }
 
-  providerOf(token: Token): Provider | undefined {
+  /** Overrides first, then the route's routers (innermost first), then the app. */
+  providerOf(token: Token, routeProviders?: ReadonlyMap<Token, Provider>): Provider | undefined {
     for (const [key, p] of this.overrides) if ((typeof key === "string" ? key : classTokens.get(key)) === token) return p;
-    return this.providers.get(token);
+    return routeProviders?.get(token) ?? this.providers.get(token);
   }
 
   /**
    * Checks, before serving, that every token the routes need has a provider
    * and that no provider depends on itself; the error names the chain.
    */
-  verify(needs: Array<{ owner: string; token: Token }>): void {
-    const state = new Map<Token, "visiting" | "done">();
+  verify(needs: Array<{ owner: string; token: Token; providers?: ReadonlyMap<Token, Provider> }>): void {
+    let routeProviders: ReadonlyMap<Token, Provider> | undefined;
+    let state = new Map<Token, "visiting" | "done">();
     const visit = (token: Token, chain: string[]): void => {
-      const provider = this.providerOf(token);
+      const provider = this.providerOf(token, routeProviders);
       if (provider === undefined) throw new SpikardError("DEPENDENCY", `No provider for ${displayToken(token)} (${[...chain, displayToken(token)].join(" -> ")}). Register it with app.provide(...).`);
       if (state.get(token) === "done") return;
       if (state.get(token) === "visiting") {
@@ -86,14 +93,18 @@ export class Container {
       for (const arg of provider.meta.args) if (arg.in === "inject") visit(arg.key, [...chain, displayToken(token)]);
       state.set(token, "done");
     };
-    for (const need of needs) visit(need.token, [need.owner]);
+    for (const need of needs) {
+      if (need.providers !== routeProviders) state = new Map();
+      routeProviders = need.providers;
+      visit(need.token, [need.owner]);
+    }
   }
 
   resolve(token: Token, scope: RequestScope, resolveArgs: ArgResolver): unknown {
-    const provider = this.providerOf(token);
+    const provider = this.providerOf(token, scope.routeProviders);
     if (provider === undefined) throw new SpikardError("DEPENDENCY", `No provider for ${displayToken(token)}`);
     if (provider.kind === "value") return provider.value;
-    if (provider.singleton) return this.singleton(token, provider, scope, resolveArgs);
+    if (provider.singleton) return this.singleton(provider, scope, resolveArgs);
     if (provider.cacheable) {
       if (scope.cache.has(token)) return scope.cache.get(token);
       const made = this.create(provider, scope, resolveArgs, scope.cleanups);
@@ -103,12 +114,12 @@ export class Container {
     return this.create(provider, scope, resolveArgs, scope.cleanups);
   }
 
-  private singleton(token: Token, provider: Provider, scope: RequestScope, resolveArgs: ArgResolver): unknown {
-    let slot = this.singletons.get(token);
+  private singleton(provider: Provider, scope: RequestScope, resolveArgs: ArgResolver): unknown {
+    let slot = this.singletons.get(provider);
     if (slot?.done) return slot.value;
     if (slot?.pending) return slot.pending;
     slot = { done: false };
-    this.singletons.set(token, slot);
+    this.singletons.set(provider, slot);
     const s = slot;
     const made = this.create(provider, scope, resolveArgs, this.singletonCleanups);
     if (isPromise(made)) {
@@ -121,7 +132,7 @@ export class Container {
         },
         (err: unknown) => {
           // A failed creation is retried by the next request.
-          this.singletons.delete(token);
+          this.singletons.delete(provider);
           throw err;
         },
       );

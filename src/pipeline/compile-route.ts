@@ -29,12 +29,13 @@ export interface CompiledRoute {
   readonly errorFormat: ErrorFormat;
   readonly definition: RouteDefinition;
   /** Arguments filled by dependency injection. */
-  readonly injects: Array<{ index: number; key: string }>;
+  readonly injects: Array<{ index: number; key: string; is?: (v: unknown) => boolean; expected?: string }>;
   readonly backgroundIndices: number[];
   /** App and router hooks for this route; undefined when there are none (the fast path). */
   readonly hooks: HookTable | undefined;
   /** Needs the lifecycle runner (hooks, dependencies or background tasks). */
   readonly slow: boolean;
+  readonly providers: RouteDefinition["providers"];
 }
 
 export function compileRoute(def: RouteDefinition, defaults: { errorFormat: ErrorFormat; hooks?: HookTable }): CompiledRoute {
@@ -51,7 +52,7 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
   });
   let body: BodyMeta | undefined;
   let bodyIndex = -1;
-  const injects: Array<{ index: number; key: string }> = [];
+  const injects: CompiledRoute["injects"] = [];
   const backgroundIndices: number[] = [];
   def.meta.args.forEach((arg, i) => {
     switch (arg.in) {
@@ -65,7 +66,7 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
         extractors.push(undefined);
         return;
       case "inject":
-        injects.push({ index: i, key: arg.key });
+        injects.push({ index: i, key: arg.key, is: arg.is, expected: arg.expected });
         extractors.push(undefined);
         return;
       case "background":
@@ -94,6 +95,7 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
     backgroundIndices,
     hooks,
     slow: hooks !== undefined || injects.length > 0 || backgroundIndices.length > 0,
+    providers: def.providers,
     method: def.method,
     path: def.path,
     segments,

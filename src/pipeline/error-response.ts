@@ -1,6 +1,7 @@
 import { HttpError } from "../errors";
 import { internalProblem, PROBLEM_CONTENT_TYPE } from "../problem";
 import { BodyError } from "./body-error";
+import { DependencyTypeError } from "../di/errors";
 import { PayloadTooLargeError } from "./sink";
 
 /** A response ready for the sink. */
@@ -19,6 +20,10 @@ export function errorResponse(err: unknown, logger: Pick<Console, "error">): Err
   if (err instanceof HttpError) {
     const extra = err.headers ? Object.entries(err.headers).flat() : [];
     return { status: err.statusCode, headers: ["content-type", PROBLEM_CONTENT_TYPE, ...extra], body: JSON.stringify(err.toProblem()) };
+  }
+  if (err instanceof DependencyTypeError) {
+    logger.error("spikard: dependency type mismatch", err);
+    return { status: 500, headers: ["content-type", "application/json"], body: JSON.stringify(err.toProblem()) };
   }
   if (err instanceof BodyError) return { status: err.status, headers: ["content-type", err.contentType], body: JSON.stringify(err.body) };
   if (err instanceof PayloadTooLargeError) {

@@ -9,6 +9,7 @@ import type { ArgMeta, ParamMeta, StringifyFn } from "../runtime/meta";
 import { decodeBody, type BodyLimits, type ReceivedBody } from "./body";
 import type { CompiledRoute } from "./compile-route";
 import { errorResponse } from "./error-response";
+import { DependencyTypeError } from "../di/errors";
 import { parameterErrors } from "./param-errors";
 import { paramExtractor, type Extractor } from "./params";
 import { sendDynamic } from "./respond";
@@ -41,7 +42,7 @@ class DependencyValidationError extends Error {
  * order and background tasks. Routes without any of these never come here.
  */
 export async function runLifecycle(ctx: LifecycleContext, route: CompiledRoute, req: Request, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): Promise<void> {
-  const scope = new RequestScope(req);
+  const scope = new RequestScope(req, route.providers);
   const tasks = route.backgroundIndices.length > 0 ? new BackgroundTasks() : undefined;
   const log = (msg: string, err: unknown): void => ctx.logger.error(msg, err);
   try {
@@ -90,7 +91,10 @@ async function answer(ctx: LifecycleContext, route: CompiledRoute, req: Request,
   const args = extracted;
   if (route.injects.length > 0) {
     const values = await Promise.all(route.injects.map(({ key }) => ctx.container.resolve(key, scope, (a, s) => resolveArgs(ctx, a, s))));
-    route.injects.forEach(({ index }, i) => (args[index] = values[i]));
+    route.injects.forEach(({ index, key, is, expected }, i) => {
+      if (is !== undefined && !is(values[i])) throw new DependencyTypeError(key, expected ?? "object", values[i]);
+      args[index] = values[i];
+    });
   }
   for (const i of route.backgroundIndices) args[i] = tasks;
   const result = await route.handler(...args);

@@ -75,13 +75,14 @@ export class Pipeline {
   }
 
   /** Every dependency a route or hook needs, with who needs it (for the startup check's message). */
-  private dependencyNeeds(): Array<{ owner: string; token: string }> {
-    const needs: Array<{ owner: string; token: string }> = [];
+  private dependencyNeeds(): Array<{ owner: string; token: string; providers: CompiledRoute["providers"] }> {
+    const needs: Array<{ owner: string; token: string; providers: CompiledRoute["providers"] }> = [];
     for (const r of this.routes) {
       const owner = `${r.method} ${r.path}`;
-      for (const i of r.injects) needs.push({ owner, token: i.key });
+      const providers = r.providers;
+      for (const i of r.injects) needs.push({ owner, token: i.key, providers });
       for (const phase of HOOK_PHASES) {
-        for (const h of r.hooks?.[phase] ?? []) for (const a of h.meta?.args ?? []) if (a.in === "inject") needs.push({ owner: `${phase} hook of ${owner}`, token: a.key });
+        for (const h of r.hooks?.[phase] ?? []) for (const a of h.meta?.args ?? []) if (a.in === "inject") needs.push({ owner: `${phase} hook of ${owner}`, token: a.key, providers });
       }
     }
     return needs;

@@ -97,6 +97,10 @@ export interface InjectMeta {
   in: "inject";
   name: string;
   key: string;
+  /** Checks the resolved value against the parameter's declared type (absent for any/unknown). */
+  is?: IsFn;
+  /** The declared type as a JSON type name, for the mismatch error. */
+  expected?: string;
 }
 
 /** The request's `BackgroundTasks`. */

@@ -28,7 +28,10 @@ export function writeArgsMeta(context: EmitContext, params: ParamPlan[]): ts.Exp
 function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
   if (p.source === "request") return object({ in: str("request"), name: str(p.name) });
   if (p.source === "background") return object({ in: str("background"), name: str(p.name) });
-  if (p.source === "inject") return object({ in: str("inject"), name: str(p.name), key: str(p.key) });
+  if (p.source === "inject") {
+    const checked = !(p.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+    return object({ in: str("inject"), name: str(p.name), key: str(p.key), ...(checked ? { is: writeIs(context, p.type), expected: str(jsonTypeName(context.typia.checker, p.type)) } : {}) });
+  }
   if (p.source === "body") {
     const checker = context.typia.checker;
     const kinds = bodyKinds(checker, p.type);
@@ -76,6 +79,16 @@ function writeResponse(context: EmitContext, r: ResponsePlan): ts.Expression {
     kind: str(r.kind),
     ...(r.jsonType !== undefined ? { stringify: writeStringify(context, r.jsonType) } : {}),
   });
+}
+
+/** A type's JSON type name, for dependency type-mismatch errors. */
+function jsonTypeName(checker: ts.TypeChecker, t: ts.Type): string {
+  if (t.flags & ts.TypeFlags.StringLike) return "string";
+  if (t.flags & ts.TypeFlags.NumberLike) return "number";
+  if (t.flags & ts.TypeFlags.BooleanLike) return "boolean";
+  if (t.flags & ts.TypeFlags.Null) return "null";
+  if (checker.isArrayType(t) || checker.isTupleType(t)) return "array";
+  return "object";
 }
 
 const str = (s: string): ts.Expression => f.createStringLiteral(s);
