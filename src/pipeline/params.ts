@@ -18,11 +18,11 @@ export function paramExtractor(p: ParamMeta, pathIndex: number, format: ErrorFor
   const separator = p.separator ?? (p.in === "header" ? "," : undefined);
   const loc = sourceLoc(p.in);
 
-  const check = (value: unknown, raw: unknown, errors: ValidationErrorDetail[]): unknown => {
+  const check = (value: unknown, raw: unknown, wire: string, errors: ValidationErrorDetail[]): unknown => {
     if (is === undefined || is(value)) return value;
     const result = validate!(value);
     if (result.success) return result.data ?? value;
-    errors.push(...mapTypiaErrors(result.errors ?? [], [loc, key], { root: value, raw, source: p.in, enums: p.enums, format }));
+    errors.push(...mapTypiaErrors(result.errors ?? [], [loc, key], { root: value, raw, wire, source: p.in, enums: p.enums, format }));
     return value;
   };
 
@@ -35,9 +35,10 @@ export function paramExtractor(p: ParamMeta, pathIndex: number, format: ErrorFor
         return undefined;
       }
       let strings = typeof raw === "string" ? [raw] : raw;
+      const wire = strings[0]!;
       if (separator !== undefined) strings = strings.flatMap((v) => v.split(separator).map((x) => (p.in === "header" ? x.trim() : x)));
       const values = strings.map((s) => decodeScalar(kind, s));
-      return check(values, strings, errors);
+      return check(values, strings, wire, errors);
     };
   }
   return (req, errors) => {
@@ -48,7 +49,7 @@ export function paramExtractor(p: ParamMeta, pathIndex: number, format: ErrorFor
       return undefined;
     }
     const s = typeof raw === "string" ? raw : raw[0]!;
-    return check(kind === "string" ? s : decodeScalar(kind, s), s, errors);
+    return check(kind === "string" ? s : decodeScalar(kind, s), s, s, errors);
   };
 }
 

@@ -28,6 +28,8 @@ export interface MapContext {
   root: unknown;
   /** The wire string(s) the value was decoded from (parameters only). */
   raw?: unknown;
+  /** The parameter's first wire value, which Spikard reports for any constraint failure of the parameter. */
+  wire?: string;
   source: ParamSource | "body";
   /** Declared order of literal unions, keyed by `enumKey` (typia prints them sorted). */
   enums?: Record<string, readonly unknown[]>;
@@ -103,7 +105,7 @@ function mapOne(e: TypiaError, loc: Array<string | number>, path: string[], mc: 
     if (d !== undefined) return { type: "validation_error", loc, msg: d.msg, ...(d.ctx ? { ctx: d.ctx } : {}) };
   }
   // A parameter that decoded but broke a constraint reports the wire string; a failed integer check the decoded number.
-  const input = mc.source !== "body" && path.length === 0 && typeof mc.raw === "string" && tag !== undefined && tag.name !== "Type" ? mc.raw : e.value;
+  const input = mc.source !== "body" && mc.wire !== undefined && tag !== undefined && tag.name !== "Type" ? mc.wire : e.value;
   // Spikard looks constraints up by property path; inside arrays the lookup fails and it falls back to generic wording.
   const inArray = path.some((p) => /^\d+$/.test(p));
   const d = (tag !== undefined ? pydanticTag(tag.name, tag.args, e.value, inArray) : undefined) ?? describeType(x, inArray, mc.source);
@@ -135,7 +137,8 @@ function pydanticTag(name: string, args: unknown[], value: unknown, lookupFails:
     case "ExclusiveMaximum":
       return bound("less_than", "less than", "lt", a, lookupFails);
     case "MultipleOf":
-      return withCtx("multiple_of", `Input should be a multiple of ${a}`, "Input should be a multiple of the given number", { multiple_of: a });
+      // Spikard passes JSON Schema's own wording through for keywords it does not map.
+      return { type: "validation_error", msg: `${canonicalJson(value)} is not a multiple of ${a}` };
     case "Pattern":
       return withCtx("string_pattern_mismatch", `String should match pattern '${a}'`, "String does not match expected pattern", { pattern: a });
     case "MinItems":
@@ -144,7 +147,7 @@ function pydanticTag(name: string, args: unknown[], value: unknown, lookupFails:
     case "MaxItems":
       return withCtx("too_long", `List should have at most ${a} items after validation`, "List should have at most N items after validation", { max_length: a });
     case "UniqueItems":
-      return { type: "unique_items", msg: "List should have unique items" };
+      return { type: "validation_error", msg: `${canonicalJson(value)} has non-unique elements` };
     case "Type":
       return typeof a === "string" && a.includes("int") ? INT_PARSING : undefined;
     case "Format":
@@ -276,6 +279,8 @@ function describeType(x: ExpectedType, inArray: boolean, source: MapContext["sou
       return { type: "type_error", msg: "Input should be a valid object" };
     case "null":
       return { type: "type_error", msg: "Input should be a valid null" };
+    case "date":
+      return { type: "datetime_parsing", msg: "Input should be a valid datetime" };
     default:
       return { type: "type_error", msg: `Input should be a valid ${x.base}` };
   }

@@ -9,7 +9,7 @@ export type FormShape = { k: string } | { a: FormShape } | { o: Record<string, F
 export function bodyKinds(checker: ts.TypeChecker, type: ts.Type): BodyKind[] {
   const t = stripNullish(type);
   if (isBytes(t)) return ["bytes"];
-  if (t.flags & ts.TypeFlags.StringLike) return ["text", "json"];
+  if (t.flags & ts.TypeFlags.StringLike || (t.isIntersection() && t.types.some((m) => m.flags & ts.TypeFlags.StringLike))) return ["text", "json"];
   // Files only travel in multipart bodies.
   if (hasUploads(checker, t)) return ["multipart"];
   return ["json", "form", "multipart"];

@@ -163,8 +163,9 @@ function stripUndefined(type: ts.Type): ts.Type {
   return rest.length === 1 ? rest[0]! : type;
 }
 
-function wireName(source: Source, name: string, explicit: boolean): string {
-  if (source === "header") return (explicit ? name : name.replace(/_/g, "-")).toLowerCase();
+/** Header names are matched as Spikard does: underscores read as hyphens, case-insensitively. */
+function wireName(source: Source, name: string, _explicit: boolean): string {
+  if (source === "header") return name.replace(/_/g, "-").toLowerCase();
   return name;
 }
 
