@@ -36,6 +36,8 @@ export interface CompiledRoute {
   /** Needs the lifecycle runner (hooks, dependencies or background tasks). */
   readonly slow: boolean;
   readonly providers: RouteDefinition["providers"];
+  /** Headers are read after the adapter's synchronous call (body routes with header/cookie parameters, hooks, Request). */
+  readonly readsHeadersLate: boolean;
 }
 
 export function compileRoute(def: RouteDefinition, defaults: { errorFormat: ErrorFormat; hooks?: HookTable }): CompiledRoute {
@@ -96,6 +98,12 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
     hooks,
     slow: hooks !== undefined || injects.length > 0 || backgroundIndices.length > 0,
     providers: def.providers,
+    readsHeadersLate:
+      hooks !== undefined ||
+      injects.length > 0 ||
+      backgroundIndices.length > 0 ||
+      requestIndices.length > 0 ||
+      (body !== undefined && def.meta.args.some((a) => a.in === "header" || a.in === "cookie")),
     method: def.method,
     path: def.path,
     segments,

@@ -118,6 +118,7 @@ export class Pipeline {
       const allowed = allowList(match.methods);
       return this.sendProblem(sink, methodNotAllowedProblem(`Method ${method} is not allowed for ${raw.path}`), method === "HEAD", ["allow", allowed]);
     }
+    if (route.readsHeadersLate) raw.detach();
     const req = new Request(raw, match.params, route.paramNames);
     if (route.body !== undefined) {
       const r = route;

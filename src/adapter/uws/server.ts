@@ -40,9 +40,10 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
     inFlight++;
     const raw = new UwsRequest(req, res);
     const sink = new UwsSink(res, finished, draining);
-    const body = new UwsBody(res, raw.contentLength(), sink);
+    const body = new UwsBody(res, raw, sink);
     pipeline.handle(raw, body, sink);
-    if (!sink.isDone) raw.detach();
+    // The pipeline detached what it still needs; uWS's request object dies now.
+    raw.release();
     sink.leaveHandler();
   });
 
@@ -98,8 +99,8 @@ class UwsRequest implements RawRequest {
   }
 
   contentLength(): number | undefined {
-    const v = this.req!.getHeader("content-length");
-    return v === "" ? undefined : Number(v);
+    const v = this.header("content-length");
+    return v === undefined ? undefined : Number(v);
   }
 
   header(lowerName: string): string | undefined {
@@ -120,6 +121,13 @@ class UwsRequest implements RawRequest {
     if (this.req === undefined) return;
     this.snapshot = readAll(this.req);
     this.req = undefined;
+  }
+
+  /** Ends the live phase; later reads see only what `detach()` copied (nothing, if it was not called). */
+  release(): void {
+    if (this.req === undefined) return;
+    this.req = undefined;
+    this.snapshot ??= {};
   }
 
   remoteAddress(): string {
@@ -250,9 +258,14 @@ function byteLength(body: string | Uint8Array): number {
 class UwsBody implements BodySource {
   constructor(
     private readonly res: HttpResponse,
-    readonly contentLength: number | undefined,
+    private readonly raw: UwsRequest,
     private readonly sink: UwsSink,
   ) {}
+
+  /** Read on demand (only body routes ask), while the request is still live. */
+  get contentLength(): number | undefined {
+    return this.raw.contentLength();
+  }
 
   buffer(limit: number): Promise<Buffer> {
     const declared = this.contentLength;
