@@ -26,7 +26,7 @@ export interface UwsServer {
  * request to the Pipeline, so routing behaves exactly as in TestClient.
  */
 export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsServer> {
-  const uws = loadUws(options.allowSlowFallback);
+  const uws = loadUws({ allowSlowFallback: options.allowSlowFallback });
   const app = uws.App();
   let inFlight = 0;
   let draining = false;
