@@ -39,7 +39,8 @@ export class HttpError extends Error {
 
   /** The RFC 9457 body. */
   toProblem(): Record<string, unknown> {
-    return { type: this.type, title: this.title, status: this.statusCode, detail: this.detail, ...this.extensions };
+    // Extensions add members; they cannot rewrite the problem's own fields.
+    return { ...this.extensions, type: this.type, title: this.title, status: this.statusCode, detail: this.detail };
   }
 }
 

@@ -62,9 +62,30 @@ export function decodeComponent(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    // Malformed escapes stay as written, as browsers and Spikard do.
-    return s.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return decodeBytes(s);
   }
+}
+
+/**
+ * Byte-wise decoding for components decodeURIComponent rejects: well-formed
+ * `%XX` become bytes, anything else stays as written, and the bytes are read
+ * as UTF-8 with replacement characters (as browsers and Spikard do).
+ */
+function decodeBytes(s: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 37 && i + 2 < s.length && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (c < 0x80) bytes.push(c);
+    else {
+      const ch = String.fromCodePoint(s.codePointAt(i)!);
+      bytes.push(...Buffer.from(ch, "utf8"));
+      i += ch.length - 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
 }
 
 /** `a=1; b=2` → record. First occurrence wins. */

@@ -15,7 +15,7 @@ export const TRANSFORMER_ERRORS = {
   SPK009: "Return type %s cannot be serialized to JSON (%s). Return a JSON-compatible type, a string, a Uint8Array, or a Response.",
   SPK010: "%s",
   SPK011: "No provider for %s, injected into parameter \"%s\". Register one: app.provide(%s, Provide(factory)).",
-  SPK012: "Dependency cycle: %s. A factory cannot (indirectly) depend on what it builds.",
+  SPK012: "Dependency cycle: %s. A factory cannot (indirectly) depend on what it builds. Break the cycle: move what both need into a third provider, or inject one side lazily (a provider returning a function).",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

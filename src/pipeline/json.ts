@@ -1,6 +1,5 @@
 import { BodyError } from "./body-error";
 
-const LONE_SURROGATE = /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
 const FORBIDDEN = /"(?:__proto__|constructor|prototype)"\s*:/;
 
 /**
@@ -14,13 +13,24 @@ const FORBIDDEN = /"(?:__proto__|constructor|prototype)"\s*:/;
 export function parseJsonSafely(buf: Buffer, maxDepth: number): unknown {
   if (buf.length > maxDepth) checkDepth(buf, maxDepth);
   const text = buf.toString("utf8");
-  // JSON.parse accepts lone surrogate escapes (\ud800) that strict parsers reject as invalid text.
-  if (text.indexOf("\\u") !== -1 && LONE_SURROGATE.test(text)) throw new BodyError(400, { detail: "Invalid request format" });
+  let value: unknown;
   try {
-    return FORBIDDEN.test(text) ? JSON.parse(text, dropForbidden) : JSON.parse(text);
+    value = FORBIDDEN.test(text) ? JSON.parse(text, dropForbidden) : JSON.parse(text);
   } catch {
     throw new BodyError(400, { detail: "Invalid request format" });
   }
+  // JSON.parse accepts lone surrogate escapes (\ud800) that strict parsers reject as invalid text;
+  // only escapes can produce them, so only bodies with "\u" are walked.
+  if (text.indexOf("\\u") !== -1 && !wellFormed(value)) throw new BodyError(400, { detail: "Invalid request format" });
+  return value;
+}
+
+/** Every string (values and keys) is well-formed UTF-16. */
+function wellFormed(v: unknown): boolean {
+  if (typeof v === "string") return (v as string & { isWellFormed(): boolean }).isWellFormed();
+  if (Array.isArray(v)) return v.every(wellFormed);
+  if (v !== null && typeof v === "object") return Object.entries(v).every(([k, x]) => wellFormed(k) && wellFormed(x));
+  return true;
 }
 
 function dropForbidden(this: unknown, key: string, value: unknown): unknown {

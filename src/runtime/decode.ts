@@ -33,6 +33,8 @@ export function decodeNumber(s: string): number | string {
   const c = s.charCodeAt(0);
   // Number() accepts "", " ", "0x1f", "Infinity"; a query value is a decimal literal or not a number.
   if (!((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46)) return s;
+  const last = s.charCodeAt(s.length - 1);
+  if (!((last >= 48 && last <= 57) || last === 46)) return s;
   const n = Number(s);
   return Number.isNaN(n) || !Number.isFinite(n) || /^[+-]?0[xXbBoO]/.test(s) ? s : n;
 }

@@ -313,7 +313,10 @@ function compareLoc(a: ReadonlyArray<string | number>, b: ReadonlyArray<string |
   for (let i = 0; i < n; i++) {
     const x = String(a[i]);
     const y = String(b[i]);
-    if (x !== y) return x < y ? -1 : 1;
+    if (x === y) continue;
+    // Array indices compare as numbers ("2" before "10").
+    if (/^\d+$/.test(x) && /^\d+$/.test(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
   }
   return a.length - b.length;
 }
