@@ -7,6 +7,7 @@ import { writeOpenApiFile } from "./openapi/write";
 import { Router, type DependencyKey, type HttpMethod, type RouteDefinition, type RouteOptions, type Handler } from "./router";
 import type { RouteMeta } from "./runtime/meta";
 import { Container, tokenFor, type Token } from "./di/container";
+import { spawnWorkers, workerRole } from "./workers";
 import type { Provider } from "./di/provide";
 
 
@@ -146,14 +147,33 @@ export class Spikard extends Router {
 
   /**
    * Serves until SIGTERM/SIGINT, then drains in-flight requests and exits.
-   * Failures to start are logged and exit with status 1.
+   * With `workers` > 1 the app module runs in that many threads on the same
+   * port. Failures to start are logged and exit with status 1.
    */
   run(options: ServeOptions = {}): void {
-    this.serve(options).then(
-      (server) => {
-        this.config.logger.info(`spikard: listening on ${server.url}`);
+    const worker = workerRole();
+    const port = options.port ?? this.config.port;
+    const workers = worker === undefined ? this.config.workers : 1;
+    if (workers > 1 && port === 0) this.config.logger.warn("spikard: workers need a fixed port; serving on one thread");
+    const exporting = process.env.SPIKARD_OPENAPI_OUT !== undefined;
+    const extra = workers > 1 && port !== 0 && !exporting ? spawnWorkers(workers - 1, this.config.logger) : undefined;
+    this.serve({ ...options, port }).then(
+      async (server) => {
+        if (worker !== undefined) {
+          worker.onClose(() => server.close());
+          worker.ready(server.url);
+          return;
+        }
+        // "listening" means every thread is.
+        try {
+          await extra?.ready;
+        } catch (err) {
+          this.config.logger.error(err instanceof Error ? err.message : err);
+          process.exit(1);
+        }
+        this.config.logger.info(`spikard: listening on ${server.url}${extra ? ` (${workers} threads)` : ""}`);
         const stop = (): void => {
-          server.close().then(() => process.exit(0));
+          void Promise.all([server.close(), extra?.close()]).then(() => process.exit(0));
         };
         process.once("SIGTERM", stop);
         process.once("SIGINT", stop);

@@ -8,6 +8,11 @@ export interface ServerConfig {
   host?: string;
   /** Default port; env SPIKARD_PORT (or PORT) overrides. Default 8000. */
   port?: number;
+  /**
+   * Threads serving the same port (each runs the app module; the kernel spreads
+   * connections). Used by `run()`; env SPIKARD_WORKERS overrides. Default 1.
+   */
+  workers?: number;
   /** Largest accepted non-multipart request body in bytes. Default 1 MiB. */
   maxBodySize?: number;
   /** Largest accepted multipart (upload) body in bytes. Default 100 MiB. */
@@ -38,6 +43,7 @@ export interface ServerConfig {
 export interface ResolvedConfig {
   host: string;
   port: number;
+  workers: number;
   maxBodySize: number;
   maxUploadSize: number;
   uploadSpoolThreshold: number;
@@ -58,6 +64,7 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
   return {
     host: process.env.SPIKARD_HOST ?? c.host ?? "127.0.0.1",
     port: envPort !== undefined && envPort !== "" ? Number(envPort) : (c.port ?? 8000),
+    workers: Math.max(1, Math.floor(Number(process.env.SPIKARD_WORKERS ?? c.workers ?? 1)) || 1),
     maxBodySize: c.maxBodySize ?? MIB,
     maxUploadSize: c.maxUploadSize ?? 100 * MIB,
     uploadSpoolThreshold: c.uploadSpoolThreshold ?? MIB,

@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import http from "node:http";
+import net from "node:net";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -48,7 +50,17 @@ app.get("/slow", async () => {
 app.run();
 `,
     );
-    execFileSync(npm, ["install", "--no-audit", "--no-fund", "--loglevel=error", `./${packed}`, "typescript@5.9", "ts-patch@3"], { cwd: project, stdio: "pipe" });
+    fs.writeFileSync(
+      path.join(project, "src", "threads.ts"),
+      `import { threadId } from "node:worker_threads";
+import { Spikard } from "spikard";
+
+const app = new Spikard({ workers: 2 });
+app.get("/thread", () => ({ thread: threadId }));
+app.run();
+`,
+    );
+    execFileSync(npm, ["install", "--no-audit", "--no-fund", "--loglevel=error", `./${packed}`, "typescript@5.9", "ts-patch@3", "@types/node@20"], { cwd: project, stdio: "pipe" });
     execFileSync(process.execPath, [path.join(project, "node_modules", "ts-patch", "bin", "tspc.js")], { cwd: project, stdio: "pipe" });
   }, 300_000);
 
@@ -80,6 +92,19 @@ app.run();
     expect(bad.json().errors.map((e: { type: string }) => e.type)).toEqual(["greater_than_equal", "string_too_short"]);
   });
 
+  it("serves one port from several threads with workers: 2", async () => {
+    const port = await freePort();
+    const threads = await LiveTestClient.fromModule(path.join(project, "dist", "threads.js"), { env: { SPIKARD_PORT: String(port) } });
+    try {
+      const seen = new Set<number>();
+      for (let i = 0; i < 60 && seen.size < 2; i++) seen.add((await getJson(port, "/thread")).thread);
+      expect(seen.size).toBe(2);
+    } finally {
+      threads.process!.kill("SIGTERM");
+      expect(await threads.exited()).toBe(0);
+    }
+  });
+
   it("drains in-flight requests on SIGTERM, then exits", async () => {
     const slow = client!.get("/slow");
     await new Promise((r) => setTimeout(r, 150));
@@ -88,3 +113,27 @@ app.run();
     expect(await client!.exited()).toBe(0);
   });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+/** One request on its own connection, so the kernel may pick another thread each time. */
+function getJson(port: number, p: string): Promise<{ thread: number }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: "127.0.0.1", port, path: p, agent: false }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve(JSON.parse(text) as { thread: number }));
+      })
+      .on("error", reject);
+  });
+}
