@@ -66,7 +66,7 @@ function parseJson(res: WireResponse): unknown {
 
 /** JSON numbers compare by value (1.0 and 1 are the same number). */
 function normalize(v: unknown): unknown {
-  return JSON.parse(JSON.stringify(v)) as unknown;
+  return v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown);
 }
 
 function isSubset(want: unknown, got: unknown): boolean {

@@ -14,14 +14,23 @@ export interface GeneratedApp {
   /** Exported factory name. */
   factory: string;
   code: string;
+  /** Files the app serves (static_files fixtures), relative to the build's static/ folder. */
+  files: Array<{ path: string; content: string }>;
 }
 
 export const HANDLER_REACHED_STATUS = 299;
 
 const MARKERS = { path: "Path", query: "Query", headers: "Header", header: "Header", cookies: "Cookie", cookie: "Cookie" } as const;
 
-/** Headers a handler never sets: middleware and the transport produce them. */
-const FRAMEWORK_HEADERS = /^(access-control-|content-encoding$|vary$|x-request-id$|x-ratelimit|ratelimit|retry-after$|content-length$|transfer-encoding$|connection$|date$|www-authenticate$|allow$)/i;
+/** Headers each configured middleware produces (the handler leaves them to it). */
+const MIDDLEWARE_HEADERS: Record<string, RegExp> = {
+  cors: /^(access-control-|vary$)/i,
+  compression: /^(content-encoding$|vary$)/i,
+  request_id: /^x-request-id$/i,
+  rate_limit: /^(x-ratelimit|ratelimit|retry-after$)/i,
+  jwt_auth: /^www-authenticate$/i,
+  api_key_auth: /^www-authenticate$/i,
+};
 /** Headers the transport writes. */
 const TRANSPORT_HEADERS = /^(content-length$|transfer-encoding$|connection$|date$)/i;
 /** Statuses only the framework produces for a request that reaches a route. */
@@ -56,29 +65,35 @@ export function generateApp(fixture: Fixture, index: number): GeneratedApp {
   }
 
   const lifecycle = planLifecycle(fixture, (name) => unique(toIdentifier(name), used));
+  const sleep = h.middleware?.request_timeout?.sleep_ms;
+  if (typeof sleep === "number") lifecycle.prelude.unshift(`await new Promise((r) => setTimeout(r, ${sleep}));`);
   params.push(...lifecycle.params);
   const owner = responder(fixture);
   const answer =
     owner === "handler"
-      ? `return ${respondExpression(exp, configured(h), lifecycle.body)};`
+      ? `return ${fixture.category === "streaming" && typeof exp.body === "string" ? streamExpression(exp) : respondExpression(exp, middlewareNames(h), lifecycle.body)};`
       : owner === "throw"
         ? `throw new Error("unhandled failure in handler");`
-        : `return new Response({ statusCode: ${HANDLER_REACHED_STATUS}, content: { handler_reached: true } });`;
+        : `return new Response({ statusCode: ${h.middleware?.rate_limit?.warmup_expect_status ?? HANDLER_REACHED_STATUS}, content: { handler_reached: true } });`;
   const target = usesScopedRouter(fixture) ? "scoped" : "app";
   const verb = routeMethod(method);
-  const registration = `${target}.${verb}(${verb === "route" ? `${JSON.stringify(method.toUpperCase())}, ` : ""}${JSON.stringify(route)}, (${params.join(", ")}) => { ${[...lifecycle.prelude, answer].join(" ")} });`;
+  const isAsync = lifecycle.prelude.some((l) => l.includes("await "));
+  const registration = `${target}.${verb}(${verb === "route" ? `${JSON.stringify(method.toUpperCase())}, ` : ""}${JSON.stringify(route)}, ${isAsync ? "async " : ""}(${params.join(", ")}) => { ${[...lifecycle.prelude, answer].join(" ")} });`;
   const code = [
     `// ${fixture.id}`,
     ...ctx.aliases,
     `export function ${factory}(): Spikard {`,
-    `  const app = new Spikard(${serverConfig(h)});`,
+    `  const app = new Spikard(${serverConfig(h, prefix)});`,
     ...lifecycle.setup.map((l) => `  ${l}`),
     `  ${registration}`,
     ...(target === "scoped" ? ["  app.includeRouter(scoped);"] : []),
     `  return app;`,
     `}`,
   ].join("\n");
-  return { fixture, factory, code };
+  const served = (Array.isArray(h.middleware?.static_files) ? (h.middleware.static_files as Array<{ files?: Array<{ path: string; content: string }> }>) : []).flatMap((m, i) =>
+    (m.files ?? []).map((f) => ({ path: `${prefix}/${i}/${f.path}`, content: f.content })),
+  );
+  return { fixture, factory, code, files: served };
 }
 
 /** `parameters.files` (content types, magic-number checks) merged into the body as constrained UploadFile fields. */
@@ -161,6 +176,11 @@ export function responder(fixture: Fixture): "handler" | "framework" | "throw" {
   return shapesRequest && FRAMEWORK_STATUSES.has(status) ? "framework" : "handler";
 }
 
+/** The middleware a fixture configures (its keys, plus handler-level cors). */
+function middlewareNames(h: Record<string, any>): string[] {
+  return [...Object.keys(h.middleware ?? {}), ...(h.cors ? ["cors"] : [])];
+}
+
 /** Middleware, dependencies or server limits are configured: their headers and errors are not the handler's. */
 function configured(h: Record<string, any> | undefined): boolean {
   if (h === undefined) return false;
@@ -169,12 +189,21 @@ function configured(h: Record<string, any> | undefined): boolean {
   return middleware || ["dependencies", "cors", "security", "health_check", "max_body_size", "max_header_size", "max_uri_length", "max_nesting_depth"].some((k) => h[k] !== undefined);
 }
 
-function respondExpression(exp: Record<string, any>, middleware: boolean, computedBody?: string): string {
+/** Streaming fixtures answer through StreamingResponse, line by line. */
+function streamExpression(exp: Record<string, any>): string {
+  const body = exp.body as string;
+  const chunks = body.split(/(?<=\n)/);
+  const headers = Object.fromEntries(Object.entries((exp.headers ?? {}) as Record<string, string>).filter(([k]) => k.toLowerCase() !== "content-type" && !TRANSPORT_HEADERS.test(k)));
+  const type = Object.entries((exp.headers ?? {}) as Record<string, string>).find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "application/octet-stream";
+  return `new StreamingResponse((async function* () { for (const c of ${JSON.stringify(chunks)}) { yield c; await new Promise((r) => setImmediate(r)); } })(), { statusCode: ${exp.status_code}, mediaType: ${JSON.stringify(type)}, headers: ${JSON.stringify(headers)} })`;
+}
+
+function respondExpression(exp: Record<string, any>, middleware: string[], computedBody?: string): string {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries((exp.headers ?? {}) as Record<string, string>)) {
     if (typeof v === "string" && v.startsWith("<<") && v.endsWith(">>")) continue;
     if (TRANSPORT_HEADERS.test(k) && k.toLowerCase() !== "content-length") continue;
-    if (middleware && FRAMEWORK_HEADERS.test(k)) continue;
+    if (middleware.some((m) => MIDDLEWARE_HEADERS[m]?.test(k))) continue;
     headers[k] = v;
   }
   const parts = [`statusCode: ${exp.status_code}`];
@@ -196,8 +225,25 @@ function respondExpression(exp: Record<string, any>, middleware: boolean, comput
   return `new Response({ ${parts.join(", ")} })${chain}`;
 }
 
-function serverConfig(h: Record<string, any>): string {
+/** Fixture middleware settings as ServerConfig (snake_case → camelCase). */
+function serverConfig(h: Record<string, any>, staticDir: string): string {
   const config: Record<string, unknown> = {};
+  const mw0 = (h.middleware ?? {}) as Record<string, any>;
+  if (mw0.compression) config.compression = { gzip: mw0.compression.gzip, brotli: mw0.compression.brotli, minSize: mw0.compression.min_size, quality: mw0.compression.quality };
+  if (mw0.rate_limit) config.rateLimit = { perSecond: mw0.rate_limit.per_second, burst: mw0.rate_limit.burst, ipBased: mw0.rate_limit.ip_based };
+  if (mw0.request_timeout) config.requestTimeout = mw0.request_timeout.seconds;
+  if (mw0.request_id) config.enableRequestId = mw0.request_id.enabled !== false;
+  const jwt = mw0.jwt_auth;
+  if (jwt && jwt.enabled !== false) config.jwtAuth = { secret: jwt.secret, algorithm: jwt.algorithm, audience: jwt.audience, issuer: jwt.issuer, leeway: jwt.leeway };
+  const key = mw0.api_key_auth;
+  if (key && key.enabled !== false) config.apiKeyAuth = { keys: key.keys, headerName: key.header_name };
+  const c = h.cors ?? mw0.cors;
+  if (c) config.cors = { allowedOrigins: c.allowed_origins ?? c.allow_origins, allowedMethods: c.allowed_methods ?? c.allow_methods, allowedHeaders: c.allowed_headers ?? c.allow_headers, exposeHeaders: c.expose_headers, maxAge: c.max_age, allowCredentials: c.allow_credentials ?? c.allowCredentials };
+  let staticCode = "";
+  if (Array.isArray(mw0.static_files)) {
+    const mounts = (mw0.static_files as Array<Record<string, any>>).map((m, i) => `{ directory: require("node:path").join(__dirname, "..", "static", ${JSON.stringify(staticDir)}, "${i}"), routePrefix: ${JSON.stringify(m.route_prefix)}, cacheControl: ${JSON.stringify(m.cache_control)}, indexFile: ${JSON.stringify(m.index_file)} }`);
+    staticCode = `, staticFiles: [${mounts.join(", ")}]`;
+  }
   if (typeof h.max_body_size === "number") config.maxBodySize = h.max_body_size;
   if (typeof h.max_nesting_depth === "number") config.maxJsonDepth = h.max_nesting_depth;
   if (typeof h.max_header_size === "number") config.maxHeaderSize = h.max_header_size;
@@ -207,11 +253,11 @@ function serverConfig(h: Record<string, any>): string {
   const specs = Object.values((h.parameters ?? {}) as Record<string, Record<string, JsonSchema>>).flatMap((d) => Object.values(d));
   if (specs.some((s) => s.required === true && s.annotation === undefined)) config.validationErrorFormat = "constraint";
   // Handler failures are expected in some fixtures; keep the run's output to the report.
-  return Object.keys(config).length ? `{ ...${JSON.stringify(config)}, logger: quiet }` : "{ logger: quiet }";
+  return `{ ...${JSON.stringify(config)}${staticCode}, logger: quiet }`;
 }
 
 export const PRELUDE = `import { randomUUID } from "node:crypto";
-import { Spikard, Router, Request, Response, Provide, BackgroundTasks, UploadFile, type Inject, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
+import { Spikard, Router, Request, Response, StreamingResponse, Provide, BackgroundTasks, UploadFile, type Inject, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
 import type { tags } from "typia";
 import { HOOKS } from "./_hooks";
 const quiet = { error() {}, warn() {}, info() {} };

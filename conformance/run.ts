@@ -89,6 +89,13 @@ function writeApps(buildDir: string, fixtures: Fixture[]): Array<GeneratedApp & 
   });
   // The named lifecycle hooks the fixtures use, beside the generated sources.
   fs.copyFileSync(path.join(ROOT, "conformance", "hook-library.ts"), path.join(buildDir, "src", "_hooks.ts"));
+  for (const app of [...byCategory.values()].flat()) {
+    for (const f of app.files) {
+      const target = path.join(buildDir, "static", f.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, f.content);
+    }
+  }
   for (const [category, apps] of byCategory) {
     fs.writeFileSync(path.join(buildDir, "src", `${category}.ts`), `${PRELUDE}\n${apps.map((a) => a.code).join("\n\n")}\n`);
   }
@@ -148,6 +155,8 @@ async function runOne(buildDir: string, app: GeneratedApp & { module: string }):
     const mod = require(path.join(buildDir, "out", `${app.module}.js`)) as Record<string, () => { serve(o: object): Promise<{ port: number; close(): Promise<void> }> }>;
     const spikardApp = mod[app.factory]!();
     server = await spikardApp.serve({ host: "127.0.0.1", port: 0 });
+    const warmup = await warmupDifference(app.fixture, server.port);
+    if (warmup) return { status: "failed", detail: warmup };
     const res = await send(server.port, buildRequest(app.fixture));
     const diff = firstDifference(app.fixture.data.expected_response, res) ?? (await backgroundDifference(app.fixture, server.port));
     return diff ? { status: "failed", detail: diff } : { status: "passed" };
@@ -156,6 +165,17 @@ async function runOne(buildDir: string, app: GeneratedApp & { module: string }):
   } finally {
     await server?.close();
   }
+}
+
+/** Rate-limit fixtures: `warmup_requests` requests first, each answering `warmup_expect_status`. */
+async function warmupDifference(fixture: Fixture, port: number): Promise<string | undefined> {
+  const rl = fixture.data.handler?.middleware?.rate_limit as { warmup_requests?: number; warmup_expect_status?: number; sleep_ms_between?: number } | undefined;
+  for (let i = 0; i < (rl?.warmup_requests ?? 0); i++) {
+    const res = await send(port, buildRequest(fixture));
+    if (rl?.warmup_expect_status !== undefined && res.status !== rl.warmup_expect_status) return `warm-up request ${i + 1} answered ${res.status}, expected ${rl.warmup_expect_status}`;
+    if (rl?.sleep_ms_between) await new Promise((r) => setTimeout(r, rl.sleep_ms_between));
+  }
+  return undefined;
 }
 
 /** A fixture's `background` expectation: after the response, GET state_path shows what the background task stored. */

@@ -8,6 +8,7 @@ import { Router, type DependencyKey, type HttpMethod, type RouteDefinition, type
 import type { RouteMeta } from "./runtime/meta";
 import { Container, tokenFor, type Token } from "./di/container";
 import { spawnWorkers, workerRole } from "./workers";
+import { apiKeyAuth, compression, cors, jwtAuth, rateLimit, requestId, staticFiles, timeout, type Middleware } from "./middleware";
 import type { Provider } from "./di/provide";
 
 
@@ -92,9 +93,15 @@ export class Spikard extends Router {
     return buildOpenApiDocument(this.routeDefinitions(), this.config.openapi ?? {}, this.openapiContributions());
   }
 
-  /** Security schemes and the like that configured middleware adds to the document. */
+  /** Security schemes that configured authentication adds to the document. */
   protected openapiContributions(): OpenApiContributions {
-    return {};
+    const schemes: Record<string, Record<string, unknown>> = {};
+    if (this.config.jwtAuth) schemes.bearerAuth = { type: "http", scheme: "bearer", bearerFormat: "JWT" };
+    if (this.config.apiKeyAuth) schemes.apiKeyAuth = { type: "apiKey", in: "header", name: this.config.apiKeyAuth.headerName ?? "X-API-Key" };
+    const names = Object.keys(schemes);
+    if (names.length === 0) return {};
+    // Both schemes are required together (they apply to every request).
+    return { securitySchemes: schemes, security: [Object.fromEntries(names.map((n) => [n, []]))] };
   }
 
   /** The compiled request pipeline (built on first use; rebuilt after new routes). */
@@ -113,6 +120,7 @@ export class Spikard extends Router {
       logger: this.config.logger,
       container: this.container,
       hooks: this.hooks,
+      middleware: configuredMiddleware(this.config),
     }));
   }
 
@@ -184,4 +192,22 @@ export class Spikard extends Router {
       },
     );
   }
+}
+
+/**
+ * ServerConfig's middleware, outermost first: request ids see every request,
+ * CORS preflights and static files need no credentials, then the timeout,
+ * authentication, rate limiting and compression wrap the routes.
+ */
+function configuredMiddleware(c: ResolvedConfig): Middleware[] {
+  const m: Middleware[] = [];
+  if (c.enableRequestId) m.push(requestId());
+  if (c.cors) m.push(cors(c.cors));
+  if (c.staticFiles?.length) m.push(staticFiles(c.staticFiles));
+  if (c.requestTimeout !== undefined) m.push(timeout({ seconds: c.requestTimeout }));
+  if (c.apiKeyAuth) m.push(apiKeyAuth(c.apiKeyAuth));
+  if (c.jwtAuth) m.push(jwtAuth(c.jwtAuth));
+  if (c.rateLimit) m.push(rateLimit(c.rateLimit));
+  if (c.compression) m.push(compression(c.compression));
+  return m;
 }

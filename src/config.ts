@@ -1,6 +1,7 @@
 import os from "node:os";
 
 import type { OpenApiConfig } from "./openapi/config";
+import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
 
 /** Server configuration, after the seed's `ServerConfig` (camelCase names). */
 export interface ServerConfig {
@@ -38,6 +39,21 @@ export interface ServerConfig {
   logger?: Pick<Console, "error" | "warn" | "info">;
   /** OpenAPI document (`/openapi.json`, `/openapi.yaml`) and docs UI (`/docs`). Off unless given. */
   openapi?: OpenApiConfig;
+  /** gzip/brotli for responses the client accepts: `{ gzip, brotli, minSize, quality }`. */
+  compression?: CompressionOptions;
+  /** Token bucket per client: `{ perSecond, burst, ipBased }`; over it, 429. */
+  rateLimit?: RateLimitOptions;
+  /** Bearer JWT on every request: `{ secret, algorithm, audience, issuer, leeway }`; claims in `req.state.jwt`. */
+  jwtAuth?: JwtOptions;
+  /** API key in a header (or api_key query parameter) on every request: `{ keys, headerName }`. */
+  apiKeyAuth?: ApiKeyOptions;
+  cors?: CorsOptions;
+  /** Directories served under URL prefixes: `[{ directory, routePrefix, cacheControl, indexFile }]`. */
+  staticFiles?: StaticFilesOptions[];
+  /** Propagate or generate `X-Request-ID`. Default false. */
+  enableRequestId?: boolean;
+  /** Seconds before a request is answered 408. */
+  requestTimeout?: number;
 }
 
 export interface ResolvedConfig {
@@ -55,6 +71,14 @@ export interface ResolvedConfig {
   validationErrorFormat: "pydantic" | "constraint";
   logger: Pick<Console, "error" | "warn" | "info">;
   openapi: OpenApiConfig | undefined;
+  compression: CompressionOptions | undefined;
+  rateLimit: RateLimitOptions | undefined;
+  jwtAuth: JwtOptions | undefined;
+  apiKeyAuth: ApiKeyOptions | undefined;
+  cors: CorsOptions | undefined;
+  staticFiles: StaticFilesOptions[] | undefined;
+  enableRequestId: boolean;
+  requestTimeout: number | undefined;
 }
 
 export const MIB = 1024 * 1024;
@@ -76,5 +100,13 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     validationErrorFormat: c.validationErrorFormat ?? "pydantic",
     logger: c.logger ?? console,
     openapi: c.openapi,
+    compression: c.compression,
+    rateLimit: c.rateLimit,
+    jwtAuth: c.jwtAuth,
+    apiKeyAuth: c.apiKeyAuth,
+    cors: c.cors,
+    staticFiles: c.staticFiles,
+    enableRequestId: c.enableRequestId ?? false,
+    requestTimeout: c.requestTimeout,
   };
 }

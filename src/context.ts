@@ -8,7 +8,7 @@ import { parseCookies, parseQuery, type RawRequest } from "./request";
  */
 export class Request {
   /** Values shared between hooks, dependencies and the handler of one request. */
-  state: Record<string, unknown> = {};
+  state: Record<string, unknown>;
   private _query: Record<string, string | string[]> | undefined;
   private _cookies: Record<string, string> | undefined;
   private _headers: Record<string, string> | undefined;
@@ -22,7 +22,9 @@ export class Request {
     /** Captured path values, in pattern order. */
     readonly pathValues: readonly string[],
     private readonly paramNames: readonly string[],
-  ) {}
+  ) {
+    this.state = raw.locals !== undefined ? { ...raw.locals } : {};
+  }
 
   get method(): string {
     return this._method ?? this.raw.method;

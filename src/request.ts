@@ -15,6 +15,8 @@ export interface RawRequest {
   headers(): Record<string, string>;
   /** Client address as text. */
   remoteAddress(): string;
+  /** Values middleware leaves for the request (verified JWT claims, ...); they seed `Request.state`. */
+  locals?: Record<string, unknown>;
   /**
    * Copies whatever later (asynchronous) code may read. uWS's request object
    * dies when its handler returns; in-memory adapters make this a no-op.

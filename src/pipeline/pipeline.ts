@@ -23,6 +23,7 @@ import { errorResponse } from "./error-response";
 import { runLifecycle, type LifecycleContext } from "./lifecycle";
 import type { Container } from "../di/container";
 import { HOOK_PHASES, type HookTable } from "../hooks";
+import type { Middleware } from "../middleware/types";
 import { parameterErrors } from "./param-errors";
 
 export interface PipelineOptions {
@@ -38,6 +39,8 @@ export interface PipelineOptions {
   container: Container;
   /** The app's own hooks (apply to every route). */
   hooks: HookTable;
+  /** Server-level middleware, outermost first. */
+  middleware?: Middleware[];
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -97,6 +100,16 @@ export class Pipeline {
   }
 
   handle(raw: RawRequest, body: BodySource, sink: ResponseSink): void {
+    const middleware = this.options.middleware;
+    if (middleware === undefined || middleware.length === 0) return this.route(raw, body, sink);
+    const step = (i: number, s: ResponseSink): void => {
+      if (i === middleware.length) return this.route(raw, body, s);
+      middleware[i]!.handle(raw, s, (next) => step(i + 1, next));
+    };
+    step(0, sink);
+  }
+
+  private route(raw: RawRequest, body: BodySource, sink: ResponseSink): void {
     const method = raw.method;
     const maxHeaderSize = this.options.maxHeaderSize;
     if (maxHeaderSize !== undefined && headerBlockSize(raw) > maxHeaderSize) {

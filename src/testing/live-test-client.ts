@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
 import type { Server, Spikard } from "../app";
 import { encodeRequest, type RequestOptions } from "./request-options";
 import { TestResponse } from "./test-response";
@@ -30,6 +31,7 @@ export class LiveTestClient {
   process: ChildProcess | undefined;
   /** Everything the child wrote to stdout/stderr. */
   output = "";
+  private readonly agent = new http.Agent({ keepAlive: true });
 
   constructor(
     readonly app: Spikard | undefined,
@@ -107,29 +109,42 @@ export class LiveTestClient {
     return this.request("OPTIONS", path, o);
   }
 
+  /**
+   * Sent with node:http rather than fetch: fetch decodes gzip/br bodies and
+   * merges headers, and a test client must show the bytes the server wrote.
+   */
   async request(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse> {
     const base = await this.start();
     const enc = encodeRequest(method.toUpperCase(), path, o, this.config);
-    const headers = { ...enc.headers };
-    delete headers["content-length"];
-    const res = await fetch(`${base}${enc.path}${enc.query ? `?${enc.query}` : ""}`, {
-      method: enc.method,
-      headers,
-      body: enc.body.length > 0 || ["POST", "PUT", "PATCH"].includes(enc.method) ? enc.body : undefined,
-      redirect: "manual",
+    const url = new URL(`${base}${enc.path}${enc.query ? `?${enc.query}` : ""}`);
+    const headers: Record<string, string> = { ...enc.headers };
+    const sendsBody = enc.body.length > 0 || ["POST", "PUT", "PATCH"].includes(enc.method);
+    if (sendsBody) headers["content-length"] = String(enc.body.length);
+    else delete headers["content-length"];
+    return new Promise<TestResponse>((resolve, reject) => {
+      const req = http.request(
+        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: enc.method, headers, agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", reject);
+          res.on("end", () => {
+            const raw: Array<[string, string]> = [];
+            for (let i = 0; i < res.rawHeaders.length; i += 2) raw.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
+            const record: Record<string, string> = {};
+            for (const [k, v] of raw) record[k] = record[k] === undefined ? v : `${record[k]}, ${v}`;
+            resolve(new TestResponse(res.statusCode ?? 0, record, Buffer.concat(chunks), raw));
+          });
+        },
+      );
+      req.on("error", reject);
+      req.end(sendsBody ? enc.body : undefined);
     });
-    const raw: Array<[string, string]> = [];
-    res.headers.forEach((v, k) => {
-      if (k !== "set-cookie") raw.push([k, v]);
-    });
-    for (const c of res.headers.getSetCookie()) raw.push(["set-cookie", c]);
-    const record: Record<string, string> = {};
-    for (const [k, v] of raw) record[k] = record[k] === undefined ? v : `${record[k]}, ${v}`;
-    return new TestResponse(res.status, record, Buffer.from(await res.arrayBuffer()), raw);
   }
 
   /** Stops the server (graceful) or terminates the child process. */
   async close(): Promise<void> {
+    this.agent.destroy();
     if (this.server) {
       await this.server.close();
       this.server = undefined;

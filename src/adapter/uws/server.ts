@@ -85,6 +85,7 @@ const decoder = new TextDecoder();
  * still ask for.
  */
 class UwsRequest implements RawRequest {
+  locals: Record<string, unknown> | undefined;
   readonly method: string;
   readonly path: string;
   readonly query: string;

@@ -1,0 +1,58 @@
+import { answer, mapHeaders, type Middleware } from "../types";
+
+export interface CorsOptions {
+  /** Allowed origins; "*" allows any. */
+  allowedOrigins: string[];
+  allowedMethods?: string[];
+  allowedHeaders?: string[];
+  exposeHeaders?: string[];
+  /** Seconds a preflight may be cached. */
+  maxAge?: number;
+  allowCredentials?: boolean;
+}
+
+/**
+ * Preflights (OPTIONS with Access-Control-Request-Method) are answered here:
+ * 204 with the allowed methods and headers, or 403 when the origin, method or
+ * a header is not allowed. Other requests from an allowed origin get
+ * Access-Control-Allow-Origin (and expose/credentials headers, Vary: Origin);
+ * a disallowed origin is refused with 403.
+ */
+export function cors(options: CorsOptions): Middleware {
+  const anyOrigin = options.allowedOrigins.includes("*");
+  const origins = new Set(options.allowedOrigins);
+  const methods = (options.allowedMethods ?? ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).map((m) => m.toUpperCase());
+  const headers = (options.allowedHeaders ?? []).map((h) => h.toLowerCase());
+  const allowed = (origin: string): boolean => anyOrigin || origins.has(origin);
+  const JSON_TYPE = ["content-type", "application/json"];
+  return {
+    name: "cors",
+    handle(raw, sink, next) {
+      const origin = raw.header("origin");
+      const requestedMethod = raw.header("access-control-request-method");
+      if (raw.method === "OPTIONS" && requestedMethod !== undefined) {
+        if (origin === undefined || !allowed(origin)) return answer(sink, raw, 403, JSON_TYPE, JSON.stringify({ detail: `CORS request from origin '${origin ?? ""}' not allowed` }));
+        if (!methods.includes("*") && !methods.includes(requestedMethod.toUpperCase())) return answer(sink, raw, 403, []);
+        const requested = (raw.header("access-control-request-headers") ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+        if (!headers.includes("*") && requested.some((h) => !headers.includes(h))) return answer(sink, raw, 403, []);
+        const out = ["access-control-allow-origin", origin, "access-control-allow-methods", methods.join(", "), "access-control-allow-headers", (options.allowedHeaders ?? []).join(", ")];
+        if (options.maxAge !== undefined) out.push("access-control-max-age", String(options.maxAge));
+        if (options.allowCredentials) out.push("access-control-allow-credentials", "true");
+        return answer(sink, raw, 204, out);
+      }
+      if (origin === undefined) return next(sink);
+      if (!allowed(origin)) {
+        const body = origin === "null" ? { error: "Origin 'null' is not allowed" } : { detail: `CORS request from origin '${origin}' not allowed` };
+        return answer(sink, raw, 403, JSON_TYPE, JSON.stringify(body));
+      }
+      next(
+        mapHeaders(sink, (_s, h) => {
+          const out = [...h, "access-control-allow-origin", anyOrigin && !options.allowCredentials ? "*" : origin, "vary", "Origin"];
+          if (options.exposeHeaders?.length) out.push("access-control-expose-headers", options.exposeHeaders.join(", "));
+          if (options.allowCredentials) out.push("access-control-allow-credentials", "true");
+          return out;
+        }),
+      );
+    },
+  };
+}
