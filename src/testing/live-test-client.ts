@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import type { Server, Spikard } from "../app";
 import { encodeRequest, type RequestOptions } from "./request-options";
+import { HttpVerbs } from "./http-verbs";
 import { TestResponse } from "./test-response";
 
 export interface LiveTestClientOptions {
@@ -24,7 +25,7 @@ export interface FromModuleOptions extends LiveTestClientOptions {
  * stops it. `fromModule` runs an app module in a child process instead, for
  * signal and shutdown tests.
  */
-export class LiveTestClient {
+export class LiveTestClient extends HttpVerbs {
   private starting: Promise<string> | undefined;
   private server: Server | undefined;
   /** The child process when created with `fromModule`. */
@@ -36,7 +37,9 @@ export class LiveTestClient {
   constructor(
     readonly app: Spikard | undefined,
     private readonly config: LiveTestClientOptions = {},
-  ) {}
+  ) {
+    super();
+  }
 
   /** Starts the app's server; resolves to its base URL. */
   start(): Promise<string> {
@@ -85,28 +88,6 @@ export class LiveTestClient {
 
   get url(): Promise<string> {
     return this.start();
-  }
-
-  get(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("GET", path, o);
-  }
-  post(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("POST", path, o);
-  }
-  put(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("PUT", path, o);
-  }
-  patch(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("PATCH", path, o);
-  }
-  delete(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("DELETE", path, o);
-  }
-  head(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("HEAD", path, o);
-  }
-  options(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("OPTIONS", path, o);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Spikard } from "../app";
 import type { RawRequest } from "../request";
 import { PayloadTooLargeError, type BodySource, type ResponseSink } from "../pipeline/sink";
 import { encodeRequest, type RequestOptions } from "./request-options";
+import { HttpVerbs } from "./http-verbs";
 import { TestResponse } from "./test-response";
 
 export interface TestClientOptions {
@@ -16,32 +17,12 @@ export interface TestClientOptions {
  * Drives the app in-process through the same Pipeline the server uses: no
  * socket, no serialization besides the HTTP body itself.
  */
-export class TestClient {
+export class TestClient extends HttpVerbs {
   constructor(
     readonly app: Spikard,
     private readonly config: TestClientOptions = {},
-  ) {}
-
-  get(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("GET", path, o);
-  }
-  post(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("POST", path, o);
-  }
-  put(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("PUT", path, o);
-  }
-  patch(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("PATCH", path, o);
-  }
-  delete(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("DELETE", path, o);
-  }
-  head(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("HEAD", path, o);
-  }
-  options(path: string, o: RequestOptions = {}): Promise<TestResponse> {
-    return this.request("OPTIONS", path, o);
+  ) {
+    super();
   }
 
   request(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse> {
