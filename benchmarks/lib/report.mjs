@@ -1,0 +1,87 @@
+// Pure: the results document (results/latest.json) as markdown.
+
+export function formatUs(us) {
+  if (us === undefined) return "–";
+  // autocannon measures whole milliseconds, so 0 means "under a millisecond".
+  if (us === 0) return "<1 ms";
+  if (us < 1000) return `${Math.round(us)} µs`;
+  if (us < 1e6) return `${(us / 1000).toFixed(2)} ms`;
+  return `${(us / 1e6).toFixed(2)} s`;
+}
+
+export function formatRps(rps) {
+  return rps === undefined ? "–" : Math.round(rps).toLocaleString("en-US");
+}
+
+export function formatRatio(r) {
+  return r === undefined ? "–" : `${r.toFixed(2)}×`;
+}
+
+export function formatKb(kb) {
+  return kb === undefined ? "–" : `${(kb / 1024).toFixed(1)} MB`;
+}
+
+const row = (cells) => `| ${cells.join(" | ")} |`;
+
+export function renderTable(doc) {
+  const label = Object.fromEntries(doc.servers.map((s) => [s.name, s.label]));
+  const lines = [
+    row(["workload", "server", "req/s", "p50", "p99", "p99.9", "peak RSS", `vs ${label[doc.ceiling] ?? doc.ceiling}`, `vs ${label[doc.baseline] ?? doc.baseline}`]),
+    row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+  ];
+  for (const workload of doc.workloads) {
+    for (const { name } of doc.servers) {
+      const c = doc.results[workload]?.[name];
+      if (!c) continue;
+      if (c.status === "unsupported") {
+        lines.push(row([workload, label[name], "unsupported", "", "", "", "", "", ""]));
+        continue;
+      }
+      // A run with wrong answers is still shown, but never without saying so.
+      const problems = [c.bad > 0 && `${c.bad} wrong`, c.socketErrors > 0 && `${c.socketErrors} socket errors`].filter(Boolean);
+      const errors = problems.length ? ` ⚠ ${problems.join(", ")}` : "";
+      lines.push(row([workload, label[name], formatRps(c.rps) + errors, formatUs(c.p50Us), formatUs(c.p99Us), formatUs(c.p999Us), formatKb(c.peakRssKb), formatRatio(c.vsCeiling), formatRatio(c.vsBaseline)]));
+    }
+  }
+  return lines.join("\n");
+}
+
+export function renderMarkdown(doc) {
+  const m = doc.meta;
+  const out = [
+    "# Benchmark results",
+    "",
+    `${m.date} · Node ${m.node} · ${m.loadTool} · ${m.connections} connections · ${m.rounds} interleaved round(s) of ${m.durationS} s after ${m.warmupS} s warm-up${m.quick ? " · quick mode" : ""}.`,
+    "Server pinned to CPU 0, load generator to CPU 1. Medians across rounds; ratios are medians of per-round ratios of correct responses per second, measured in this run only.",
+    ...(m.cpuBusyBeforePct?.some((p) => p > 10) ? [`⚠ Other processes were using the CPUs when the run started (${m.cpuBusyBeforePct.join("%, ")}% busy); treat these numbers as noisy.`] : []),
+    ...(m.loadTool === "autocannon" ? ["autocannon fallback (wrk was unavailable): latencies have 1 ms resolution and the client is slower than wrk, so the ceiling is understated."] : []),
+    "",
+    renderTable(doc),
+  ];
+  const unsupported = [];
+  for (const workload of doc.workloads) {
+    for (const [name, c] of Object.entries(doc.results[workload] ?? {})) {
+      if (c.status === "unsupported") unsupported.push(`- ${workload} / ${name}: ${c.reason}`);
+    }
+  }
+  // Numbers are only as good as the conditions they were measured in; say when those were off.
+  const caveats = [];
+  for (const workload of doc.workloads) {
+    for (const [name, c] of Object.entries(doc.results[workload] ?? {})) {
+      if (c.otherCpuPct > 10) caveats.push(`- ${workload} / ${name}: other processes took up to ${c.otherCpuPct}% of the server's CPU`);
+      if (c.serverCpuPct !== undefined && c.serverCpuPct < 80) caveats.push(`- ${workload} / ${name}: the server used only ${c.serverCpuPct}% of its CPU, so the client side (wrk, or whatever else ran on its CPU) was the limit`);
+    }
+  }
+  if (caveats.length) out.push("", "Caveats:", "", ...caveats);
+  if (unsupported.length) out.push("", "Unsupported (failed the correctness probe, not measured):", "", ...unsupported);
+  if (doc.startup || doc.build) {
+    out.push("", "| spikard | median | runs |", "| --- | ---: | ---: |");
+    if (doc.startup) out.push(row([`start-up to first answer, ${doc.startup.routes} routes`, `${doc.startup.medianMs.toFixed(0)} ms`, doc.startup.runsMs.length]));
+    if (doc.build) {
+      out.push(row([`tspc + transformer, ${doc.build.routes} routes`, `${(doc.build.tspcMedianMs / 1000).toFixed(2)} s`, doc.build.tspcMs.length]));
+      out.push(row([`plain tsc, same code`, `${(doc.build.tscMedianMs / 1000).toFixed(2)} s`, doc.build.tscMs.length]));
+      out.push(row(["transformer cost", formatRatio(doc.build.tspcMedianMs / doc.build.tscMedianMs), ""]));
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
