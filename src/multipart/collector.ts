@@ -3,6 +3,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import busboy from "busboy";
 import { BodyError } from "../pipeline/body-error";
+import { addField } from "./parts";
 import { UploadFile } from "./upload-file";
 
 export interface UploadOptions {
@@ -74,10 +75,7 @@ export class MultipartCollector {
   }
 
   private add(name: string, value: unknown): void {
-    const prev = this.fields[name];
-    if (prev === undefined) this.fields[name] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else this.fields[name] = [prev, value];
+    addField(this.fields, name, value);
   }
 
   private receive(name: string, stream: NodeJS.ReadableStream & { truncated?: boolean }, info: busboy.FileInfo): Promise<void> {

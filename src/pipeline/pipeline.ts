@@ -18,6 +18,7 @@ import { compileRoute, type CompiledRoute } from "./compile-route";
 import type { ErrorFormat } from "../validation/error-mapper";
 import { JSON_HEADERS, TEXT_HEADERS, BYTES_HEADERS, sendDynamic, sendPlain } from "./respond";
 import { PayloadTooLargeError, withCleanup, type BodySource, type ResponseSink } from "./sink";
+import { parseBufferedMultipart } from "../multipart/buffered";
 import { MultipartCollector, type UploadOptions } from "../multipart/collector";
 import { errorResponse } from "./error-response";
 import { runLifecycle, type LifecycleContext } from "./lifecycle";
@@ -56,6 +57,8 @@ const VALIDATION_HEADERS: readonly string[] = Object.freeze(["content-type", "ap
 export class Pipeline {
   private readonly table = new RouteTable<CompiledRoute>();
   private readonly scratch: ValidationErrorDetail[] = [];
+  /** Below this, a multipart body is buffered and parsed in one pass: it cannot spool, and busboy would not truncate a field (1 MiB). */
+  private readonly bufferedMultipartLimit: number;
   readonly routes: CompiledRoute[];
 
   private readonly lifecycle: LifecycleContext;
@@ -63,6 +66,7 @@ export class Pipeline {
   private readonly running = new Set<Promise<void>>();
 
   constructor(definitions: readonly RouteDefinition[], private readonly options: PipelineOptions) {
+    this.bufferedMultipartLimit = Math.min(options.uploads.spoolThreshold, 1024 * 1024);
     this.routes = definitions.map((d) => compileRoute(d, { errorFormat: options.errorFormat, hooks: options.hooks }));
     for (const r of this.routes) this.table.add(r.method, r.path, r.segments, r);
     options.container.verify(this.dependencyNeeds());
@@ -152,12 +156,46 @@ export class Pipeline {
     this.run(route, req, undefined, sink, headOnly);
   }
 
-  /** Streams a multipart body into fields and (possibly spooled) files; they are removed after the response. */
+  /** Receives a multipart body as fields and UploadFiles. */
   private receiveMultipart(route: CompiledRoute, req: Request, plan: BodyPlan, body: BodySource, sink: ResponseSink, headOnly: boolean): void {
-    const collector = new MultipartCollector(req.header("content-type")!, this.options.uploads);
+    // Read now: the adapter's request is only valid during its synchronous call.
+    const contentType = req.header("content-type")!;
+    const declared = body.contentLength;
+    // A body that cannot hold a spooled file is buffered whole and parsed in one pass; busboy takes the rest.
+    if (declared !== undefined && declared <= this.bufferedMultipartLimit) {
+      body
+        .buffer(this.options.maxUploadSize)
+        .then((buf) => {
+          const fields = parseBufferedMultipart(buf, plan.boundary!);
+          if (fields !== undefined) this.run(route, req, { plan, buf: EMPTY, fields }, sink, headOnly);
+          else this.collectMultipart(route, req, plan, contentType, (c) => c.write(buf), sink, headOnly);
+        })
+        .catch((err: unknown) => this.fail(err, sink, headOnly));
+      return;
+    }
+    this.collectMultipart(route, req, plan, contentType, (c) => body.stream((chunk) => c.write(chunk), this.options.maxUploadSize), sink, headOnly);
+  }
+
+  /** Streams a multipart body through busboy into fields and (possibly spooled) files; they are removed after the response. */
+  private collectMultipart(
+    route: CompiledRoute,
+    req: Request,
+    plan: BodyPlan,
+    contentType: string,
+    feed: (c: MultipartCollector) => unknown,
+    sink: ResponseSink,
+    headOnly: boolean,
+  ): void {
+    const collector = new MultipartCollector(contentType, this.options.uploads);
     const tracked = withCleanup(sink, () => collector.dispose());
-    body
-      .stream((chunk) => collector.write(chunk), this.options.maxUploadSize)
+    let fed: Promise<unknown>;
+    try {
+      // Synchronously: uWS only hands the body to handlers attached inside its own call.
+      fed = Promise.resolve(feed(collector));
+    } catch (err) {
+      fed = Promise.reject(err);
+    }
+    fed
       .then(() => collector.end())
       .then(
         (fields) => this.run(route, req, { plan, buf: EMPTY, fields }, tracked, headOnly),

@@ -68,8 +68,20 @@ export function mapTypiaErrors(errors: readonly TypiaError[], prefix: Array<stri
   return out;
 }
 
+// typia's expected texts come from compiled code, so they are few; 422-heavy traffic re-reads the same ones.
+const expectedCache = new Map<string, Readonly<ExpectedType>>();
+
+function expectedOf(text: string): Readonly<ExpectedType> {
+  let x = expectedCache.get(text);
+  if (x === undefined) {
+    x = parseExpected(text);
+    if (expectedCache.size < 10_000) expectedCache.set(text, x);
+  }
+  return x;
+}
+
 function mapOne(e: TypiaError, loc: Array<string | number>, path: string[], mc: MapContext): ValidationErrorDetail {
-  const x = parseExpected(e.expected);
+  let x = expectedOf(e.expected);
   if (mc.source !== "body" && path.length > 0 && x.tag === undefined && /^\d+$/.test(path[0]!)) {
     // An array parameter's item that did not parse: Spikard names the parameter, not the index, and reports the wire string.
     const d = describeType(x, false, mc.source);
@@ -97,7 +109,7 @@ function mapOne(e: TypiaError, loc: Array<string | number>, path: string[], mc: 
   }
   if (x.literals !== undefined && mc.enums !== undefined) {
     const declared = mc.enums[enumKey(x.literals)];
-    if (declared !== undefined) x.literals = declared as Array<string | number | boolean>;
+    if (declared !== undefined) x = { ...x, literals: declared as Array<string | number | boolean> };
   }
   const tag = x.tag;
   if (mc.format === "constraint" && tag !== undefined) {
