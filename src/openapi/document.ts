@@ -1,6 +1,12 @@
 import type { RouteDefinition } from "../router";
 import type { OpenApiConfig } from "./config";
 
+/** What the transformer wrote for one route (see transformer/programmers/openapi-fragment.ts). */
+interface OperationFragment {
+  operation: Json;
+  components: Record<string, Json>;
+}
+
 type Json = Record<string, unknown>;
 
 /** Extra components and security requirements contributed by middleware (auth). */
@@ -57,8 +63,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], config:
   const paths: Record<string, Record<string, Json>> = {};
   const sorted = [...routes].sort((a, b) => (a.path === b.path ? METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) : a.path < b.path ? -1 : 1));
   for (const route of sorted) {
-    const fragment = route.meta.openapi;
-    let operation: Json = fragment ? structuredClone(fragment.operation) : { responses: { "200": { description: "Successful response" } } };
+    const fragment = route.meta.openapi === undefined ? undefined : (JSON.parse(route.meta.openapi) as OperationFragment);
+    let operation: Json = fragment ? fragment.operation : { responses: { "200": { description: "Successful response" } } };
     if (fragment) operation = mergeComponents(schemas, fragment.components, operation);
     applyOptions(operation, route);
     if (extra.security) operation.security = extra.security;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { stringify as toYaml } from "yaml";
 import { Response } from "../response";
+import { toYaml } from "./yaml";
 import type { RouteDefinition } from "../router";
 import type { RouteMeta } from "../runtime/meta";
 import type { OpenApiConfig } from "./config";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { stringify as toYaml } from "yaml";
+import { toYaml } from "./yaml";
 
 /** Writes the document as JSON, or YAML when the file name ends in .yaml/.yml. */
 export function writeOpenApiFile(file: string, doc: Record<string, unknown>): void {

@@ -134,8 +134,8 @@ export interface RouteMeta {
   args: ArgMeta[];
   response: ResponseMeta;
   doc?: RouteDoc;
-  /** The OpenAPI operation and the component schemas it references, computed at build time. */
-  openapi?: { operation: Record<string, unknown>; components: Record<string, Record<string, unknown>> };
+  /** JSON text of `OperationFragment`: the operation and the component schemas it references. */
+  openapi?: string;
 }
 
 export const META_VERSION = 1;

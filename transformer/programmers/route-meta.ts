@@ -16,7 +16,9 @@ export function writeRouteMeta(context: EmitContext, plan: HandlerPlan, response
     args: f.createArrayLiteralExpression(plan.params.map((p) => writeArg(context, p)), true),
     response: writeResponse(context, response),
     doc: literal(compact({ ...plan.doc, tags: plan.doc.tags.length ? plan.doc.tags : undefined })),
-    ...(openapi ? { openapi: literal(openapi) } : {}),
+    // As JSON text: one string node instead of a large object literal halves emit time for big apps, and the
+    // runtime parses it only when the document is built.
+    ...(openapi ? { openapi: str(JSON.stringify(openapi)) } : {}),
   });
 }
 

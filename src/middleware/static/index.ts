@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import mime from "mime-types";
 import { pipeStream } from "../../pipeline/respond";
 import { answer, type Middleware } from "../types";
 
@@ -28,6 +27,8 @@ interface Mount extends StaticFilesOptions {
  * while the adapter's request is still live; the content streams asynchronously.
  */
 export function staticFiles(mounts: StaticFilesOptions[]): Middleware {
+  // Loaded here, not at the top: mime-types parses its whole database (~7 ms), and only apps serving files need it.
+  mimeTypes ??= require("mime-types") as typeof import("mime-types");
   const list: Mount[] = mounts.map((m) => ({ ...m, root: path.resolve(m.directory), prefix: m.routePrefix.replace(/\/+$/, "") }));
   return {
     name: "staticFiles",
@@ -74,7 +75,7 @@ function serve(m: Mount, file: string, stat: fs.Stats, raw: Parameters<Middlewar
   if ((inm !== undefined && inm.split(",").some((t) => t.trim() === etag || t.trim() === "*")) || (inm === undefined && ims !== undefined && Date.parse(ims) >= Math.floor(stat.mtimeMs / 1000) * 1000)) {
     return answer(sink, raw, 304, headers);
   }
-  headers.push("content-type", mime.lookup(file) || "application/octet-stream");
+  headers.push("content-type", lookupMime(file) || "application/octet-stream");
   if (raw.method === "HEAD" || stat.size === 0) {
     headers.push("content-length", String(stat.size));
     return sink.send(200, headers, undefined, raw.method === "HEAD");
@@ -90,4 +91,10 @@ function serve(m: Mount, file: string, stat: fs.Stats, raw: Parameters<Middlewar
     return sink.send(200, headers, body, false);
   }
   void pipeStream(sink, 200, headers, fs.createReadStream(file), false).catch(() => sink.close());
+}
+
+let mimeTypes: typeof import("mime-types") | undefined;
+
+function lookupMime(file: string): string | false {
+  return mimeTypes!.lookup(file);
 }
