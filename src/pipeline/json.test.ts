@@ -33,6 +33,12 @@ describe("parseJsonSafely", () => {
     expect(bodyError("[[[[", 3).body).toEqual({ error: "Request body exceeds maximum nesting depth of 3" });
   });
 
+  it("accepts wide bodies with more brackets than the limit when none nests too deep", () => {
+    const wide = JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ i, tags: [i] })));
+    expect(parse(wide, 3)).toEqual(JSON.parse(wide));
+    expect(bodyError(`[${wide}]`, 3).body).toEqual({ error: "Request body exceeds maximum nesting depth of 3" });
+  });
+
   it("does not count brackets inside strings, escaped quotes included", () => {
     expect(parse(String.raw`{"a":"[[[[\"{{{{"}`, 2)).toEqual({ a: '[[[["{{{{' });
   });
