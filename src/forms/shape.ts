@@ -1,3 +1,4 @@
+import { isPrototypeKey } from "../prototype-keys";
 import { decodeScalar } from "../runtime/decode";
 import type { FormShape } from "../runtime/meta";
 
@@ -21,7 +22,7 @@ export function coerceForm(value: unknown, shape: FormShape | undefined): unknow
   if ("o" in shape) {
     if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = coerceForm(v, shape.o[k]);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (!isPrototypeKey(k)) out[k] = coerceForm(v, shape.o[k]);
     return out;
   }
   return value;

@@ -1,3 +1,4 @@
+import { isPrototypeKey } from "../prototype-keys";
 import { decodeComponent } from "../request";
 
 /** A malformed form body (answered 400 with Spikard's `{"error": ...}` body). */
@@ -21,7 +22,7 @@ export function parseUrlEncoded(body: string): Record<string, unknown> {
     const rawKey = decodeComponent(eq === -1 ? pair : pair.slice(0, eq));
     const value = eq === -1 ? "" : decodeComponent(pair.slice(eq + 1));
     const path = splitKey(rawKey);
-    if (path.some((p) => p === "__proto__" || p === "constructor" || p === "prototype")) continue;
+    if (path.some(isPrototypeKey)) continue;
     assign(root, path, value, indexed);
   }
   return root;

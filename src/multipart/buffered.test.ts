@@ -48,6 +48,12 @@ describe("parseBufferedMultipart", () => {
     expect(observable(fast!)).toEqual(await viaBusboy(buf));
   });
 
+  it("drops parts named like prototype keys, as busboy's collector does", async () => {
+    const buf = body('Content-Disposition: form-data; name="__proto__"\r\n\r\nx', 'Content-Disposition: form-data; name="constructor"\r\n\r\ny', 'Content-Disposition: form-data; name="a"\r\n\r\nz');
+    expect(observable(parseBufferedMultipart(buf, B)!)).toEqual({ a: "z" });
+    expect(await viaBusboy(buf)).toEqual({ a: "z" });
+  });
+
   it("keeps the part headers as sent", () => {
     const fields = parseBufferedMultipart(body('Content-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: text/plain\r\nX-Checksum: abc'.concat("\r\n\r\nhi")), B)!;
     expect((fields.f as UploadFile).headers).toEqual([

@@ -19,20 +19,33 @@ export interface UploadOptions {
  * stays bounded: a file past the spool threshold goes to disk, and while the
  * disk falls behind, busboy (and through `write`'s promise, the socket) pauses.
  */
+/** The disk failed while spooling (missing or unwritable upload dir, disk full): a server fault, not the client's. */
+class StorageError extends Error {
+  constructor(readonly cause: unknown) {
+    super("upload storage failed");
+  }
+}
+
 export class MultipartCollector {
   private readonly parser: busboy.Busboy;
   private readonly fields: Record<string, unknown> = Object.create(null);
   private readonly files: UploadFile[] = [];
   private readonly pending: Array<Promise<void>> = [];
-  private readonly tempPaths: string[] = [];
-  private readonly open = new Set<fs.WriteStream>();
+  /** Every spool file with the stream writing it; removed once that stream has closed. */
+  private readonly spools: Array<{ stream: fs.WriteStream; path: string }> = [];
+  private disposed = false;
   private failure: unknown;
   private readonly closed: Promise<void>;
 
   constructor(contentType: string, private readonly options: UploadOptions) {
     this.parser = busboy({ headers: { "content-type": contentType }, defParamCharset: "utf8" });
     this.parser.on("field", (name, value) => this.add(name, value));
-    this.parser.on("file", (name, stream, info) => this.pending.push(this.receive(name, stream, info)));
+    this.parser.on("file", (name, stream, info) => {
+      const received = this.receive(name, stream, info);
+      // Awaited by end(); after an abort nobody does, and a storage error then must not become an unhandled rejection.
+      received.catch(() => undefined);
+      this.pending.push(received);
+    });
     this.closed = new Promise((resolve, reject) => {
       this.parser.on("close", resolve);
       this.parser.on("error", (err: unknown) => {
@@ -57,16 +70,27 @@ export class MultipartCollector {
       await this.closed;
       await Promise.all(this.pending);
     } catch (err) {
+      // A storage failure answers 500 (logged, no paths in the response); anything else is the client's malformed body.
+      if (err instanceof StorageError) throw err.cause;
       throw this.malformed(err);
     }
     return this.fields;
   }
 
-  /** Removes every temporary file (after the response, or when the request failed). */
+  /** Removes every temporary file (after the response, or when the request failed or was aborted). Idempotent. */
   dispose(): void {
-    for (const s of this.open) s.destroy();
+    if (this.disposed) return;
+    this.disposed = true;
     for (const f of this.files) f.dispose();
-    for (const p of this.tempPaths) fs.rm(p, { force: true }, () => undefined);
+    for (const { stream, path: p } of this.spools) {
+      const remove = (): void => fs.rm(p, { force: true }, () => undefined);
+      // A stream still opening or writing would recreate or keep the file: remove it once the stream has closed.
+      if (stream.closed) remove();
+      else {
+        stream.once("close", remove);
+        stream.destroy();
+      }
+    }
   }
 
   private malformed(err: unknown): BodyError {
@@ -89,14 +113,22 @@ export class MultipartCollector {
       let size = 0;
       let disk: fs.WriteStream | undefined;
       let diskPath: string | undefined;
+      let failed = false;
+      const fail = (err: unknown): void => {
+        if (failed) return;
+        failed = true;
+        reject(err instanceof BodyError ? err : new StorageError(err));
+        // Keep draining the part so busboy reaches the end of the body and the request can be answered.
+        stream.resume();
+      };
       stream.on("data", (chunk: Buffer) => {
+        if (failed || this.disposed) return;
         size += chunk.length;
         if (disk === undefined && size > spoolThreshold) {
           diskPath = path.join(dir, `spikard-upload-${randomBytes(12).toString("hex")}`);
-          this.tempPaths.push(diskPath);
           disk = fs.createWriteStream(diskPath);
-          this.open.add(disk);
-          disk.on("error", reject);
+          this.spools.push({ stream: disk, path: diskPath });
+          disk.on("error", fail);
           for (const c of chunks) disk.write(c);
           chunks = [];
         }
@@ -106,12 +138,17 @@ export class MultipartCollector {
           disk.once("drain", () => stream.resume());
         }
       });
-      stream.on("error", reject);
+      stream.on("error", (err: unknown) => {
+        failed = true;
+        reject(err);
+      });
       stream.on("end", () => {
+        if (failed) return;
         const done = (file: UploadFile | undefined): void => {
           if (file !== undefined) {
             this.files.push(file);
             this.add(name, file);
+            if (this.disposed) file.dispose();
           }
           resolve();
         };
@@ -120,9 +157,9 @@ export class MultipartCollector {
         if (size === 0 && !info.filename) return done(undefined);
         if (disk === undefined) return done(new UploadFile({ ...base, memory: Buffer.concat(chunks, size) }));
         const d = disk;
-        d.end(() => {
-          this.open.delete(d);
-          done(new UploadFile({ ...base, path: diskPath! }));
+        d.end((err?: Error | null) => {
+          if (err) return fail(err);
+          if (!failed) done(new UploadFile({ ...base, path: diskPath! }));
         });
       });
     });

@@ -1,3 +1,5 @@
+import { isPrototypeKey } from "../prototype-keys";
+
 /** Part rules both multipart parsers share, as busboy defines them. */
 
 /** A part is a file when it names a filename or is typed application/octet-stream. */
@@ -13,8 +15,9 @@ export function uploadFilename(filename: string | undefined): string {
   return base === "." || base === ".." ? "" : base;
 }
 
-/** Adds a value to a form record; repeated names become arrays. */
+/** Adds a value to a form record; repeated names become arrays, and prototype names are dropped. */
 export function addField(fields: Record<string, unknown>, name: string, value: unknown): void {
+  if (isPrototypeKey(name)) return;
   const prev = fields[name];
   if (prev === undefined) fields[name] = value;
   else if (Array.isArray(prev)) prev.push(value);

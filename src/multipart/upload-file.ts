@@ -29,10 +29,6 @@ export class UploadFile<Accept extends string = string, CheckContent extends boo
   /** True when the content was spooled to a temporary file. */
   rolledToDisk: boolean;
 
-  #memory: Buffer | undefined;
-  #path: string | undefined;
-  #fd: number | undefined;
-  #position = 0;
 
   /** @internal Built by the multipart parser. */
   constructor(init: { filename: string; contentType: string; headers: Array<[string, string]>; size: number; memory?: Buffer; path?: string }) {
@@ -40,33 +36,34 @@ export class UploadFile<Accept extends string = string, CheckContent extends boo
     this.contentType = init.contentType;
     this.headers = init.headers;
     this.size = init.size;
-    this.#memory = init.memory;
-    this.#path = init.path;
+    internals.set(this, { memory: init.memory, path: init.path, fd: undefined, position: 0 });
     this.rolledToDisk = init.path !== undefined;
   }
 
   /** Reads up to `size` bytes from the current position (all remaining when negative or omitted). */
   read(size = -1): Buffer {
-    const n = this.#count(size);
+    const s = st(this);
+    const n = count(this, size);
     let out: Buffer;
-    if (this.#memory !== undefined) out = Buffer.from(this.#memory.subarray(this.#position, this.#position + n));
+    if (s.memory !== undefined) out = Buffer.from(s.memory.subarray(s.position, s.position + n));
     else {
       out = Buffer.alloc(n);
-      const read = fs.readSync(this.#open(), out, 0, n, this.#position);
+      const read = fs.readSync(openFd(this), out, 0, n, s.position);
       out = out.subarray(0, read);
     }
-    this.#position += out.length;
+    s.position += out.length;
     return out;
   }
 
   async aread(size = -1): Promise<Buffer> {
-    if (this.#memory !== undefined) return this.read(size);
-    const n = this.#count(size);
+    const s = st(this);
+    if (s.memory !== undefined) return this.read(size);
+    const n = count(this, size);
     const out = Buffer.alloc(n);
-    const handle = await fs.promises.open(this.#path!, "r");
+    const handle = await fs.promises.open(s.path!, "r");
     try {
-      const { bytesRead } = await handle.read(out, 0, n, this.#position);
-      this.#position += bytesRead;
+      const { bytesRead } = await handle.read(out, 0, n, s.position);
+      s.position += bytesRead;
       return out.subarray(0, bytesRead);
     } finally {
       await handle.close();
@@ -75,20 +72,21 @@ export class UploadFile<Accept extends string = string, CheckContent extends boo
 
   /** Writes at the current position (overwriting, extending the file past its end). Returns bytes written. */
   write(data: string | Uint8Array): number {
+    const s = st(this);
     const buf = typeof data === "string" ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    if (this.#memory !== undefined) {
-      const end = this.#position + buf.length;
-      if (end > this.#memory.length) {
+    if (s.memory !== undefined) {
+      const end = s.position + buf.length;
+      if (end > s.memory.length) {
         const grown = Buffer.alloc(end);
-        this.#memory.copy(grown);
-        this.#memory = grown;
+        s.memory.copy(grown);
+        s.memory = grown;
       }
-      buf.copy(this.#memory, this.#position);
+      buf.copy(s.memory, s.position);
     } else {
-      fs.writeSync(this.#open(), buf, 0, buf.length, this.#position);
+      fs.writeSync(openFd(this), buf, 0, buf.length, s.position);
     }
-    this.#position += buf.length;
-    this.size = Math.max(this.size, this.#position);
+    s.position += buf.length;
+    this.size = Math.max(this.size, s.position);
     return buf.length;
   }
 
@@ -98,9 +96,10 @@ export class UploadFile<Accept extends string = string, CheckContent extends boo
 
   /** Moves the position: `whence` 0 = from start, 1 = from current, 2 = from end. Returns the new position. */
   seek(offset: number, whence: 0 | 1 | 2 = 0): number {
-    const base = whence === 0 ? 0 : whence === 1 ? this.#position : this.size;
-    this.#position = Math.max(0, base + offset);
-    return this.#position;
+    const s = st(this);
+    const base = whence === 0 ? 0 : whence === 1 ? s.position : this.size;
+    s.position = Math.max(0, base + offset);
+    return s.position;
   }
 
   async aseek(offset: number, whence: 0 | 1 | 2 = 0): Promise<number> {
@@ -109,9 +108,10 @@ export class UploadFile<Accept extends string = string, CheckContent extends boo
 
   /** Releases the open descriptor (the temporary file is removed after the response). */
   close(): void {
-    if (this.#fd !== undefined) {
-      fs.closeSync(this.#fd);
-      this.#fd = undefined;
+    const s = st(this);
+    if (s.fd !== undefined) {
+      fs.closeSync(s.fd);
+      s.fd = undefined;
     }
   }
 
@@ -121,14 +121,16 @@ export class UploadFile<Accept extends string = string, CheckContent extends boo
 
   /** The whole content (the seed's `as_bytes_io`). */
   asBuffer(): Buffer {
-    return this.#memory !== undefined ? Buffer.from(this.#memory) : fs.readFileSync(this.#path!);
+    const s = st(this);
+    return s.memory !== undefined ? Buffer.from(s.memory) : fs.readFileSync(s.path!);
   }
 
   /** The first `n` bytes, without moving the position. */
   peek(n: number): Buffer {
-    if (this.#memory !== undefined) return Buffer.from(this.#memory.subarray(0, n));
+    const s = st(this);
+    if (s.memory !== undefined) return Buffer.from(s.memory.subarray(0, n));
     const out = Buffer.alloc(Math.min(n, this.size));
-    const read = fs.readSync(this.#open(), out, 0, out.length, 0);
+    const read = fs.readSync(openFd(this), out, 0, out.length, 0);
     return out.subarray(0, read);
   }
 
@@ -139,25 +141,44 @@ export class UploadFile<Accept extends string = string, CheckContent extends boo
 
   /** A Node Readable over the content, from the start. */
   stream(): Readable {
-    return this.#memory !== undefined ? Readable.from([Buffer.from(this.#memory)]) : fs.createReadStream(this.#path!);
+    const s = st(this);
+    return s.memory !== undefined ? Readable.from([Buffer.from(s.memory)]) : fs.createReadStream(s.path!);
   }
 
   /** @internal Removes the temporary file. */
   dispose(): void {
+    const s = st(this);
     this.close();
-    if (this.#path !== undefined) {
-      fs.rm(this.#path, { force: true }, () => undefined);
-      this.#path = undefined;
+    if (s.path !== undefined) {
+      fs.rm(s.path, { force: true }, () => undefined);
+      s.path = undefined;
     }
-    this.#memory = undefined;
+    s.memory = undefined;
   }
 
-  #count(size: number): number {
-    const remaining = Math.max(0, this.size - this.#position);
-    return size < 0 ? remaining : Math.min(size, remaining);
-  }
+}
 
-  #open(): number {
-    return (this.#fd ??= fs.openSync(this.#path!, "r+"));
-  }
+interface FileState {
+  memory: Buffer | undefined;
+  path: string | undefined;
+  fd: number | undefined;
+  position: number;
+}
+
+// Kept outside the instance, not in #private fields: the type checker lists those as properties when it reads
+// this source (monorepos, path-mapped builds), and the body validator would then demand them from the parts.
+const internals = new WeakMap<UploadFile, FileState>();
+
+function st(file: UploadFile): FileState {
+  return internals.get(file)!;
+}
+
+function count(file: UploadFile, size: number): number {
+  const remaining = Math.max(0, file.size - st(file).position);
+  return size < 0 ? remaining : Math.min(size, remaining);
+}
+
+function openFd(file: UploadFile): number {
+  const s = st(file);
+  return (s.fd ??= fs.openSync(s.path!, "r+"));
 }

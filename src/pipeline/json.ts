@@ -1,3 +1,4 @@
+import { isPrototypeKey } from "../prototype-keys";
 import { BodyError } from "./body-error";
 
 const FORBIDDEN = /"(?:__proto__|constructor|prototype)"\s*:/;
@@ -13,15 +14,17 @@ const FORBIDDEN = /"(?:__proto__|constructor|prototype)"\s*:/;
 export function parseJsonSafely(buf: Buffer, maxDepth: number): unknown {
   const text = buf.toString("utf8");
   if (buf.length > maxDepth && moreOpeningsThan(text, maxDepth)) checkDepth(buf, maxDepth);
+  // A key can be spelled with escapes ("\u005f_proto__"), so any escape sends the body through the reviver too.
+  const escapes = text.indexOf("\\u") !== -1;
   let value: unknown;
   try {
-    value = FORBIDDEN.test(text) ? JSON.parse(text, dropForbidden) : JSON.parse(text);
+    value = escapes || FORBIDDEN.test(text) ? JSON.parse(text, dropForbidden) : JSON.parse(text);
   } catch {
     throw new BodyError(400, { detail: "Invalid request format" });
   }
   // JSON.parse accepts lone surrogate escapes (\ud800) that strict parsers reject as invalid text;
   // only escapes can produce them, so only bodies with "\u" are walked.
-  if (text.indexOf("\\u") !== -1 && !wellFormed(value)) throw new BodyError(400, { detail: "Invalid request format" });
+  if (escapes && !wellFormed(value)) throw new BodyError(400, { detail: "Invalid request format" });
   return value;
 }
 
@@ -34,7 +37,7 @@ function wellFormed(v: unknown): boolean {
 }
 
 function dropForbidden(this: unknown, key: string, value: unknown): unknown {
-  return key === "__proto__" || key === "constructor" || key === "prototype" ? undefined : value;
+  return isPrototypeKey(key) ? undefined : value;
 }
 
 /**

@@ -64,8 +64,9 @@ class MemoryBody implements BodySource {
     // Chunked like a socket would deliver it, so streaming parsers see split boundaries.
     const size = 64 * 1024;
     for (let i = 0; i < this.body.length; i += size) {
-      if (i + size > limit) throw new PayloadTooLargeError(limit);
-      await onChunk(this.body.subarray(i, Math.min(i + size, this.body.length)));
+      const end = Math.min(i + size, this.body.length);
+      if (end > limit) throw new PayloadTooLargeError(limit);
+      await onChunk(this.body.subarray(i, end));
     }
   }
 }

@@ -308,7 +308,14 @@ class UwsBody implements BodySource {
           failed = true;
           return reject(new PayloadTooLargeError(limit));
         }
-        const pending = onChunk(Buffer.from(ab.slice(0)));
+        let pending: void | Promise<void>;
+        try {
+          pending = onChunk(Buffer.from(ab.slice(0)));
+        } catch (err) {
+          // A consumer that rejects the bytes (a malformed multipart part) must not throw into uWS: that ends the process.
+          failed = true;
+          return reject(err);
+        }
         if (pending !== undefined) {
           // Backpressure: stop reading the socket until the consumer caught up.
           this.res.pause();
