@@ -17,8 +17,8 @@ const TIMEOUT = 120_000;
 const SPOOL_FILE = /^spikard-upload-[0-9a-f]+$/;
 
 const freshDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "spikard-upload-limits-"));
-const postUpload = (base: string, upload: StreamedMultipart, onRequest?: (req: http.ClientRequest) => void): Promise<Posted> =>
-  postStream(base, "/big", { "content-type": upload.contentType, "content-length": String(upload.contentLength) }, upload.stream(), onRequest);
+const postUpload = (base: string, upload: StreamedMultipart, onRequest?: (req: http.ClientRequest) => void, stallAfter?: number): Promise<Posted> =>
+  postStream(base, "/big", { "content-type": upload.contentType, "content-length": String(upload.contentLength) }, upload.stream(stallAfter), onRequest);
 
 describe("a 256 MiB upload through a real socket", () => {
   const SIZE = 256 * MIB;
@@ -79,11 +79,11 @@ describe("a 256 MiB upload through a real socket", () => {
   });
 });
 
-/** Streams a large upload and destroys the client socket once ~50 MiB went out and the server is spooling. */
+/** Streams a large upload, stalls it after 60 MiB and destroys the client socket once the server is spooling. */
 async function abortHalfway(base: string, dir: string): Promise<void> {
   const upload = new StreamedMultipart(400 * MIB);
   let request!: http.ClientRequest;
-  const outcome = postUpload(base, upload, (req) => (request = req)).then(
+  const outcome = postUpload(base, upload, (req) => (request = req), 60 * MIB).then(
     (r) => ({ answered: r.status }),
     (err: Error) => ({ failed: err.message }),
   );

@@ -38,11 +38,16 @@ export class StreamedMultipart {
     return this.hash.copy().digest("hex");
   }
 
-  /** The body, produced only as fast as it is read. */
-  stream(): Readable {
-    const parts = function* (this: StreamedMultipart): Generator<Buffer> {
+  /**
+   * The body, produced only as fast as it is read. With `stallAfter`, production stops (without
+   * ending) once that many file bytes went out, so a test can abort mid-upload with no race against
+   * the upload finishing first.
+   */
+  stream(stallAfter = Infinity): Readable {
+    const parts = async function* (this: StreamedMultipart): AsyncGenerator<Buffer> {
       yield this.head;
       while (this.sent < this.size) {
+        if (this.sent >= stallAfter) await new Promise(() => undefined);
         const left = this.size - this.sent;
         const chunk = left >= this.block.length ? this.block : this.block.subarray(0, left);
         this.hash.update(chunk);

@@ -26,12 +26,22 @@ export function hasUploads(checker: ts.TypeChecker, type: ts.Type): boolean {
  * What form fields (strings on the wire) become, walked through the checker:
  * scalars by kind, arrays, nested objects, and UploadFile fields.
  */
-export function formShape(checker: ts.TypeChecker, type: ts.Type, depth = 0): FormShape | undefined {
+const formShapes = new WeakMap<ts.Type, FormShape | undefined>();
+
+/** The form shape of a body type, computed once per type (bodyKinds and the route meta both ask). */
+export function formShape(checker: ts.TypeChecker, type: ts.Type): FormShape | undefined {
+  if (formShapes.has(type)) return formShapes.get(type);
+  const shape = formShapeAt(checker, type, 0);
+  formShapes.set(type, shape);
+  return shape;
+}
+
+function formShapeAt(checker: ts.TypeChecker, type: ts.Type, depth: number): FormShape | undefined {
   if (depth > 16) return undefined;
   const t = stripNullish(type);
   if (isTaggedClass(checker, t, "spikardUpload")) return { f: fileRules(checker, t) };
   if (checker.isArrayType(t)) {
-    const inner = formShape(checker, checker.getTypeArguments(t as ts.TypeReference)[0]!, depth + 1);
+    const inner = formShapeAt(checker, checker.getTypeArguments(t as ts.TypeReference)[0]!, depth + 1);
     return inner ? { a: inner } : undefined;
   }
   const scalar = scalarShape(checker, t);
@@ -39,7 +49,7 @@ export function formShape(checker: ts.TypeChecker, type: ts.Type, depth = 0): Fo
   if (t.flags & ts.TypeFlags.Object || t.isIntersection()) {
     const o: Record<string, FormShape> = {};
     for (const prop of checker.getPropertiesOfType(t)) {
-      const shape = formShape(checker, checker.getTypeOfSymbol(prop), depth + 1);
+      const shape = formShapeAt(checker, checker.getTypeOfSymbol(prop), depth + 1);
       if (shape) o[prop.getName()] = shape;
     }
     return { o };

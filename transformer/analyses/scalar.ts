@@ -18,7 +18,17 @@ export interface ScalarShape {
   separator?: string;
 }
 
+// Types are unique objects per checker, and one body type is read for its kinds, its form shape and each
+// property's scalar shape: analysing it once per build saves typia's metadata walk each time after.
+const metadataCache = new WeakMap<ts.Type, MetadataSchema | string>();
+
 export function analyzeMetadata(checker: ts.TypeChecker, type: ts.Type): MetadataSchema | string {
+  let cached = metadataCache.get(type);
+  if (cached === undefined) metadataCache.set(type, (cached = analyzeUncached(checker, type)));
+  return cached;
+}
+
+function analyzeUncached(checker: ts.TypeChecker, type: ts.Type): MetadataSchema | string {
   const result = MetadataFactory.analyze({
     checker,
     transformer: undefined,

@@ -4,7 +4,7 @@ import type { ResponsePlan } from "../analyses/response";
 import { bodyKinds, formShape } from "../analyses/body-shape";
 import { collectEnumOrders } from "../analyses/enums";
 import { writeOperationFragment } from "./openapi-fragment";
-import { writeIs, writeStringify, writeValidate, type EmitContext } from "./typia";
+import { writeChecks, writeIs, writeStringify, type EmitContext } from "./typia";
 
 const f = ts.factory;
 
@@ -69,8 +69,7 @@ function checks(context: EmitContext, p: ParamPlan): Record<string, ts.Expressio
   const enums = collectEnumOrders(context.typia.checker, p.type, p.typeNode);
   const strict = p.strict === true;
   return {
-    is: writeIs(context, p.type, strict),
-    validate: writeValidate(context, p.type, strict),
+    [SPREAD]: writeChecks(context, p.type, strict),
     ...(enums ? { enums: literal(enums) } : {}),
     ...(p.oneOf ? { oneOf: f.createArrayLiteralExpression(p.oneOf.map((t) => writeIs(context, t, strict))) } : {}),
   };
@@ -96,9 +95,14 @@ function jsonTypeName(checker: ts.TypeChecker, t: ts.Type): string {
 const str = (s: string): ts.Expression => f.createStringLiteral(s);
 const bool = (b: boolean): ts.Expression => (b ? f.createTrue() : f.createFalse());
 
+/** Key whose expression is spread into the object (`...expr`) instead of assigned. */
+const SPREAD = "\u0000spread";
+
 function object(props: Record<string, ts.Expression>): ts.ObjectLiteralExpression {
   return f.createObjectLiteralExpression(
-    Object.entries(props).map(([k, v]) => f.createPropertyAssignment(/^[A-Za-z_$][\w$]*$/.test(k) ? f.createIdentifier(k) : f.createStringLiteral(k), v)),
+    Object.entries(props).map(([k, v]) =>
+      k === SPREAD ? f.createSpreadAssignment(v) : f.createPropertyAssignment(/^[A-Za-z_$][\w$]*$/.test(k) ? f.createIdentifier(k) : f.createStringLiteral(k), v),
+    ),
     true,
   );
 }
