@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import transform from "../transformer";
+import { createTransform } from "../transformer/transform";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIR = path.join(ROOT, "test-error");
@@ -25,7 +25,7 @@ function compile(file: string): string[] {
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseAll;
   const program = ts.createProgram([file], options, host);
   const found: ts.Diagnostic[] = [];
-  program.emit(undefined, () => undefined, undefined, false, { before: [transform(program, {}, { addDiagnostic: (d) => found.push(d) })] });
+  program.emit(undefined, () => undefined, undefined, false, { before: [createTransform(program, {}, { addDiagnostic: (d) => found.push(d) })] });
   return found.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
 }
 

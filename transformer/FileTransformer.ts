@@ -2,6 +2,7 @@ import { ImportProgrammer, type ITypiaContext } from "@typia/core";
 import ts from "typescript";
 import { transformRouteCall } from "./features/routes";
 import { transformDependencyCall } from "./features/dependencies";
+import { sharedStatements } from "./programmers/shared-functions";
 import { TransformerError } from "./TransformerError";
 
 export interface TransformProps {
@@ -47,7 +48,7 @@ export function transformFile(props: TransformProps) {
       if (!changed) return out;
       const index = out.statements.findIndex((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
       const at = index === -1 ? out.statements.length : index;
-      return ts.factory.updateSourceFile(out, [...out.statements.slice(0, at), ...importer.toStatements(), ...out.statements.slice(at)]);
+      return ts.factory.updateSourceFile(out, [...out.statements.slice(0, at), ...importer.toStatements(), ...sharedStatements(context), ...out.statements.slice(at)]);
     };
 }
 

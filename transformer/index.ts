@@ -1,41 +1,44 @@
-import typiaTransform from "typia/lib/transform";
-import ts from "typescript";
-import { transformFile } from "./FileTransformer";
+import Module from "node:module";
+import path from "node:path";
+import type ts from "typescript";
+import type { SpikardTransformOptions } from "./transform";
 
-export interface SpikardTransformOptions {
-  /** Options handed to typia's own transform (finite, numeric, functional, undefined). */
-  typia?: Record<string, unknown>;
+export type { SpikardTransformOptions };
+
+interface Extras {
+  addDiagnostic: (d: ts.Diagnostic) => number;
+  /** The running compiler's own namespace, which ts-patch hands its plugins. */
+  ts?: typeof ts;
 }
 
 /**
  * ts-patch entry: `"plugins": [{ "transform": "spikard/transformer" }]`.
- * Runs Spikard's route transform, then typia's, so user code may also call
- * `typia.*` without configuring typia separately.
+ * Loads the transform lazily so that it and typia can run on the compiler
+ * that is already running instead of loading a second copy of TypeScript.
  */
-export default function transform(
-  program: ts.Program,
-  options: SpikardTransformOptions = {},
-  extras: { addDiagnostic: (d: ts.Diagnostic) => number } = { addDiagnostic: () => 0 },
-): ts.TransformerFactory<ts.SourceFile> {
-  const compilerOptions = program.getCompilerOptions();
-  const strict = compilerOptions.strictNullChecks ?? compilerOptions.strict ?? false;
-  if (!strict) {
-    extras.addDiagnostic({
-      category: ts.DiagnosticCategory.Error,
-      code: 0,
-      file: undefined,
-      start: undefined,
-      length: undefined,
-      messageText: "[spikard] strict (or strictNullChecks) must be enabled: optional parameters and nullable types depend on it.",
-    });
-  }
-  const ours = transformFile({ program, checker: program.getTypeChecker(), compilerOptions, extras });
-  const typia = (typiaTransform as unknown as typeof transform)(program, (options.typia ?? {}) as SpikardTransformOptions, extras);
-  return (context) => {
-    const a = ours(context);
-    const b = typia(context);
-    return (file) => b(a(file));
-  };
+export default function transform(program: ts.Program, options: SpikardTransformOptions = {}, extras: Extras = { addDiagnostic: () => 0 }): ts.TransformerFactory<ts.SourceFile> {
+  if (extras.ts !== undefined) shareCompiler(extras.ts);
+  const { createTransform } = require("./transform") as typeof import("./transform");
+  return createTransform(program, options, extras);
 }
 
 export { transform };
+
+/**
+ * `tspc` runs a patched compiler that `require("typescript")` would load again
+ * (9 MB of JavaScript, ~0.2 s per build). Until something has loaded it, the
+ * module cache entry typia and this package resolve to is pointed at the running
+ * compiler: nodes then also come from the very factory that prints them.
+ */
+function shareCompiler(running: typeof ts): void {
+  const typiaDir = path.dirname(require.resolve("@typia/core"));
+  const targets = new Set([require.resolve("typescript"), require.resolve("typescript", { paths: [typiaDir] })]);
+  if ([...targets].some((file) => require.cache[file] !== undefined)) return;
+  for (const file of targets) {
+    const m = new Module(file);
+    m.filename = file;
+    m.loaded = true;
+    m.exports = running;
+    require.cache[file] = m;
+  }
+}

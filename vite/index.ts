@@ -1,6 +1,6 @@
 import path from "node:path";
 import ts from "typescript";
-import transform from "../transformer";
+import { createTransform } from "../transformer/transform";
 
 export interface SpikardViteOptions {
   /** tsconfig used for type information. Default: `tsconfig.json` in Vite's root. */
@@ -120,7 +120,7 @@ function createService(tsconfigPath: string): Service {
         },
         undefined,
         false,
-        { before: [transform(program, {}, { addDiagnostic: (d) => diagnostics.push(d) })] },
+        { before: [createTransform(program, {}, { addDiagnostic: (d) => diagnostics.push(d) })] },
       );
       if (diagnostics.length > 0) {
         throw new Error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => "\n" }));

@@ -44,8 +44,11 @@ function formShapeAt(checker: ts.TypeChecker, type: ts.Type, depth: number): For
     const inner = formShapeAt(checker, checker.getTypeArguments(t as ts.TypeReference)[0]!, depth + 1);
     return inner ? { a: inner } : undefined;
   }
-  const scalar = scalarShape(checker, t);
-  if (typeof scalar !== "string" && !scalar.any) return scalar.array ? { a: { k: scalar.kind } } : { k: scalar.kind };
+  // An object is walked property by property; asking typia whether it is a scalar would analyse
+  // the whole subtree at every level (quadratic in depth, a tenth of a large app's build).
+  const structural = isPlainObject(t);
+  const scalar = structural ? undefined : scalarShape(checker, t);
+  if (scalar !== undefined && typeof scalar !== "string" && !scalar.any) return scalar.array ? { a: { k: scalar.kind } } : { k: scalar.kind };
   if (t.flags & ts.TypeFlags.Object || t.isIntersection()) {
     const o: Record<string, FormShape> = {};
     for (const prop of checker.getPropertiesOfType(t)) {
@@ -65,6 +68,14 @@ function fileRules(checker: ts.TypeChecker, t: ts.Type): { accept?: string[]; ch
   if (members.length > 0 && members.every((m) => m.isStringLiteral())) rules.accept = members.map((m) => (m as ts.StringLiteralType).value);
   if (check !== undefined && check.flags & ts.TypeFlags.BooleanLiteral && checker.typeToString(check) === "true") rules.checkContent = true;
   return rules;
+}
+
+/** An object type that is no array, tuple or Date, nor an intersection with a primitive (a tagged scalar). */
+function isPlainObject(t: ts.Type): boolean {
+  if (t.isIntersection()) return t.types.every(isPlainObject);
+  if (!(t.flags & ts.TypeFlags.Object)) return false;
+  const name = t.getSymbol()?.getName();
+  return name !== "Date" && name !== "Array" && name !== "ReadonlyArray" && !((t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference && (t as ts.TypeReference).target.objectFlags & ts.ObjectFlags.Tuple);
 }
 
 function stripNullish(type: ts.Type): ts.Type {

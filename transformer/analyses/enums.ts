@@ -16,7 +16,9 @@ export function collectEnumOrders(checker: ts.TypeChecker, type: ts.Type, node: 
     if (fromNode !== undefined && fromNode.length > 1) record(out, fromNode);
     else if (t.isUnion()) {
       const lits = t.types.filter((m) => m.isLiteral() || m.flags & ts.TypeFlags.BooleanLiteral);
-      if (lits.length > 1 && lits.length === t.types.filter((m) => !(m.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined))).length) {
+      const plainBoolean = lits.length === 2 && lits.every((m) => m.flags & ts.TypeFlags.BooleanLiteral);
+      // `boolean` is `false | true` to the checker but typia names it "boolean": nothing to reorder.
+      if (!plainBoolean && lits.length > 1 && lits.length === t.types.filter((m) => !(m.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined))).length) {
         record(out, lits.map((m) => (m.isLiteral() ? (m.value as unknown) : checker.typeToString(m) === "true")));
       }
     }
@@ -33,7 +35,8 @@ export function collectEnumOrders(checker: ts.TypeChecker, type: ts.Type, node: 
       visit(element, en, depth + 1);
       return;
     }
-    if (t.flags & ts.TypeFlags.Object) {
+    // typia's tag types (`tags.MinLength<1>`) carry metadata, not the value's literals.
+    if (t.flags & ts.TypeFlags.Object && t.getProperty("typia.tag") === undefined) {
       seen.add(t);
       for (const prop of checker.getPropertiesOfType(t)) {
         const decl = prop.valueDeclaration;

@@ -54,7 +54,36 @@ export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPla
  * cannot describe (a function, a symbol) documents as `{}`: the route itself
  * still compiles, as its validators come from typia's checkers, not from here.
  */
-function schemasOf(checker: ts.TypeChecker, types: ts.Type[]): { schemas: Json[]; components: Record<string, Json> } | undefined {
+function schemasOf(checker: ts.TypeChecker, types: ts.Type[]): Schemas | undefined {
+  const parts = types.map((t) => schemaOf(checker, t));
+  const components: Record<string, Json> = {};
+  for (const part of parts) {
+    if (part === undefined) return jointSchemas(checker, types);
+    for (const [name, schema] of Object.entries(part.components)) {
+      const seen = components[name];
+      // Two different types under one name: only a joint analysis can tell them apart.
+      if (seen !== undefined && seen !== schema && JSON.stringify(seen) !== JSON.stringify(schema)) return jointSchemas(checker, types);
+      components[name] = schema;
+    }
+  }
+  return { schemas: parts.map((p) => p!.schemas[0]!), components };
+}
+
+interface Schemas {
+  schemas: Json[];
+  components: Record<string, Json>;
+}
+
+// Parameter, body and response types recur across routes; the checker gives one ts.Type per
+// distinct type, so each is described once per build.
+const perType = new WeakMap<ts.Type, Schemas | undefined>();
+
+function schemaOf(checker: ts.TypeChecker, type: ts.Type): Schemas | undefined {
+  if (!perType.has(type)) perType.set(type, jointSchemas(checker, [type]));
+  return perType.get(type);
+}
+
+function jointSchemas(checker: ts.TypeChecker, types: ts.Type[]): Schemas | undefined {
   const components = new MetadataCollection({ replace: MetadataCollection.replace });
   const metadatas: MetadataSchema[] = [];
   const describable: boolean[] = [];

@@ -1,5 +1,6 @@
 import { FunctionProgrammer, IsProgrammer, JsonStringifyProgrammer, ValidateProgrammer, type ITypiaContext } from "@typia/core";
 import ts from "typescript";
+import { shared } from "./shared-functions";
 
 /**
  * Thin wrappers over typia's programmers: each returns an expression that
@@ -13,7 +14,7 @@ export interface EmitContext {
 
 /** `equals` also rejects properties the type does not declare. */
 export function writeIs(c: EmitContext, type: ts.Type, equals = false): ts.Expression {
-  return IsProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals } });
+  return shared(c.typia, type, equals ? "equals" : "is", () => IsProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals } }));
 }
 
 /**
@@ -22,6 +23,10 @@ export function writeIs(c: EmitContext, type: ts.Type, equals = false): ts.Expre
  * instead of analysing the type twice (a third of a large app's build time).
  */
 export function writeChecks(c: EmitContext, type: ts.Type, equals = false): ts.Expression {
+  return shared(c.typia, type, equals ? "strictChecks" : "checks", () => checksOf(c, type, equals));
+}
+
+function checksOf(c: EmitContext, type: ts.Type, equals: boolean): ts.Expression {
   const functor = new FunctionProgrammer(c.modulo.getText());
   const result = ValidateProgrammer.decompose({ context: c.typia, modulo: c.modulo, functor, type, name: undefined, config: { equals } });
   const f = ts.factory;
@@ -42,5 +47,5 @@ export function writeChecks(c: EmitContext, type: ts.Type, equals = false): ts.E
 }
 
 export function writeStringify(c: EmitContext, type: ts.Type): ts.Expression {
-  return JsonStringifyProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined });
+  return shared(c.typia, type, "stringify", () => JsonStringifyProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined }));
 }

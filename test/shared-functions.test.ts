@@ -1,0 +1,69 @@
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { createTransform } from "../transformer/transform";
+
+const ROOT = path.resolve(__dirname, "..");
+const DIR = path.join(ROOT, "test-results", "shared-functions");
+
+/** Compiles `source` as one module with the transformer and returns the emitted JavaScript. */
+function emit(source: string): string {
+  fs.mkdirSync(DIR, { recursive: true });
+  const file = path.join(DIR, "app.ts");
+  fs.writeFileSync(file, source);
+  const options: ts.CompilerOptions = {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    skipLibCheck: true,
+    baseUrl: ROOT,
+    paths: { spikard: ["./src/index.ts"] },
+    types: ["node"],
+  };
+  const host = ts.createCompilerHost(options);
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseAll;
+  const program = ts.createProgram([file], options, host);
+  let js = "";
+  const diagnostics: ts.Diagnostic[] = [];
+  program.emit(program.getSourceFile(file), (name, text) => name.endsWith(".js") && (js = text), undefined, false, {
+    before: [createTransform(program, {}, { addDiagnostic: (d) => diagnostics.push(d) })],
+  });
+  expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);
+  return js;
+}
+
+const count = (text: string, pattern: RegExp): number => text.match(pattern)?.length ?? 0;
+
+describe("generated functions shared across a file's routes", () => {
+  const js = emit(`
+import { Spikard, type Body, type Path, type Query } from "spikard";
+import type { tags } from "typia";
+interface Item { name: string & tags.MinLength<1>; price: number & tags.Minimum<0> }
+interface Other { name: string & tags.MinLength<1>; price: number & tags.Minimum<0> }
+const app = new Spikard();
+app.post("/a", (item: Body<Item>): Item => item);
+app.put("/b/{id}", (id: Path<number>, item: Body<Item>): Item => item);
+app.post("/c", (other: Body<Other>): Other => other);
+app.get("/d/{id}", (id: Path<number>, limit: Query<number & tags.Minimum<1>> = 10) => ({ id, limit }));
+app.get("/e", (limit: Query<number & tags.Minimum<1>> = 5) => ({ limit }));
+export default app;
+`);
+
+  it("generates one validator per distinct type, however many routes use it", () => {
+    // Item, Other (a distinct declaration with the same shape), number, number & Minimum<1>.
+    expect(count(js, /const __spikard_checks_\d+ = /g)).toBe(4);
+    expect(count(js, /expected: "Item"/g)).toBe(2); // its two report sites, emitted once
+  });
+
+  it("generates one serializer per distinct response type", () => {
+    // Item, Other, and the two inferred object literals.
+    expect(count(js, /const __spikard_stringify_\d+ = /g)).toBe(4);
+  });
+
+  it("references the shared functions from every route that needs them", () => {
+    const checksOfItem = js.match(/\.\.\.(__spikard_checks_\d+)/g) ?? [];
+    expect(checksOfItem.length).toBe(7); // a, b (id + item), c, d (id + limit), e
+  });
+});
