@@ -1,33 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { createTransform } from "../transformer/transform";
+import { compileWithTransformer } from "./support/transform-in-memory";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIR = path.join(ROOT, "test-error");
 
-/** Compiles one file with the Spikard transformer and returns every diagnostic's text. */
-function compile(file: string): string[] {
-  const options: ts.CompilerOptions = {
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    skipLibCheck: true,
-    noEmit: false,
-    outDir: path.join(ROOT, "test-results", "test-error-out"),
-    baseUrl: ROOT,
-    paths: { spikard: ["./src/index.ts"] },
-    types: ["node"],
-  };
-  const host = ts.createCompilerHost(options);
-  host.jsDocParsingMode = ts.JSDocParsingMode.ParseAll;
-  const program = ts.createProgram([file], options, host);
-  const found: ts.Diagnostic[] = [];
-  program.emit(undefined, () => undefined, undefined, false, { before: [createTransform(program, {}, { addDiagnostic: (d) => found.push(d) })] });
-  return found.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-}
+const compile = (file: string): string[] => compileWithTransformer(file).diagnostics;
 
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".ts"));
 

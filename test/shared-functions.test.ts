@@ -1,36 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { createTransform } from "../transformer/transform";
+import { compileWithTransformer } from "./support/transform-in-memory";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIR = path.join(ROOT, "test-results", "shared-functions");
 
-/** Compiles `source` as one module with the transformer and returns the emitted JavaScript. */
 function emit(source: string): string {
   fs.mkdirSync(DIR, { recursive: true });
   const file = path.join(DIR, "app.ts");
   fs.writeFileSync(file, source);
-  const options: ts.CompilerOptions = {
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    skipLibCheck: true,
-    baseUrl: ROOT,
-    paths: { spikard: ["./src/index.ts"] },
-    types: ["node"],
-  };
-  const host = ts.createCompilerHost(options);
-  host.jsDocParsingMode = ts.JSDocParsingMode.ParseAll;
-  const program = ts.createProgram([file], options, host);
-  let js = "";
-  const diagnostics: ts.Diagnostic[] = [];
-  program.emit(program.getSourceFile(file), (name, text) => name.endsWith(".js") && (js = text), undefined, false, {
-    before: [createTransform(program, {}, { addDiagnostic: (d) => diagnostics.push(d) })],
-  });
-  expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);
+  const { js, diagnostics } = compileWithTransformer(file);
+  expect(diagnostics).toEqual([]);
   return js;
 }
 
