@@ -8,6 +8,7 @@ import path from "node:path";
 import { runAutocannon } from "./lib/autocannon.mjs";
 import { parseArgs, USAGE } from "./lib/cli.mjs";
 import { measureBuild, measureStartup } from "./lib/generated-app.mjs";
+import { measureSoak } from "./lib/soak.mjs";
 import { cpuBusy, pinSelf, sampleCpu, sampleRss, startServer } from "./lib/proc.mjs";
 import { probe } from "./lib/probe.mjs";
 import { renderMarkdown } from "./lib/report.mjs";
@@ -17,6 +18,7 @@ import { WORKLOADS, WORKLOAD_NAMES } from "./lib/workloads.mjs";
 import { ensureWrk, runWrk } from "./lib/wrk.mjs";
 
 const STARTUP_PORT = 9110;
+const SOAK_PORT = 9111;
 const log = (msg) => console.error(`[bench] ${msg}`);
 
 async function main() {
@@ -114,6 +116,12 @@ async function main() {
   if (opts.extras && opts.servers.includes("spikard")) {
     log("spikard start-up time, 100 generated routes");
     doc.startup = await measureStartup({ routes: 100, runs: opts.quick ? 3 : 7, port: STARTUP_PORT });
+    const spikard = SERVERS.find((s) => s.name === "spikard");
+    const soakWorkloads = workloads.filter((w) => cells[w.name].spikard && !cells[w.name].spikard.unsupported);
+    const soakS = opts.quick ? 10 : 60;
+    log(`spikard RSS over ${soakS} s of every workload at once`);
+    // V8 sizes its heap to the load over the first seconds; growth per request is what counts, so the minute starts after that.
+    doc.soak = await measureSoak({ entry: spikard.entry, port: SOAK_PORT, workloads: soakWorkloads, load, durationS: soakS, warmupS: opts.quick ? 3 : 15, connections: opts.connections });
     log("tspc vs tsc build time, 200 generated routes");
     doc.build = measureBuild({ routes: 200, runs: opts.extraRuns });
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 // Only the pure modules: nothing here starts a server or a load generator.
 import { parseArgs } from "./cli.mjs";
 import { formatUs, renderMarkdown, renderTable } from "./report.mjs";
-import { median, pairedRatio, summarizeWorkload } from "./stats.mjs";
+import { median, pairedRatio, summarizeSoak, summarizeWorkload } from "./stats.mjs";
 import { parseDurationUs, parseWrkOutput } from "./wrk-output.mjs";
 
 const WRK_OK = `Running 2s test @ http://127.0.0.1:9102/upload
@@ -110,6 +110,18 @@ describe("stats", () => {
     expect(s.fastify.otherCpuPct).toBe(0);
     expect(s.hono).toEqual({ status: "unsupported", reason: "expected status 200, got 415" });
   });
+
+  it("calls a GC sawtooth flat and steady growth not", () => {
+    // One GC cycle per 6 s: each tenth of a minute holds a whole cycle.
+    const sawtooth = Array.from({ length: 60 }, (_, i) => 70_000 + (i % 6) * 2_000);
+    expect(summarizeSoak(sawtooth)).toMatchObject({ samples: 60, startKb: 75_000, endKb: 75_000, driftPct: 0, flat: true, minKb: 70_000, maxKb: 80_000 });
+    const leaking = Array.from({ length: 60 }, (_, i) => 70_000 + i * 200);
+    const s = summarizeSoak(leaking)!;
+    expect(s.driftPct).toBeCloseTo((100 * (81_300 - 70_500)) / 70_500);
+    expect(s.flat).toBe(false);
+    expect(summarizeSoak([70_000, 71_000, 72_000], 5)?.flat).toBe(true);
+    expect(summarizeSoak([undefined as unknown as number])).toBeUndefined();
+  });
 });
 
 describe("report", () => {
@@ -132,6 +144,7 @@ describe("report", () => {
     },
     startup: { routes: 100, runsMs: [210, 220, 230], medianMs: 220 },
     build: { routes: 200, tspcMs: [9000], tscMs: [3000], tspcMedianMs: 9000, tscMedianMs: 3000 },
+    soak: { durationS: 60, warmupS: 15, requests: 4_200_000, samples: 60, startKb: 72_704, endKb: 74_240, driftPct: 2.11, flat: true },
   };
 
   it("formats latencies with a readable unit", () => {
@@ -158,6 +171,7 @@ describe("report", () => {
     expect(md).toContain("| start-up to first answer, 100 routes | 220 ms | 3 |");
     expect(md).toContain("| tspc + transformer, 200 routes | 9.00 s | 1 |");
     expect(md).toContain("| transformer cost | 3.00× |  |");
+    expect(md).toContain("| RSS over 60 s of all workloads at once after 15 s warm-in (4,200,000 requests) | 71.0 MB → 72.5 MB (+2.1%, flat) | 60 |");
   });
 });
 

@@ -74,8 +74,13 @@ export function renderMarkdown(doc) {
   }
   if (caveats.length) out.push("", "Caveats:", "", ...caveats);
   if (unsupported.length) out.push("", "Unsupported (failed the correctness probe, not measured):", "", ...unsupported);
-  if (doc.startup || doc.build) {
+  if (doc.startup || doc.build || doc.soak) {
     out.push("", "| spikard | median | runs |", "| --- | ---: | ---: |");
+    const s = doc.soak;
+    if (s?.startKb !== undefined) {
+      const drift = `${s.driftPct >= 0 ? "+" : ""}${s.driftPct.toFixed(1)}%`;
+      out.push(row([`RSS over ${s.durationS} s of all workloads at once after ${s.warmupS} s warm-in (${formatRps(s.requests)} requests)`, `${formatKb(s.startKb)} → ${formatKb(s.endKb)} (${drift}${s.flat ? ", flat" : ", NOT flat"})`, s.samples]));
+    }
     if (doc.startup) out.push(row([`start-up to first answer, ${doc.startup.routes} routes`, `${doc.startup.medianMs.toFixed(0)} ms`, doc.startup.runsMs.length]));
     if (doc.build) {
       out.push(row([`tspc + transformer, ${doc.build.routes} routes`, `${(doc.build.tspcMedianMs / 1000).toFixed(2)} s`, doc.build.tspcMs.length]));

@@ -55,3 +55,20 @@ export function summarizeWorkload(byServer, { ceiling, baseline }) {
   }
   return out;
 }
+
+/**
+ * RSS over a long run, from samples taken at a fixed interval: the median of
+ * the first tenth against the median of the last tenth. A server that keeps
+ * something per request grows steadily, which `driftPct` shows; a GC
+ * sawtooth does not move the medians. Flat means within ±`tolerancePct`.
+ * @param {number[]} samplesKb
+ */
+export function summarizeSoak(samplesKb, tolerancePct = 5) {
+  const xs = samplesKb.filter((v) => typeof v === "number" && v > 0);
+  if (xs.length < 2) return undefined;
+  const tenth = Math.max(1, Math.floor(xs.length / 10));
+  const startKb = median(xs.slice(0, tenth));
+  const endKb = median(xs.slice(-tenth));
+  const driftPct = (100 * (endKb - startKb)) / startKb;
+  return { samples: xs.length, startKb, endKb, minKb: Math.min(...xs), maxKb: Math.max(...xs), driftPct, flat: Math.abs(driftPct) <= tolerancePct };
+}

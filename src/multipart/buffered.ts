@@ -2,8 +2,10 @@ import { parseContentType } from "../pipeline/content-type";
 import { addField, isFilePart, uploadFilename } from "./parts";
 import { UploadFile } from "./upload-file";
 
-const CRLF = Buffer.from("\r\n");
-const HEADER_END = Buffer.from("\r\n\r\n");
+// Searched as latin1 strings: Buffer.indexOf takes them as they are, where a Buffer per
+// request (the boundary differs per client) would churn the Buffer pool at every upload.
+const CRLF = "\r\n";
+const HEADER_END = "\r\n\r\n";
 // `name="value"` with no escapes inside, or a bare token: what browsers, curl and every HTTP client send.
 const PARAM = /^\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"([^"\\]*)"|([^\s;"]*))\s*$/;
 
@@ -19,18 +21,18 @@ const PARAM = /^\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"([^"\\]*)"|([^\s;"]*))\s*$/;
  * threshold, so nothing it returns needs a temporary file.
  */
 export function parseBufferedMultipart(buf: Buffer, boundary: string): Record<string, unknown> | undefined {
-  const delimiter = Buffer.from(`--${boundary}`, "latin1");
-  const between = Buffer.from(`\r\n--${boundary}`, "latin1");
-  if (buf.indexOf(delimiter) !== 0) return undefined;
+  const delimiter = `--${boundary}`;
+  const between = `\r\n--${boundary}`;
+  if (buf.indexOf(delimiter, 0, "latin1") !== 0) return undefined;
   const fields: Record<string, unknown> = Object.create(null);
   let pos = delimiter.length;
   for (;;) {
     if (buf[pos] === 0x2d && buf[pos + 1] === 0x2d) return fields; // "--": the closing delimiter; the epilogue is ignored
     if (buf[pos] !== 0x0d || buf[pos + 1] !== 0x0a) return undefined;
     const headStart = pos + 2;
-    const headEnd = buf.indexOf(HEADER_END, headStart);
+    const headEnd = buf.indexOf(HEADER_END, headStart, "latin1");
     if (headEnd === -1) return undefined;
-    const contentEnd = buf.indexOf(between, headEnd + 4);
+    const contentEnd = buf.indexOf(between, headEnd + 4, "latin1");
     if (contentEnd === -1) return undefined;
     const head = parseHeaders(buf, headStart, headEnd);
     if (head === undefined || !addPart(fields, head, buf.subarray(headEnd + 4, contentEnd))) return undefined;
@@ -42,7 +44,7 @@ function parseHeaders(buf: Buffer, start: number, end: number): Array<[string, s
   const headers: Array<[string, string]> = [];
   let line = start;
   while (line < end) {
-    let next = buf.indexOf(CRLF, line);
+    let next = buf.indexOf(CRLF, line, "latin1");
     if (next === -1 || next > end) next = end;
     const text = buf.toString("utf8", line, next);
     const colon = text.indexOf(":");
