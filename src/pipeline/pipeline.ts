@@ -147,9 +147,10 @@ export class Pipeline {
       }
       if (plan.kind === "multipart") return this.receiveMultipart(r, req, plan, body, sink, headOnly);
       // Reading starts now, inside the adapter's synchronous call (uWS requires it).
-      body.buffer(this.options.maxBodySize).then(
+      body.read(
+        this.options.maxBodySize,
         (buf) => this.run(r, req, { plan, buf }, sink, headOnly),
-        (err: unknown) => this.fail(err, sink, headOnly),
+        (err) => this.fail(err, sink, headOnly),
       );
       return;
     }
@@ -163,14 +164,15 @@ export class Pipeline {
     const declared = body.contentLength;
     // A body that cannot hold a spooled file is buffered whole and parsed in one pass; busboy takes the rest.
     if (declared !== undefined && declared <= this.bufferedMultipartLimit) {
-      body
-        .buffer(this.options.maxUploadSize)
-        .then((buf) => {
+      body.read(
+        this.options.maxUploadSize,
+        (buf) => {
           const fields = parseBufferedMultipart(buf, plan.boundary!);
           if (fields !== undefined) this.run(route, req, { plan, buf: EMPTY, fields }, sink, headOnly);
           else this.collectMultipart(route, req, plan, contentType, (c) => c.write(buf), sink, headOnly);
-        })
-        .catch((err: unknown) => this.fail(err, sink, headOnly));
+        },
+        (err) => this.fail(err, sink, headOnly),
+      );
       return;
     }
     this.collectMultipart(route, req, plan, contentType, (c) => body.stream((chunk) => c.write(chunk), this.options.maxUploadSize), sink, headOnly);

@@ -64,10 +64,14 @@ export interface BodySource {
   /** Declared Content-Length, when the client sent one. */
   readonly contentLength: number | undefined;
   /**
-   * Buffers the body. Rejects with `PayloadTooLargeError` as soon as more than
-   * `limit` bytes arrived (or were announced), without buffering the rest.
+   * Buffers the body and calls exactly one of `onBody` or `onError`: the latter
+   * with `PayloadTooLargeError` as soon as more than `limit` bytes arrived (or
+   * were announced), without buffering the rest. A callback, not a promise, so
+   * a body that arrives with its request is handled inside the socket's own
+   * event: a promise would hold every request of a read batch until the
+   * microtask queue runs (more live objects, a larger young generation).
    */
-  buffer(limit: number): Promise<Buffer>;
+  read(limit: number, onBody: (buf: Buffer) => void, onError: (err: unknown) => void): void;
   /**
    * Streams the body: `onChunk` for each piece (the source pauses while a
    * returned promise is pending), then `onEnd`. Used by multipart parsing.
@@ -85,6 +89,6 @@ export class PayloadTooLargeError extends Error {
 /** Body of a request that has none (GET and friends, or an empty POST). */
 export const EMPTY_BODY: BodySource = {
   contentLength: 0,
-  buffer: () => Promise.resolve(Buffer.alloc(0)),
+  read: (_limit, onBody) => onBody(Buffer.alloc(0)),
   stream: () => Promise.resolve(),
 };

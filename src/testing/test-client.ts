@@ -56,9 +56,9 @@ class MemoryBody implements BodySource {
   ) {
     this.contentLength = declared === undefined ? undefined : Number(declared);
   }
-  buffer(limit: number): Promise<Buffer> {
-    if (this.body.length > limit) return Promise.reject(new PayloadTooLargeError(limit));
-    return Promise.resolve(this.body);
+  read(limit: number, onBody: (buf: Buffer) => void, onError: (err: unknown) => void): void {
+    if (this.body.length > limit) onError(new PayloadTooLargeError(limit));
+    else onBody(this.body);
   }
   async stream(onChunk: (chunk: Buffer) => void | Promise<void>, limit: number): Promise<void> {
     // Chunked like a socket would deliver it, so streaming parsers see split boundaries.

@@ -247,6 +247,9 @@ class UwsSink implements ResponseSink {
   private complete(): void {
     if (this.done) return;
     this.done = true;
+    // uWS may keep the onAborted callback (and through it this sink) until the socket's next
+    // request: drop what the request's callbacks hold so its objects die young.
+    if (!this.aborted) this.abortCallbacks = [];
     this.finished();
   }
 }
@@ -268,29 +271,36 @@ class UwsBody implements BodySource {
     return this.raw.contentLength();
   }
 
-  buffer(limit: number): Promise<Buffer> {
+  read(limit: number, onBody: (buf: Buffer) => void, onError: (err: unknown) => void): void {
     const declared = this.contentLength;
-    if (declared !== undefined && declared > limit) return Promise.reject(new PayloadTooLargeError(limit));
-    if (declared === 0) return Promise.resolve(Buffer.alloc(0));
-    return new Promise((resolve, reject) => {
-      // With a Content-Length we copy into one preallocated buffer instead of concatenating chunks.
-      let buf = declared !== undefined ? Buffer.allocUnsafe(declared) : undefined;
-      const chunks: Buffer[] = [];
-      let total = 0;
-      let failed = false;
-      this.sink.onAbort(() => reject(new Error("client aborted")));
-      this.res.onData((ab, isLast) => {
-        if (failed) return;
-        const n = ab.byteLength;
-        if (total + n > limit || (buf !== undefined && total + n > buf.length)) {
-          failed = true;
-          return reject(new PayloadTooLargeError(limit));
-        }
-        if (buf !== undefined) Buffer.from(ab).copy(buf, total);
-        else chunks.push(Buffer.from(ab.slice(0)));
-        total += n;
-        if (isLast) resolve(buf !== undefined ? (total === buf.length ? buf : buf.subarray(0, total)) : Buffer.concat(chunks, total));
-      });
+    if (declared !== undefined && declared > limit) return onError(new PayloadTooLargeError(limit));
+    if (declared === 0) return onBody(Buffer.alloc(0));
+    // With a Content-Length we copy into one preallocated buffer instead of concatenating chunks.
+    const buf = declared !== undefined ? Buffer.allocUnsafe(declared) : undefined;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    const fail = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      onError(err);
+    };
+    this.sink.onAbort(() => fail(new Error("client aborted")));
+    this.res.onData((ab, isLast) => {
+      if (settled) return;
+      const n = ab.byteLength;
+      if (total + n > limit || (buf !== undefined && total + n > buf.length)) return fail(new PayloadTooLargeError(limit));
+      if (buf !== undefined) Buffer.from(ab).copy(buf, total);
+      else chunks.push(Buffer.from(ab.slice(0)));
+      total += n;
+      if (!isLast) return;
+      settled = true;
+      // The pipeline answers its own errors; this guards uWS's callback (a throw here ends the process).
+      try {
+        onBody(buf !== undefined ? (total === buf.length ? buf : buf.subarray(0, total)) : Buffer.concat(chunks, total));
+      } catch (err) {
+        onError(err);
+      }
     });
   }
 
