@@ -15,7 +15,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["test/**/*.test.ts", "src/**/*.test.ts", "transformer/**/*.test.ts", "benchmarks/lib/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "src/**/*.test.ts", "transformer/**/*.test.ts", "conformance/**/*.test.ts", "benchmarks/lib/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     server: { deps: { external: [/\/dist\//] } },

@@ -46,12 +46,12 @@ function compareBody(want: unknown, res: WireResponse): string | undefined {
   }
   const type = res.headers["content-type"]?.[0] ?? "";
   if (typeof want === "string" && (text === want || !/^application\/(.+\+)?json/i.test(type))) {
-    return text === want ? undefined : `body ${truncate(text)}, expected ${truncate(want)}`;
+    return text === want ? undefined : contrast(text, want);
   }
   const got = parseJson(res);
   if (got === NOT_JSON) return `body is not JSON: ${truncate(text)}`;
   if (isDeepStrictEqual(normalize(got), normalize(want)) || matchesWithMarkers(want, got, got)) return undefined;
-  return `body ${truncate(JSON.stringify(got))}, expected ${truncate(JSON.stringify(want))}`;
+  return contrast(JSON.stringify(got), JSON.stringify(want));
 }
 
 const NOT_JSON = Symbol("not json");
@@ -132,6 +132,15 @@ function compareCookies(expected: Record<string, Record<string, unknown>> | unde
 function preview(res: WireResponse): string {
   const t = res.body.toString("utf8");
   return t ? ` (body ${truncate(t)})` : "";
+}
+
+/** Two long bodies shown from a little before where they first differ, so the difference is visible. */
+function contrast(got: string, want: string): string {
+  let i = 0;
+  while (i < got.length && i < want.length && got[i] === want[i]) i++;
+  if (i <= 200) return `body ${truncate(got)}, expected ${truncate(want)}`;
+  const from = i - 80;
+  return `body differs at character ${i}: …${truncate(got.slice(from), 200)}, expected …${truncate(want.slice(from), 200)}`;
 }
 
 function truncate(s: string, n = 300): string {
