@@ -100,6 +100,13 @@ describe.each([
       expect(res.json()).toEqual({ id: 7, kind: "created" });
     });
 
+    it("serializes typed numbers exactly as JSON.stringify does (non-finite as null)", async () => {
+      const res = await client.get("/numbers");
+      res.assertStatusOk();
+      const expected = { int: 42, neg: -7, frac: 0.1 + 0.2, big: 1e21, tiny: 5e-7, negZero: -0, nan: NaN, inf: -Infinity, list: [1, 2.5, NaN], nested: { n: 3 } };
+      expect(res.text()).toBe(JSON.stringify(expected));
+    });
+
     it("sends 204 without a body", async () => {
       const res = await client.delete("/response/empty");
       res.assertStatus(204);

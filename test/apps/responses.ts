@@ -13,6 +13,19 @@ export const EVENTS: Event[] = [
   { id: 3, kind: "deleted" },
 ];
 
+export interface Numbers {
+  int: number;
+  neg: number;
+  frac: number;
+  big: number;
+  tiny: number;
+  negZero: number;
+  nan: number;
+  inf: number;
+  list: number[];
+  nested: { n: number };
+}
+
 /** Streamed and fully controlled responses. `streamFile` is served by /stream/file. */
 export function buildResponsesApp(streamFile: string): Spikard {
   const app = new Spikard();
@@ -38,5 +51,7 @@ export function buildResponsesApp(streamFile: string): Spikard {
     new Response({ content: event, statusCode: 201, headers: { location: `/events/${event.id}`, "x-request-kind": event.kind } }).setCookie("last", String(event.id), { httpOnly: true }),
   );
   app.delete("/response/empty", () => new Response({ statusCode: 204 }));
+  // Typed serialization of numbers the way JSON.stringify writes them.
+  app.get("/numbers", (): Numbers => ({ int: 42, neg: -7, frac: 0.1 + 0.2, big: 1e21, tiny: 5e-7, negZero: -0, nan: NaN, inf: -Infinity, list: [1, 2.5, NaN], nested: { n: 3 } }));
   return app;
 }
