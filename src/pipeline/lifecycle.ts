@@ -25,8 +25,12 @@ export interface LifecycleContext {
 
 type AnyResponse = Response | StreamingResponse;
 
-/** typia's serializer for a plain handler value wrapped into a Response. */
-const serializers = new WeakMap<Response, StringifyFn>();
+/**
+ * typia's serializer for a plain handler value wrapped into a Response, carried on the Response
+ * itself: a WeakMap would add an ephemeron per request that only a full GC clears.
+ */
+const SERIALIZER = Symbol("spikard.serializer");
+type Serialized = Response & { [SERIALIZER]?: StringifyFn };
 
 /** A dependency's own parameter failed validation: answered 422 like a handler's. */
 class DependencyValidationError extends Error {
@@ -61,7 +65,7 @@ export async function runLifecycle(ctx: LifecycleContext, route: CompiledRoute, 
       }
     }
     if (!sink.aborted) {
-      const serialize = response instanceof Response ? serializers.get(response) : undefined;
+      const serialize = response instanceof Response ? (response as Serialized)[SERIALIZER] : undefined;
       const streaming = sendDynamic(sink, response, 200, headOnly, undefined, undefined, serialize);
       if (streaming !== undefined) {
         await streaming.catch((err: unknown) => {
@@ -125,7 +129,7 @@ function validationResponse(errors: ValidationErrorDetail[]): Response {
 function toResponse(route: CompiledRoute, value: unknown): AnyResponse {
   if (value instanceof Response || value instanceof StreamingResponse) return value;
   const res = new Response({ statusCode: route.status, content: value });
-  if (route.stringify !== undefined && value !== null && typeof value === "object" && !(value instanceof Uint8Array)) serializers.set(res, route.stringify);
+  if (route.stringify !== undefined && value !== null && typeof value === "object" && !(value instanceof Uint8Array)) (res as Serialized)[SERIALIZER] = route.stringify;
   return res;
 }
 
