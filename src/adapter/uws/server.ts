@@ -152,8 +152,9 @@ class UwsSink implements ResponseSink {
     return this.done;
   }
   private inHandler = true;
-  private abortCallbacks: Array<() => void> = [];
-  private drainCallbacks: Array<() => void> = [];
+  // Created on first use: most requests (no body, no stream) never register a callback.
+  private abortCallbacks: Array<() => void> | undefined;
+  private drainCallbacks: Array<() => void> | undefined;
 
   constructor(
     private readonly res: HttpResponse,
@@ -168,15 +169,15 @@ class UwsSink implements ResponseSink {
       this.res.onAborted(() => {
         this.aborted = true;
         this.complete();
-        for (const cb of this.abortCallbacks.splice(0)) cb();
-        for (const cb of this.drainCallbacks.splice(0)) cb();
+        for (const cb of this.abortCallbacks?.splice(0) ?? []) cb();
+        for (const cb of this.drainCallbacks?.splice(0) ?? []) cb();
       });
     }
   }
 
   onAbort(cb: () => void): void {
     if (this.aborted) cb();
-    else this.abortCallbacks.push(cb);
+    else (this.abortCallbacks ??= []).push(cb);
   }
 
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
@@ -213,7 +214,7 @@ class UwsSink implements ResponseSink {
       for (let i = 0; i < headers.length; i += 2) res.writeHeader(headers[i]!, headers[i + 1]!);
     });
     res.onWritable(() => {
-      for (const cb of this.drainCallbacks.splice(0)) cb();
+      for (const cb of this.drainCallbacks?.splice(0) ?? []) cb();
       return true;
     });
   }
@@ -229,7 +230,7 @@ class UwsSink implements ResponseSink {
 
   onDrain(cb: () => void): void {
     if (this.aborted) cb();
-    else this.drainCallbacks.push(cb);
+    else (this.drainCallbacks ??= []).push(cb);
   }
 
   endStream(): void {
@@ -249,7 +250,7 @@ class UwsSink implements ResponseSink {
     this.done = true;
     // uWS may keep the onAborted callback (and through it this sink) until the socket's next
     // request: drop what the request's callbacks hold so its objects die young.
-    if (!this.aborted) this.abortCallbacks = [];
+    if (!this.aborted) this.abortCallbacks = undefined;
     this.finished();
   }
 }
