@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runAutocannon } from "./lib/autocannon.mjs";
-import { parseArgs, USAGE } from "./lib/cli.mjs";
+import { parseArgs, resultName, USAGE } from "./lib/cli.mjs";
 import { measureBuild, measureStartup } from "./lib/generated-app.mjs";
 import { measureSoak } from "./lib/soak.mjs";
 import { cpuBusy, pinSelf, sampleCpu, sampleRss, startServer } from "./lib/proc.mjs";
@@ -128,11 +128,13 @@ async function main() {
 
   const dir = path.join(BENCH_DIR, "results");
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "latest.json"), `${JSON.stringify(doc, null, 2)}\n`);
+  // Only a full run (every server and workload, full length) replaces the published results.
+  const base = resultName(opts, { workloads: WORKLOAD_NAMES, servers: SERVER_NAMES });
+  fs.writeFileSync(path.join(dir, `${base}.json`), `${JSON.stringify(doc, null, 2)}\n`);
   const md = renderMarkdown(doc);
-  fs.writeFileSync(path.join(dir, "latest.md"), md);
+  fs.writeFileSync(path.join(dir, `${base}.md`), md);
   console.log(md);
-  log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s; wrote benchmarks/results/latest.json and latest.md`);
+  log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s; wrote benchmarks/results/${base}.json and ${base}.md`);
 }
 
 function gitCommit() {

@@ -89,3 +89,12 @@ export function parseArgs(argv, known) {
   }
   return opts;
 }
+
+/**
+ * Where a run's results go: `latest` only for a full run (all servers and
+ * workloads, not quick), so a partial or quick run never replaces them.
+ */
+export function resultName(opts, known) {
+  const full = !opts.quick && opts.servers.length === known.servers.length && opts.workloads.length === known.workloads.length;
+  return full ? "latest" : "partial";
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 // Only the pure modules: nothing here starts a server or a load generator.
-import { parseArgs } from "./cli.mjs";
+import { parseArgs, resultName } from "./cli.mjs";
 import { formatUs, renderMarkdown, renderTable } from "./report.mjs";
 import { median, pairedRatio, summarizeSoak, summarizeWorkload } from "./stats.mjs";
 import { parseDurationUs, parseWrkOutput } from "./wrk-output.mjs";
@@ -177,6 +177,14 @@ describe("report", () => {
 
 describe("cli", () => {
   const known = { workloads: ["hello", "query", "multipart"], servers: ["spikard", "uws", "fastify"] };
+
+  it("publishes only full runs as latest; quick and partial runs go to partial", () => {
+    expect(resultName(parseArgs([], known), known)).toBe("latest");
+    expect(resultName(parseArgs(["--rounds=5"], known), known)).toBe("latest");
+    expect(resultName(parseArgs(["--quick"], known), known)).toBe("partial");
+    expect(resultName(parseArgs(["--only=hello"], known), known)).toBe("partial");
+    expect(resultName(parseArgs(["--servers=spikard,uws"], known), known)).toBe("partial");
+  });
 
   it("has full defaults and shorter quick ones that explicit flags override", () => {
     expect(parseArgs([], known)).toMatchObject({ quick: false, durationS: 5, warmupS: 2, rounds: 3, connections: 50, workloads: known.workloads, servers: known.servers, extras: true });
