@@ -66,10 +66,9 @@ export interface BodySource {
   /**
    * Buffers the body and calls exactly one of `onBody` or `onError`: the latter
    * with `PayloadTooLargeError` as soon as more than `limit` bytes arrived (or
-   * were announced), without buffering the rest. A callback, not a promise, so
-   * a body that arrives with its request is handled inside the socket's own
-   * event: a promise would hold every request of a read batch until the
-   * microtask queue runs (more live objects, a larger young generation).
+   * were announced), without buffering the rest. A callback, not a promise: a
+   * body that arrives with its request is handled inside the socket's own data
+   * event, with no promise and no microtask hop per request.
    */
   read(limit: number, onBody: (buf: Buffer) => void, onError: (err: unknown) => void): void;
   /**

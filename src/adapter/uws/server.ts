@@ -248,9 +248,6 @@ class UwsSink implements ResponseSink {
   private complete(): void {
     if (this.done) return;
     this.done = true;
-    // uWS may keep the onAborted callback (and through it this sink) until the socket's next
-    // request: drop what the request's callbacks hold so its objects die young.
-    if (!this.aborted) this.abortCallbacks = undefined;
     this.finished();
   }
 }
