@@ -81,7 +81,22 @@ function objectType(s: JsonSchema, ctx: TsTypeContext): string {
   for (const r of required) if (!(r in props)) members.push(`${JSON.stringify(r)}: ${JSON_VALUE};`);
   const extra = s.additionalProperties;
   if (extra !== undefined && extra !== false && extra !== true) members.push(`[key: string]: ${schemaToTs(extra, ctx)} | ${Object.values(props).length ? "any" : schemaToTs(extra, ctx)};`);
-  return `{ ${members.join(" ")} }`;
+  return tagged(`{ ${members.join(" ")} }`, dependencyRules(s));
+}
+
+/** `dependencies: {a: ["b"]}` (JSON Schema's dependentRequired): with `a` present, `b` is required too. */
+function dependencyRules(s: JsonSchema): string[] {
+  const deps = (s.dependencies ?? s.dependentRequired) as Record<string, unknown> | undefined;
+  if (deps === undefined || deps === null || typeof deps !== "object") return [];
+  const out: string[] = [];
+  for (const [present, needs] of Object.entries(deps)) {
+    if (!Array.isArray(needs)) continue;
+    for (const need of needs) {
+      const check = `$input[${JSON.stringify(present)}] === undefined || $input[${JSON.stringify(need)}] !== undefined`;
+      out.push(`Rule<${JSON.stringify(check)}, ${JSON.stringify(`${JSON.stringify(need)} is a required property`)}>`);
+    }
+  }
+  return out;
 }
 
 function refType(ref: string, ctx: TsTypeContext): string {

@@ -78,11 +78,13 @@ export type OneOf<T> = T;
 
 /**
  * A custom check with its own 422 message: `Check` is a JavaScript expression
- * over `$input` (inlined by typia), `Message` may use `{input}` for the JSON of
- * the rejected value. `string & Rule<"/[A-Z]/.test($input)", "needs a capital">`.
+ * over `$input`, `Message` may use `{input}` for the JSON of the rejected value.
+ * `string & Rule<"/[A-Z]/.test($input)", "needs a capital">`. On an object type
+ * in a body it relates properties (reported at the object's location):
+ * `Billing & Rule<"$input.card === undefined || $input.address !== undefined", "\"address\" is a required property">`.
  */
 export type Rule<Check extends string, Message extends string> = import("typia").tags.TagBase<{
-  target: "string" | "number" | "bigint" | "boolean" | "array";
+  target: "string" | "number" | "bigint" | "boolean" | "array" | "object";
   kind: "rule";
   value: Message;
   validate: Check;

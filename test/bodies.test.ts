@@ -53,6 +53,30 @@ describe.each([
       expect(res.json()).toEqual({ detail: "Invalid request format" });
     });
 
+    it("applies Rule tags on object types, at the object's location", async () => {
+      (await client.post("/payments", { json: { method: "invoice" } })).assertStatusOk();
+      (await client.post("/payments", { json: { method: "card", card: "4111", address: "1 Main St" } })).assertStatusOk();
+      const missing = await client.post("/payments", { json: { method: "card", card: "4111" } });
+      missing.assertStatus(422);
+      expect(missing.json().errors).toEqual([
+        { type: "validation_error", loc: ["body"], msg: '"address" is required with a card, got {"card":"4111","method":"card"}', input: { method: "card", card: "4111" } },
+      ]);
+      const both = await client.post("/payments", { json: { method: "card" } });
+      expect(both.json().errors.map((e: { msg: string }) => e.msg)).toEqual(['"card" is required when paying by card']);
+    });
+
+    it("applies them to nested objects and every array element, with typia's errors", async () => {
+      const ok = { payment: { method: "invoice" }, lines: [{ sku: "a", qty: 2, max: 3 }, { sku: "b", qty: 9 }] };
+      expect((await client.post("/orders", { json: ok })).assertStatusOk().json()).toEqual({ lines: 2 });
+      const bad = await client.post("/orders", { json: { payment: { method: "card", card: "1" }, lines: [{ sku: "a", qty: 1, max: 3 }, { sku: "b", qty: 5, max: 4 }, { sku: 7, qty: 1 }] } });
+      bad.assertStatus(422);
+      expect(bad.json().errors.map((e: { loc: unknown; msg: string }) => [e.loc, e.msg])).toEqual([
+        [["body", "lines", "2", "sku"], "Input should be a valid unknown"], // Spikard's wording for array elements
+        [["body", "payment"], '"address" is required with a card, got {"card":"1","method":"card"}'],
+        [["body", "lines", "1"], "qty above max"],
+      ]);
+    });
+
     it("validates an empty body as null", async () => {
       const res = await client.post("/items", { headers: JSON_CT });
       res.assertStatus(422);

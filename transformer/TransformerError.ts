@@ -16,6 +16,7 @@ export const TRANSFORMER_ERRORS = {
   SPK010: "%s",
   SPK011: "No provider for %s, injected into parameter \"%s\". Register one: app.provide(%s, Provide(factory)).",
   SPK012: "Dependency cycle: %s. A factory cannot (indirectly) depend on what it builds. Break the cycle: move what both need into a third provider, or inject one side lazily (a provider returning a function).",
+  SPK013: "Rule check %s is not a JavaScript expression. Use one expression over $input, e.g. \"$input.card === undefined || $input.address !== undefined\".",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

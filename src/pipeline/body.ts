@@ -2,7 +2,7 @@ import { FormParseError, parseUrlEncoded } from "../forms/urlencoded";
 import { coerceForm } from "../forms/shape";
 import { checkFiles } from "../multipart/file-rules";
 import type { ValidationErrorDetail } from "../problem";
-import type { BodyMeta } from "../runtime/meta";
+import type { BodyMeta, ObjectRuleMeta } from "../runtime/meta";
 import { canonicalJson, mapTypiaErrors, sortByLoc, type ErrorFormat } from "../validation/error-mapper";
 import { contentKind, parseContentType, type ContentKind } from "./content-type";
 import { BodyError } from "./body-error";
@@ -110,5 +110,31 @@ export function validateBody(meta: BodyMeta, value: unknown, errors: ValidationE
     const result = meta.validate!(value);
     if (!result.success) errors.push(...sortByLoc(mapTypiaErrors(result.errors ?? [], ["body"], { root: value, source: "body", enums: meta.enums, format })));
   }
+  if (meta.objectRules !== undefined) for (const rule of meta.objectRules) applyObjectRule(rule, value, rule.path, ["body"], errors);
   return value;
+}
+
+/** Walks `path` ("*" over array elements) and reports each object there that fails the rule. */
+function applyObjectRule(rule: ObjectRuleMeta, value: unknown, path: string[], loc: Array<string | number>, errors: ValidationErrorDetail[]): void {
+  if (value === null || typeof value !== "object") return;
+  if (path.length === 0) {
+    if (Array.isArray(value) || passes(rule, value)) return;
+    errors.push({ type: "validation_error", loc, msg: rule.message.replace(/\{input\}/g, () => canonicalJson(value)), input: value });
+    return;
+  }
+  const [head, ...rest] = path;
+  if (head === "*") {
+    if (Array.isArray(value)) value.forEach((item, i) => applyObjectRule(rule, item, rest, [...loc, String(i)], errors)); // Spikard writes indices as strings
+    return;
+  }
+  if (Object.prototype.hasOwnProperty.call(value, head!)) applyObjectRule(rule, (value as Record<string, unknown>)[head!], rest, [...loc, head!], errors);
+}
+
+/** A check that throws (a property of the wrong type, say) counts as failed. */
+function passes(rule: ObjectRuleMeta, value: object): boolean {
+  try {
+    return Boolean(rule.check(value));
+  } catch {
+    return false;
+  }
 }

@@ -71,7 +71,16 @@ export interface BodyMeta {
   oneOf?: IsFn[];
   /** What form fields (strings on the wire) become: see `FormShape`. */
   form?: FormShape;
+  /** `Rule`s on object types, which typia does not check: applied after its validation. */
+  objectRules?: ObjectRuleMeta[];
   schema?: Record<string, unknown>;
+}
+
+export interface ObjectRuleMeta {
+  /** Property names from the body down; "*" is every element of an array. */
+  path: string[];
+  check: (input: any) => boolean;
+  message: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { Spikard, type Body, type Header, type Int, type ServerConfig } from "spikard";
+import { Spikard, type Body, type Header, type Int, type Rule, type ServerConfig } from "spikard";
 import type { tags } from "typia";
 
 export const WEBHOOK_SECRET = "whsec_test_secret";
@@ -8,6 +8,14 @@ export interface Item {
   name: string & tags.MinLength<1>;
   price: number & tags.Minimum<0>;
   tags?: string[];
+}
+
+/** Cross-field rules on object types: top level, nested, and on every element of an array. */
+export type Payment = { method: "card" | "invoice"; card?: string; address?: string } & Rule<'$input.method !== "card" || $input.card !== undefined', '"card" is required when paying by card'> &
+  Rule<"$input.card === undefined || $input.address !== undefined", '"address" is required with a card, got {input}'>;
+export interface Order {
+  payment: Payment;
+  lines: Array<{ sku: string; qty: Int; max?: Int } & Rule<"$input.max === undefined || $input.qty <= $input.max", "qty above max">>;
 }
 
 /** What a handler that merges the body into fresh objects observes. */
@@ -71,6 +79,8 @@ export function buildBodiesApp(config: ServerConfig = {}): Spikard {
 
   // JSON (and forms, for object bodies)
   app.post("/items", (item: Body<Item>): Item => item);
+  app.post("/payments", (payment: Body<Payment>) => ({ ok: payment.method }));
+  app.post("/orders", (order: Body<Order>) => ({ lines: order.lines.length }));
   app.post("/merge", (body: Body<Record<string, unknown>>): MergeReport => report(body));
   app.post("/tree", (tree: Body<unknown[]>) => ({ received: Array.isArray(tree) }));
   app.post("/optional", (item?: Body<Item>) => ({ present: item !== undefined }));

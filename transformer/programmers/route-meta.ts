@@ -3,6 +3,8 @@ import type { HandlerPlan, ParamPlan } from "../analyses/handler";
 import type { ResponsePlan } from "../analyses/response";
 import { bodyKinds, formShape } from "../analyses/body-shape";
 import { collectEnumOrders } from "../analyses/enums";
+import { collectObjectRules } from "../analyses/object-rules";
+import { writeObjectRules } from "./object-rules";
 import { writeOperationFragment } from "./openapi-fragment";
 import { writeChecks, writeIs, writeStringify, type EmitContext } from "./typia";
 
@@ -38,6 +40,7 @@ function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
     const checker = context.typia.checker;
     const kinds = bodyKinds(checker, p.type);
     const form = kinds.includes("form") || kinds.includes("multipart") ? formShape(checker, p.type) : undefined;
+    const rules = kinds.includes("bytes") ? [] : collectObjectRules(checker, p.type);
     return object({
       in: str("body"),
       name: str(p.name),
@@ -45,6 +48,7 @@ function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
       optional: bool(p.optional),
       ...(form !== undefined ? { form: literal(form) } : {}),
       ...(kinds.includes("bytes") ? {} : checks(context, p)),
+      ...(rules.length > 0 ? { objectRules: writeObjectRules(rules) } : {}),
     });
   }
   const shape = p.shape!;

@@ -1,0 +1,82 @@
+import ts from "typescript";
+
+/** A `Rule<Check, Message>` on an object type: typia checks tags on strings, numbers and arrays only. */
+export interface ObjectRule {
+  /** Property names from the body down to the object; "*" stands for every element of an array. */
+  path: string[];
+  /** JavaScript expression over `$input`. */
+  check: string;
+  message: string;
+}
+
+/**
+ * Every Rule attached to an object type inside a body type, walked through
+ * properties and array elements. typia accepts the tag on objects but emits
+ * no check for it, so the route carries these and the runtime applies them.
+ */
+export function collectObjectRules(checker: ts.TypeChecker, type: ts.Type): ObjectRule[] {
+  const memo = new Map<ts.Type, ObjectRule[]>();
+  const active = new Set<ts.Type>();
+  // Rules relative to `t`, computed once per type: body types share their parts.
+  const below = (t: ts.Type, depth: number): ObjectRule[] => {
+    const known = memo.get(t);
+    if (known !== undefined) return known;
+    // A recursive type's rules are found on the way down; its self-reference adds none.
+    if (depth > 16 || active.has(t) || isLibraryType(t)) return [];
+    active.add(t);
+    const out: ObjectRule[] = [];
+    const under = (segment: string, inner: ts.Type): void => {
+      for (const r of below(inner, depth + 1)) out.push({ ...r, path: [segment, ...r.path] });
+    };
+    if (t.isUnion()) for (const m of t.types) out.push(...below(m, depth + 1));
+    else if (checker.isArrayType(t)) under("*", checker.getTypeArguments(t as ts.TypeReference)[0]!);
+    else {
+      const members = t.isIntersection() ? t.types : [t];
+      const objects = members.filter((m) => m.flags & ts.TypeFlags.Object && !isTag(m));
+      if (objects.length > 0) {
+        for (const m of members) {
+          const rule = ruleOf(checker, m);
+          if (rule !== undefined) out.push({ path: [], ...rule });
+        }
+        for (const o of objects) {
+          for (const prop of checker.getPropertiesOfType(o)) {
+            const decl = prop.valueDeclaration ?? prop.declarations?.[0];
+            // Methods carry no data.
+            if (decl !== undefined && (ts.isMethodDeclaration(decl) || ts.isMethodSignature(decl))) continue;
+            under(prop.getName(), checker.getTypeOfSymbol(prop));
+          }
+        }
+      }
+    }
+    active.delete(t);
+    memo.set(t, out);
+    return out;
+  };
+  return below(type, 0);
+}
+
+/** Types of TypeScript's own libraries (Date, Uint8Array, Map...): no Rule lives inside them. */
+function isLibraryType(t: ts.Type): boolean {
+  const decls = t.getSymbol()?.declarations;
+  return decls !== undefined && decls.length > 0 && decls.every((d) => d.getSourceFile().hasNoDefaultLib);
+}
+
+function isTag(t: ts.Type): boolean {
+  return t.getProperty("typia.tag") !== undefined;
+}
+
+/** The check and message of a `Rule` tag type, read from its `typia.tag` props. */
+function ruleOf(checker: ts.TypeChecker, t: ts.Type): { check: string; message: string } | undefined {
+  const tag = t.getProperty("typia.tag");
+  if (tag === undefined) return undefined;
+  const props = checker.getNonNullableType(checker.getTypeOfSymbol(tag));
+  const literal = (name: string): string | undefined => {
+    const p = props.getProperty(name);
+    const v = p === undefined ? undefined : checker.getTypeOfSymbol(p);
+    return v?.isStringLiteral() ? v.value : undefined;
+  };
+  if (literal("kind") !== "rule") return undefined;
+  const check = literal("validate");
+  const message = literal("value");
+  return check !== undefined && message !== undefined ? { check, message } : undefined;
+}
