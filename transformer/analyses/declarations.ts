@@ -38,3 +38,8 @@ export function isTaggedClass(checker: ts.TypeChecker, type: ts.Type, tag: strin
   };
   return visit(type);
 }
+
+/** A typia tag type (`tags.MinLength<1>`, `Rule<...>`): it carries metadata under "typia.tag", not data. */
+export function isTypiaTag(t: ts.Type): boolean {
+  return t.getProperty("typia.tag") !== undefined;
+}

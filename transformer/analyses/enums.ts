@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { isTypiaTag } from "./declarations";
 
 /**
  * typia prints a failed literal union sorted; Spikard's message lists the
@@ -36,7 +37,7 @@ export function collectEnumOrders(checker: ts.TypeChecker, type: ts.Type, node: 
       return;
     }
     // typia's tag types (`tags.MinLength<1>`) carry metadata, not the value's literals.
-    if (t.flags & ts.TypeFlags.Object && t.getProperty("typia.tag") === undefined) {
+    if (t.flags & ts.TypeFlags.Object && !isTypiaTag(t)) {
       seen.add(t);
       for (const prop of checker.getPropertiesOfType(t)) {
         const decl = prop.valueDeclaration;

@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { isTypiaTag } from "./declarations";
 
 /** A `Rule<Check, Message>` on an object type: typia checks tags on strings, numbers and arrays only. */
 export interface ObjectRule {
@@ -32,7 +33,7 @@ export function collectObjectRules(checker: ts.TypeChecker, type: ts.Type): Obje
     else if (checker.isArrayType(t)) under("*", checker.getTypeArguments(t as ts.TypeReference)[0]!);
     else {
       const members = t.isIntersection() ? t.types : [t];
-      const objects = members.filter((m) => m.flags & ts.TypeFlags.Object && !isTag(m));
+      const objects = members.filter((m) => m.flags & ts.TypeFlags.Object && !isTypiaTag(m));
       if (objects.length > 0) {
         for (const m of members) {
           const rule = ruleOf(checker, m);
@@ -59,10 +60,6 @@ export function collectObjectRules(checker: ts.TypeChecker, type: ts.Type): Obje
 function isLibraryType(t: ts.Type): boolean {
   const decls = t.getSymbol()?.declarations;
   return decls !== undefined && decls.length > 0 && decls.every((d) => d.getSourceFile().hasNoDefaultLib);
-}
-
-function isTag(t: ts.Type): boolean {
-  return t.getProperty("typia.tag") !== undefined;
 }
 
 /** The check and message of a `Rule` tag type, read from its `typia.tag` props. */
