@@ -21,6 +21,8 @@ interface DependencySpec {
   depends_on?: string[];
   singleton?: boolean;
   cacheable?: boolean;
+  /** A generator factory: its cleanup runs after the response and is recorded in the fixture's background state. */
+  cleanup?: boolean;
 }
 
 /** `expected_types` (JSON type names) as the TypeScript type a parameter declares. */
@@ -32,12 +34,14 @@ export function planLifecycle(fixture: Fixture, ident: (name: string) => string)
   const h = fixture.data.handler ?? {};
   const plan: LifecyclePlan = { setup: [], params: [], prelude: [] };
   const deps = (h.dependencies ?? {}) as Record<string, DependencySpec>;
-  for (const [key, spec] of Object.entries(deps)) plan.setup.push(`app.provide(${JSON.stringify(key)}, ${provider(spec)});`);
   const overrides = (h.route_overrides ?? {}) as Record<string, DependencySpec>;
-  const hasOverrides = Object.keys(overrides).length > 0;
-  if (hasOverrides) {
+  const cleanups = [...Object.values(deps), ...Object.values(overrides)].some((d) => d.cleanup === true);
+  // Opened/closed events of generator factories, and what background tasks store: the state route shows them.
+  if (cleanups || fixture.data.background !== undefined) plan.setup.push("const events: unknown[] = [];");
+  for (const [key, spec] of Object.entries(deps)) plan.setup.push(`app.provide(${JSON.stringify(key)}, ${provider(key, spec)});`);
+  if (Object.keys(overrides).length > 0) {
     plan.setup.push("const scoped = new Router();");
-    for (const [key, spec] of Object.entries(overrides)) plan.setup.push(`scoped.provide(${JSON.stringify(key)}, ${provider(spec)});`);
+    for (const [key, spec] of Object.entries(overrides)) plan.setup.push(`scoped.provide(${JSON.stringify(key)}, ${provider(key, spec)});`);
   }
   const injected: Array<{ key: string; name: string }> = [];
   const expectedTypes = (h.expected_types ?? {}) as Record<string, string>;
@@ -54,7 +58,7 @@ export function planLifecycle(fixture: Fixture, ident: (name: string) => string)
     const assignments = markers.map((field, i) => `${JSON.stringify(field)}: ${sources[i] ?? "undefined"}`);
     plan.body = `{ ...${JSON.stringify(body)}, ${assignments.join(", ")} }`;
   }
-  const hooks = (h.middleware?.lifecycle_hooks ?? {}) as Record<string, Array<{ handler: string; config?: unknown; dependencies?: string[] }>>;
+  const hooks = (h.middleware?.lifecycle_hooks ?? {}) as Record<string, Array<{ handler?: string; name?: string; config?: unknown; dependencies?: string[] }>>;
   for (const [phase, entries] of Object.entries(hooks)) {
     const method = PHASES[phase];
     if (method === undefined) continue;
@@ -64,16 +68,18 @@ export function planLifecycle(fixture: Fixture, ident: (name: string) => string)
       const depObject = `{ ${names.map(([d, n]) => `${JSON.stringify(d)}: ${n}`).join(", ")} }`;
       const fixed = method === "onResponse" ? "res: Response, req: Request" : method === "onError" ? "_error: unknown, req: Request" : "req: Request";
       const res = method === "onResponse" ? "res" : "undefined";
-      plan.setup.push(`app.${method}((${[fixed, ...depParams].join(", ")}) => HOOKS[${JSON.stringify(e.handler)}]!(req, ${res}, ${JSON.stringify(e.config)}, ${depObject}) as never);`);
+      plan.setup.push(`app.${method}((${[fixed, ...depParams].join(", ")}) => hook(${JSON.stringify(e.handler)}, ${JSON.stringify(e.name)})(req, ${res}, ${JSON.stringify(e.config)}, ${depObject}) as never);`);
     }
   }
   if (Object.keys(hooks).length > 0) plan.params.push("__req: Request");
   if (fixture.data.background !== undefined) {
-    const bg = fixture.data.background as { state_path: string; state_key: string; value_field: string };
-    plan.setup.push("const events: unknown[] = [];");
+    const bg = fixture.data.background as { state_path: string; state_key: string; value_field?: string };
     plan.setup.push(`app.get(${JSON.stringify(bg.state_path)}, () => ({ ${JSON.stringify(bg.state_key)}: events }));`);
-    plan.params.push("__tasks: BackgroundTasks");
-    plan.prelude.push(`__tasks.add(async () => { await new Promise((r) => setTimeout(r, 20)); events.push((body as Record<string, unknown>)[${JSON.stringify(bg.value_field)}]); });`);
+    // With generator dependencies the state is their cleanup log; otherwise a background task stores the body's field.
+    if (!cleanups) {
+      plan.params.push("__tasks: BackgroundTasks");
+      plan.prelude.push(`__tasks.add(async () => { await new Promise((r) => setTimeout(r, 20)); events.push((body as Record<string, unknown>)[${JSON.stringify(bg.value_field)}]); });`);
+    }
   }
   return plan;
 }
@@ -83,11 +89,27 @@ export function usesScopedRouter(fixture: Fixture): boolean {
   return Object.keys(fixture.data.handler?.route_overrides ?? {}).length > 0;
 }
 
-function provider(spec: DependencySpec): string {
+function provider(key: string, spec: DependencySpec): string {
   if (spec.type === "value") return `Provide.value(${JSON.stringify(spec.value ?? null)})`;
-  const deps = (spec.depends_on ?? []).map((d, i) => `d${i}: Inject<any, ${JSON.stringify(d)}>`);
-  const body = spec.type === "async_factory" ? `async (${deps.join(", ")}) => { await Promise.resolve(); return { id: randomUUID() }; }` : `(${deps.join(", ")}) => ({ id: randomUUID() })`;
-  return `Provide(${body}, ${JSON.stringify({ singleton: spec.singleton === true, cacheable: spec.cacheable === true })})`;
+  const deps = (spec.depends_on ?? []).map((d, i) => `d${i}: Inject<any, ${JSON.stringify(d)}>`).join(", ");
+  let body: string;
+  if (spec.cleanup === true) {
+    const resource = resourceName(key);
+    body = `async function* (${deps}) { events.push("${resource}_opened"); try { yield { id: randomUUID() }; } finally { events.push("${resource}_closed"); } }`;
+  } else if (spec.type === "async_factory") body = `async (${deps}) => { await Promise.resolve(); return { id: randomUUID() }; }`;
+  else body = `(${deps}) => ({ id: randomUUID() })`;
+  // Spikard resolves a handler's dependency graph once per request, each key once, whatever `cacheable`
+  // says (it only matters across separate resolutions), so a non-singleton is our per-request scope.
+  return `Provide(${body}, ${JSON.stringify({ singleton: spec.singleton === true })})`;
+}
+
+/** The resource a generator dependency opens, named as Spikard's fixtures log it (`db_session` opens a session). */
+function resourceName(key: string): string {
+  const k = key.toLowerCase();
+  if (k.includes("session")) return "session";
+  if (k.includes("cache")) return "cache";
+  if (k.includes("db") || k.includes("database")) return "db";
+  return "session";
 }
 
 function markerFields(body: unknown): string[] {

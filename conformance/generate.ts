@@ -181,12 +181,16 @@ function middlewareNames(h: Record<string, any>): string[] {
   return [...Object.keys(h.middleware ?? {}), ...(h.cors ? ["cors"] : [])];
 }
 
-/** Middleware, dependencies or server limits are configured: their headers and errors are not the handler's. */
+/**
+ * Middleware, dependencies or server limits are configured: their headers and errors are not the handler's.
+ * A `health_check` block is not among them: Spikard has no such middleware, and its own generator has the
+ * handler answer those fixtures' status, headers and body.
+ */
 function configured(h: Record<string, any> | undefined): boolean {
   if (h === undefined) return false;
   // Lifecycle hooks are part of the app, not header-producing middleware.
   const middleware = Object.keys(h.middleware ?? {}).some((k) => k !== "lifecycle_hooks");
-  return middleware || ["dependencies", "cors", "security", "health_check", "max_body_size", "max_header_size", "max_uri_length", "max_nesting_depth"].some((k) => h[k] !== undefined);
+  return middleware || ["dependencies", "cors", "security", "max_body_size", "max_header_size", "max_uri_length", "max_nesting_depth"].some((k) => h[k] !== undefined);
 }
 
 /** Streaming fixtures answer through StreamingResponse, line by line. */
@@ -259,6 +263,6 @@ function serverConfig(h: Record<string, any>, staticDir: string): string {
 export const PRELUDE = `import { randomUUID } from "node:crypto";
 import { Spikard, Router, Request, Response, StreamingResponse, Provide, BackgroundTasks, UploadFile, type Inject, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
 import type { tags } from "typia";
-import { HOOKS } from "./_hooks";
+import { hook } from "./_hooks";
 const quiet = { error() {}, warn() {}, info() {} };
 `;
