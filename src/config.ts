@@ -14,8 +14,8 @@ export interface ServerConfig {
    * connections). Used by `run()`; env SPIKARD_WORKERS overrides. Default 1.
    */
   workers?: number;
-  /** Largest accepted non-multipart request body in bytes. Default 1 MiB. */
-  maxBodySize?: number;
+  /** Largest accepted non-multipart request body in bytes; `null` accepts any size. Default 1 MiB. */
+  maxBodySize?: number | null;
   /** Largest accepted multipart (upload) body in bytes. Default 100 MiB. */
   maxUploadSize?: number;
   /** Uploaded files larger than this stay on disk instead of in memory. Default 1 MiB. */
@@ -89,7 +89,7 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     host: process.env.SPIKARD_HOST ?? c.host ?? "127.0.0.1",
     port: envPort !== undefined && envPort !== "" ? Number(envPort) : (c.port ?? 8000),
     workers: Math.max(1, Math.floor(Number(process.env.SPIKARD_WORKERS ?? c.workers ?? 1)) || 1),
-    maxBodySize: c.maxBodySize ?? MIB,
+    maxBodySize: c.maxBodySize === null ? Infinity : (c.maxBodySize ?? MIB),
     maxUploadSize: c.maxUploadSize ?? 100 * MIB,
     uploadSpoolThreshold: c.uploadSpoolThreshold ?? MIB,
     uploadDir: c.uploadDir ?? os.tmpdir(),

@@ -275,3 +275,22 @@ describe("body size limit on a real socket, without Content-Length", () => {
     expect(JSON.parse(tooLarge.body)).toEqual({ error: "Payload Too Large", message: "Request body size exceeds maximum allowed size of 1024 bytes" });
   });
 });
+
+describe("maxBodySize: null (no limit, Spikard's max_body_size=None)", () => {
+  const unlimited = new LiveTestClient(buildBodiesApp({ maxBodySize: null }));
+  afterAll(() => unlimited.close());
+
+  it("accepts bodies far beyond the 1 MiB default, byte for byte", async () => {
+    // 20 MiB also passes the size up to which a declared Content-Length is preallocated.
+    for (const size of [3 * 1024 * 1024, 20 * 1024 * 1024]) {
+      const payload = randomBytes(size);
+      const res = (await unlimited.post("/echo-bytes", { body: payload, headers: { "content-type": "application/octet-stream" } })).assertStatusOk();
+      expect(Buffer.compare(Buffer.from(res.bytes()), payload)).toBe(0);
+    }
+  });
+
+  it("still applies the default when the option is left out", async () => {
+    const res = await live.post("/echo-bytes", { body: randomBytes(1024 * 1024 + 1), headers: { "content-type": "application/octet-stream" } });
+    res.assertStatus(413);
+  });
+});

@@ -78,6 +78,7 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
 }
 
 const decoder = new TextDecoder();
+const PREALLOCATE_MAX = 16 * 1024 * 1024;
 
 /**
  * uWS's HttpRequest lives only during the synchronous handler call. Header
@@ -273,8 +274,9 @@ class UwsBody implements BodySource {
     const declared = this.contentLength;
     if (declared !== undefined && declared > limit) return onError(new PayloadTooLargeError(limit));
     if (declared === 0) return onBody(Buffer.alloc(0));
-    // With a Content-Length we copy into one preallocated buffer instead of concatenating chunks.
-    const buf = declared !== undefined ? Buffer.allocUnsafe(declared) : undefined;
+    // With a Content-Length we copy into one preallocated buffer instead of concatenating chunks; not past
+    // PREALLOCATE_MAX, so an unlimited route does not reserve whatever size a client claims before sending it.
+    const buf = declared !== undefined && declared <= PREALLOCATE_MAX ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
