@@ -7,8 +7,7 @@ import { parseCookies, parseQuery, type RawRequest } from "./request";
  * @spikardRequest
  */
 export class Request {
-  /** Values shared between hooks, dependencies and the handler of one request. */
-  state: Record<string, unknown>;
+  private _state: Record<string, unknown> | undefined;
   private _query: Record<string, string | string[]> | undefined;
   private _cookies: Record<string, string> | undefined;
   private _headers: Record<string, string> | undefined;
@@ -22,8 +21,15 @@ export class Request {
     /** Captured path values, in pattern order. */
     readonly pathValues: readonly string[],
     private readonly paramNames: readonly string[],
-  ) {
-    this.state = raw.locals !== undefined ? { ...raw.locals } : {};
+  ) {}
+
+  /** Values shared between hooks, dependencies and the handler of one request (seeded from middleware's locals). */
+  get state(): Record<string, unknown> {
+    // Created on first use: most requests never touch it.
+    return (this._state ??= this.raw.locals !== undefined ? { ...this.raw.locals } : {});
+  }
+  set state(s: Record<string, unknown>) {
+    this._state = s;
   }
 
   get method(): string {

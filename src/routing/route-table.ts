@@ -25,7 +25,8 @@ const newNode = <R>(): Node<R> => ({ statics: new Map(), param: undefined, rest:
  * `{rest:path}`, with backtracking).
  */
 export class RouteTable<R> {
-  private readonly statics = new Map<string, MethodMap<R>>();
+  // The Match itself is stored, so a static hit allocates nothing per request (its params are the shared EMPTY).
+  private readonly statics = new Map<string, Match<R>>();
   private readonly root: Node<R> = newNode();
   private hasDynamic = false;
 
@@ -33,8 +34,9 @@ export class RouteTable<R> {
     let methods: MethodMap<R>;
     if (segments.every((s) => s.kind === "static")) {
       const key = pattern;
-      methods = this.statics.get(key) ?? Object.create(null);
-      this.statics.set(key, methods);
+      const existing = this.statics.get(key);
+      methods = existing?.methods ?? Object.create(null);
+      if (existing === undefined) this.statics.set(key, { methods, params: EMPTY });
     } else {
       this.hasDynamic = true;
       let node = this.root;
@@ -65,11 +67,11 @@ export class RouteTable<R> {
 
   private lookup(path: string): Match<R> | undefined {
     const hit = this.statics.get(path);
-    if (hit !== undefined) return { methods: hit, params: EMPTY };
+    if (hit !== undefined) return hit;
     if (path.indexOf("%") !== -1) {
       const decoded = safeDecodePath(path);
       const decodedHit = decoded !== undefined ? this.statics.get(decoded) : undefined;
-      if (decodedHit !== undefined) return { methods: decodedHit, params: EMPTY };
+      if (decodedHit !== undefined) return decodedHit;
     }
     if (!this.hasDynamic) return undefined;
     const parts = path.length <= 1 ? [] : path.slice(1).split("/");

@@ -33,7 +33,8 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
   const idleWaiters: Array<() => void> = [];
   const finished = (): void => {
     inFlight--;
-    if (inFlight === 0) for (const w of idleWaiters.splice(0)) w();
+    // Guarded: splice(0) allocates an array, and most requests end with nobody waiting.
+    if (inFlight === 0 && idleWaiters.length > 0) for (const w of idleWaiters.splice(0)) w();
   };
 
   app.any("/*", (res, req) => {
@@ -79,6 +80,11 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
 
 const decoder = new TextDecoder();
 const PREALLOCATE_MAX = 16 * 1024 * 1024;
+// Null prototype: a method named "constructor" must not find Object.prototype's.
+const UPPER_METHODS: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string>, { get: "GET", post: "POST", put: "PUT", patch: "PATCH", delete: "DELETE", head: "HEAD", options: "OPTIONS" });
+
+/** What a released request that was never detached answers for its headers; shared, never written. */
+const NO_HEADERS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
 /**
  * uWS's HttpRequest lives only during the synchronous handler call. Header
@@ -95,7 +101,9 @@ class UwsRequest implements RawRequest {
 
   constructor(req: HttpRequest, private readonly res: HttpResponse) {
     this.req = req;
-    this.method = req.getCaseSensitiveMethod().toUpperCase();
+    const lower = req.getMethod();
+    // uWS lower-cases the method; the common ones map to interned constants instead of a new string.
+    this.method = UPPER_METHODS[lower] ?? lower.toUpperCase();
     this.path = req.getUrl();
     this.query = req.getQuery() ?? "";
   }
@@ -129,7 +137,7 @@ class UwsRequest implements RawRequest {
   release(): void {
     if (this.req === undefined) return;
     this.req = undefined;
-    this.snapshot ??= {};
+    this.snapshot ??= NO_HEADERS;
   }
 
   remoteAddress(): string {
@@ -183,28 +191,30 @@ class UwsSink implements ResponseSink {
 
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
     if (this.aborted || this.done) return;
-    const res = this.res;
-    const write = (): void => {
-      res.writeStatus(statusLine(status));
-      let declaredLength: string | undefined;
-      for (let i = 0; i < headers.length; i += 2) {
-        // uWS computes Content-Length itself; a handler-declared one only survives on HEAD.
-        if (headers[i]!.length === 14 && headers[i]!.toLowerCase() === "content-length") {
-          declaredLength = headers[i + 1];
-          continue;
-        }
-        res.writeHeader(headers[i]!, headers[i + 1]!);
-      }
-      // uWS 20.30 mishandles endWithoutBody's arguments (the process aborts), so it is only
-      // ever called bare, with the length written by hand.
-      if (headOnly) res.writeHeader("content-length", declaredLength ?? String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
-      else if (status === 204 || status === 304) res.endWithoutBody();
-      else if (body === undefined) res.end(undefined, this.closeAfter);
-      else res.end(body, this.closeAfter);
-    };
-    if (this.inHandler) write();
-    else res.cork(write);
+    // Inside the uWS handler writes are corked already; only a later answer needs cork (and its closure).
+    if (this.inHandler) this.writeResponse(status, headers, body, headOnly);
+    else this.res.cork(() => this.writeResponse(status, headers, body, headOnly));
     this.complete();
+  }
+
+  private writeResponse(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
+    const res = this.res;
+    res.writeStatus(statusLine(status));
+    let declaredLength: string | undefined;
+    for (let i = 0; i < headers.length; i += 2) {
+      // uWS computes Content-Length itself; a handler-declared one only survives on HEAD.
+      if (headers[i]!.length === 14 && headers[i]!.toLowerCase() === "content-length") {
+        declaredLength = headers[i + 1];
+        continue;
+      }
+      res.writeHeader(headers[i]!, headers[i + 1]!);
+    }
+    // uWS 20.30 mishandles endWithoutBody's arguments (the process aborts), so it is only
+    // ever called bare, with the length written by hand.
+    if (headOnly) res.writeHeader("content-length", declaredLength ?? String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
+    else if (status === 204 || status === 304) res.endWithoutBody();
+    else if (body === undefined) res.end(undefined, this.closeAfter);
+    else res.end(body, this.closeAfter);
   }
 
   startStream(status: number, headers: readonly string[]): void {
