@@ -1,4 +1,4 @@
-import { parseCookies, parseQuery, type RawRequest } from "./request";
+import { parseCookies, parseQuery, scanQuery, type RawRequest } from "./request";
 
 /**
  * The request as handlers and hooks see it. Everything is parsed lazily: a
@@ -54,6 +54,14 @@ export class Request {
     this._query = q;
   }
 
+  /** One query parameter's value(s), as `query[key]`; an unescaped query is scanned instead of parsed whole. */
+  queryParam(key: string): string | string[] | undefined {
+    if (this._query !== undefined) return this._query[key];
+    const raw = this.raw.query;
+    if (raw.indexOf("%") !== -1 || raw.indexOf("+") !== -1 || !plainKey(key)) return this.query[key];
+    return scanQuery(raw, key);
+  }
+
   /** Headers with lower-case names. */
   get headers(): Record<string, string> {
     return (this._headers ??= this.raw.headers());
@@ -94,4 +102,13 @@ export class Request {
     if (this._params !== undefined) return this._params[this.paramNames[index]!];
     return this.pathValues[index];
   }
+}
+
+/** A key the scan can match literally: nothing a query string escapes or splits on. */
+function plainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 37 /* % */ || c === 43 /* + */ || c === 38 /* & */ || c === 61 /* = */) return false;
+  }
+  return key.length > 0;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeComponent, parseCookies, parseQuery } from "./request";
+import { decodeComponent, parseCookies, parseQuery, scanQuery } from "./request";
 
 describe("parseQuery", () => {
   it("returns an empty null-prototype record for an empty string", () => {
@@ -94,5 +94,32 @@ describe("parseCookies", () => {
 
   it("does not turn `+` into a space in cookie values", () => {
     expect(parseCookies("a=1+2")).toEqual({ a: "1+2" });
+  });
+});
+
+describe("scanQuery (one key of an unescaped query, without the record)", () => {
+  it("agrees with parseQuery on every key of generated queries", () => {
+    // Seeded generator: keys and values from a small alphabet, so keys repeat, prefix each other and go valueless.
+    let seed = 7;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const pick = (s: string): string => Array.from({ length: rand(4) }, () => s[rand(s.length)]).join("");
+    for (let i = 0; i < 2000; i++) {
+      const pairs = Array.from({ length: rand(6) }, () => {
+        const key = pick("abk_");
+        return rand(5) === 0 ? key : `${key}=${pick("ab=1_")}`;
+      });
+      const raw = pairs.join(rand(6) === 0 ? "&&" : "&");
+      const parsed = parseQuery(raw);
+      for (const key of ["a", "b", "ab", "k", "a_", "missing", ...Object.keys(parsed).filter((k) => k !== "")]) {
+        expect(scanQuery(raw, key), `${raw} [${key}]`).toEqual(parsed[key]);
+      }
+    }
+  });
+
+  it("matches whole keys only, and reads a bare key as an empty string", () => {
+    expect(scanQuery("limit=5&lim=3", "lim")).toBe("3");
+    expect(scanQuery("flag&flag=x", "flag")).toEqual(["", "x"]);
+    expect(scanQuery("expr=a=b", "expr")).toBe("a=b");
+    expect(scanQuery("", "a")).toBeUndefined();
   });
 });

@@ -55,6 +55,32 @@ export function parseQuery(raw: string): Record<string, string | string[]> {
 }
 
 /**
+ * One key's value(s) from a query string with no escapes (no `%`, no `+`), as
+ * `parseQuery(raw)[key]` would give them, without building the whole record:
+ * the common request reads a few declared parameters and nothing else.
+ */
+export function scanQuery(raw: string, key: string): string | string[] | undefined {
+  let found: string | string[] | undefined;
+  const len = raw.length;
+  const klen = key.length;
+  let start = 0;
+  while (start < len) {
+    let end = raw.indexOf("&", start);
+    if (end === -1) end = len;
+    const after = start + klen;
+    if (after <= end && raw.startsWith(key, start) && (after === end || raw.charCodeAt(after) === 61 /* = */)) {
+      // "key" alone reads as "", as in parseQuery; the value runs to this pair's end (it may hold more "=").
+      const value = after === end ? "" : raw.slice(after + 1, end);
+      if (found === undefined) found = value;
+      else if (typeof found === "string") found = [found, value];
+      else found.push(value);
+    }
+    start = end + 1;
+  }
+  return found;
+}
+
+/**
  * Decodes a form/query component. Hand-written fast path: most components have
  * neither `+` nor `%`, and decodeURIComponent's try/catch costs on every call.
  */

@@ -57,7 +57,7 @@ function reader(p: ParamMeta, pathIndex: number): (req: Request) => string | str
   const key = p.key;
   switch (p.in) {
     case "query":
-      return (req) => req.query[key];
+      return (req) => req.queryParam(key);
     case "path":
       // A dependency's Path<...> is read by name: it is not tied to one route's pattern.
       return pathIndex === -1 ? (req) => req.params[key] : (req) => req.pathValue(pathIndex);

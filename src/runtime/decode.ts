@@ -40,8 +40,9 @@ export function decodeNumber(s: string): number | string {
 }
 
 export function decodeBoolean(s: string): boolean | string {
-  if (s === "1") return true;
-  if (s === "0" || s === "") return false;
+  // The spellings clients send, before toLowerCase allocates a copy for the rest.
+  if (s === "true" || s === "1") return true;
+  if (s === "false" || s === "0" || s === "") return false;
   const lower = s.toLowerCase();
   return lower === "true" ? true : lower === "false" ? false : s;
 }
