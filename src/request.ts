@@ -1,3 +1,6 @@
+// Module-level: a regular expression literal is a new RegExp object every time it is evaluated.
+const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
+
 /**
  * The small request interface every adapter (uWebSockets.js, TestClient)
  * provides. Everything above the adapter sees only this.
@@ -103,7 +106,7 @@ function decodeBytes(s: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 37 && i + 2 < s.length && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
+    if (c === 37 && i + 2 < s.length && HEX_PAIR.test(s.slice(i + 1, i + 3))) {
       bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
       i += 2;
     } else if (c < 0x80) bytes.push(c);

@@ -1,6 +1,9 @@
 import { isPrototypeKey } from "../prototype-keys";
 import { decodeComponent } from "../request";
 
+// Module-level: a regular expression literal is a new RegExp object every time it is evaluated.
+const DIGITS = /^\d+$/;
+
 /** A malformed form body (answered 400 with Spikard's `{"error": ...}` body). */
 export class FormParseError extends Error {}
 
@@ -61,7 +64,7 @@ function assign(target: Record<string, unknown>, path: string[], value: string, 
     }
     return;
   }
-  if (/^\d+$/.test(next)) {
+  if (DIGITS.test(next)) {
     const list = (Array.isArray(target[head]) ? target[head] : (target[head] = [])) as unknown[];
     const index = Number(next);
     const expected = indexed.get(list) ?? 0;

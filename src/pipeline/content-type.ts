@@ -1,3 +1,6 @@
+// Module-level: a regular expression literal is a new RegExp object every time it is evaluated.
+const WHITESPACE = /\s/;
+
 /** What a request's Content-Type says, parsed once. */
 export interface ContentType {
   /** Lower-case `type/subtype`. */
@@ -13,7 +16,7 @@ export function parseContentType(header: string): ContentType | undefined {
   const semi = header.indexOf(";");
   const mediaType = (semi === -1 ? header : header.slice(0, semi)).trim().toLowerCase();
   const slash = mediaType.indexOf("/");
-  if (slash <= 0 || slash === mediaType.length - 1 || mediaType.indexOf("/", slash + 1) !== -1 || /\s/.test(mediaType)) return undefined;
+  if (slash <= 0 || slash === mediaType.length - 1 || mediaType.indexOf("/", slash + 1) !== -1 || WHITESPACE.test(mediaType)) return undefined;
   const params: Record<string, string> = {};
   if (semi !== -1) {
     for (const part of header.slice(semi + 1).split(";")) {

@@ -3,6 +3,9 @@ import type { ValidationErrorDetail } from "../problem";
 import { decodeNumber } from "../runtime/decode";
 import type { SegmentType } from "../routing/path-pattern";
 
+// Module-level: a regular expression literal is a new RegExp object every time it is evaluated.
+const INTEGER = /^[+-]?\d+$/;
+
 export type SegmentCheck = (req: Request, errors: ValidationErrorDetail[]) => boolean;
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -20,7 +23,7 @@ export function segmentCheck(type: SegmentType | undefined, name: string, index:
     case "int":
       return (req, errors) => {
         const raw = req.pathValue(index) ?? "";
-        if (/^[+-]?\d+$/.test(raw)) return true;
+        if (INTEGER.test(raw)) return true;
         return fail(errors, { type: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer", input: decodeNumber(raw) });
       };
     case "float":

@@ -91,6 +91,24 @@ describe("RouteTable", () => {
     expect(t.find("/a//posts")).toBeUndefined();
   });
 
+  it("finds children the same way past the in-place comparison's fan-out (Map lookup)", () => {
+    // 12 static siblings under /v: more than are compared in place, so the segment is looked up by value.
+    const names = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    const t = table(...names.map((n) => ["GET", `/v/${n}/{id}`] as [string, string]), ["GET", "/v/{other}/x"], ["GET", "/v/caf\u00e9/{id}"]);
+    for (const n of names) expect(find(t, `/v/${n}/7`)).toEqual({ route: `GET /v/${n}/{id}`, params: ["7"] });
+    expect(find(t, "/v/s1x/x")).toEqual({ route: "GET /v/{other}/x", params: ["s1x"] });
+    expect(find(t, "/v/caf%C3%A9/3")).toEqual({ route: "GET /v/caf\u00e9/{id}", params: ["3"] });
+    expect(t.find("/v/s1")).toBeUndefined();
+  });
+
+  it("compares a static segment in place by its whole length, not as a prefix", () => {
+    const t = table(["GET", "/users/{id}"], ["GET", "/users/me/x"], ["GET", "/{a}/{b}/{c}"]);
+    expect(find(t, "/users/mex")).toEqual({ route: "GET /users/{id}", params: ["mex"] });
+    expect(find(t, "/users/m")).toEqual({ route: "GET /users/{id}", params: ["m"] });
+    expect(find(t, "/users/me/x")).toEqual({ route: "GET /users/me/x", params: [] });
+    expect(find(t, "/usersx/me/x")).toEqual({ route: "GET /{a}/{b}/{c}", params: ["usersx", "me", "x"] });
+  });
+
   it("rejects the same method on the same path, static or dynamic", () => {
     const t = table(["GET", "/a"], ["GET", "/u/{id}"], ["GET", "/f/{p:path}"]);
     const cases: Array<[string, string]> = [

@@ -12,12 +12,17 @@ export interface Match<R> {
 
 interface Node<R> {
   statics: Map<string, Node<R>>;
+  /** The same children as a list: a few are compared in place, without slicing the segment out of the path. */
+  staticList: Array<{ segment: string; node: Node<R> }>;
   param: Node<R> | undefined;
   rest: MethodMap<R> | undefined;
   methods: MethodMap<R> | undefined;
 }
 
-const newNode = <R>(): Node<R> => ({ statics: new Map(), param: undefined, rest: undefined, methods: undefined });
+const newNode = <R>(): Node<R> => ({ statics: new Map(), staticList: [], param: undefined, rest: undefined, methods: undefined });
+
+/** Up to this many static children a linear in-place comparison beats slicing the segment for a Map lookup. */
+const SCAN_CHILDREN = 8;
 
 /**
  * Route lookup. Static paths are one Map lookup on the raw path; dynamic
@@ -44,7 +49,10 @@ export class RouteTable<R> {
       for (const seg of segments) {
         if (seg.kind === "static") {
           let next = node.statics.get(seg.value);
-          if (!next) node.statics.set(seg.value, (next = newNode()));
+          if (!next) {
+            node.statics.set(seg.value, (next = newNode()));
+            node.staticList.push({ segment: seg.value, node: next });
+          }
           node = next;
         } else if (seg.kind === "param") {
           node = node.param ??= newNode();
@@ -74,32 +82,49 @@ export class RouteTable<R> {
       if (decodedHit !== undefined) return decodedHit;
     }
     if (!this.hasDynamic) return undefined;
-    const parts = path.length <= 1 ? [] : path.slice(1).split("/");
     const params: string[] = [];
-    const methods = walk(this.root, parts, 0, params);
+    // Segments are read in place (no split); "/" and "" have none, so the walk starts past the end.
+    const methods = walk(this.root, path, path.length <= 1 ? path.length + 1 : 1, params);
     return methods === undefined ? undefined : { methods, params };
   }
 }
 
 const EMPTY: string[] = [];
 
-function walk<R>(node: Node<R>, parts: string[], i: number, params: string[]): MethodMap<R> | undefined {
-  if (i === parts.length) return node.methods;
-  const part = parts[i]!;
-  const decodedPart = part.indexOf("%") === -1 ? part : (safeDecodeSegment(part) ?? part);
-  const child = node.statics.get(decodedPart);
+/** Matches the segment starting at `start` (segments end at "/" or the end of the path), then the rest. */
+function walk<R>(node: Node<R>, path: string, start: number, params: string[]): MethodMap<R> | undefined {
+  if (start > path.length) return node.methods;
+  let end = path.indexOf("/", start);
+  if (end === -1) end = path.length;
+  const pct = path.indexOf("%", start);
+  const escaped = pct !== -1 && pct < end;
+  let part: string | undefined;
+  let child: Node<R> | undefined;
+  if (!escaped && node.staticList.length <= SCAN_CHILDREN) {
+    const len = end - start;
+    for (const s of node.staticList) {
+      if (s.segment.length === len && path.startsWith(s.segment, start)) {
+        child = s.node;
+        break;
+      }
+    }
+  } else {
+    part = path.slice(start, end);
+    if (escaped) part = safeDecodeSegment(part) ?? part;
+    child = node.statics.get(part);
+  }
   if (child !== undefined) {
-    const found = walk(child, parts, i + 1, params);
+    const found = walk(child, path, end + 1, params);
     if (found !== undefined) return found;
   }
-  if (node.param !== undefined && part.length > 0) {
-    params.push(decodedPart);
-    const found = walk(node.param, parts, i + 1, params);
+  if (node.param !== undefined && end > start) {
+    params.push(part ?? path.slice(start, end));
+    const found = walk(node.param, path, end + 1, params);
     if (found !== undefined) return found;
     params.pop();
   }
   if (node.rest !== undefined) {
-    const rest = parts.slice(i).join("/");
+    const rest = path.slice(start);
     params.push(rest.indexOf("%") === -1 ? rest : (safeDecodePath(rest) ?? rest));
     return node.rest;
   }

@@ -1,5 +1,9 @@
 import type { ScalarKind } from "./meta";
 
+// Module-level: a regular expression literal is a new RegExp object every time it is evaluated.
+const INTEGER = /^[+-]?\d+$/;
+const RADIX_PREFIX = /^[+-]?0[xXbBoO]/;
+
 /**
  * String → typed value, before typia validates the result. A string that does
  * not decode is returned unchanged, so typia reports a type mismatch carrying
@@ -20,7 +24,7 @@ export function decodeScalar(kind: ScalarKind, s: string): unknown {
     case "boolean":
       return decodeBoolean(s);
     case "bigint":
-      return /^[+-]?\d+$/.test(s) ? BigInt(s) : s;
+      return INTEGER.test(s) ? BigInt(s) : s;
     case "date": {
       const d = new Date(s);
       return Number.isNaN(d.getTime()) ? s : d;
@@ -36,7 +40,7 @@ export function decodeNumber(s: string): number | string {
   const last = s.charCodeAt(s.length - 1);
   if (!((last >= 48 && last <= 57) || last === 46)) return s;
   const n = Number(s);
-  return Number.isNaN(n) || !Number.isFinite(n) || /^[+-]?0[xXbBoO]/.test(s) ? s : n;
+  return Number.isNaN(n) || !Number.isFinite(n) || RADIX_PREFIX.test(s) ? s : n;
 }
 
 export function decodeBoolean(s: string): boolean | string {

@@ -3,6 +3,9 @@ import type { ValidationErrorDetail } from "../problem";
 import type { ParamSource, TypiaError } from "../runtime/meta";
 import { parseExpected, type ExpectedType } from "./expected";
 
+// Module-level: a regular expression literal is a new RegExp object every time it is evaluated.
+const DIGITS = /^\d+$/;
+
 /**
  * How constraint failures read. "pydantic" is Spikard's default
  * (`string_too_short`, "String should have at least 3 characters",
@@ -82,7 +85,7 @@ function expectedOf(text: string): Readonly<ExpectedType> {
 
 function mapOne(e: TypiaError, loc: Array<string | number>, path: string[], mc: MapContext): ValidationErrorDetail {
   let x = expectedOf(e.expected);
-  if (mc.source !== "body" && path.length > 0 && x.tag === undefined && /^\d+$/.test(path[0]!)) {
+  if (mc.source !== "body" && path.length > 0 && x.tag === undefined && DIGITS.test(path[0]!)) {
     // An array parameter's item that did not parse: Spikard names the parameter, not the index, and reports the wire string.
     const d = describeType(x, false, mc.source);
     return { type: d.type, loc: loc.slice(0, loc.length - path.length), msg: d.msg, input: Array.isArray(mc.raw) ? mc.raw[Number(path[0])] : e.value };
@@ -119,7 +122,7 @@ function mapOne(e: TypiaError, loc: Array<string | number>, path: string[], mc: 
   // A parameter that decoded but broke a constraint reports the wire string; a failed integer check the decoded number.
   const input = mc.source !== "body" && mc.wire !== undefined && tag !== undefined && tag.name !== "Type" ? mc.wire : e.value;
   // Spikard looks constraints up by property path; inside arrays the lookup fails and it falls back to generic wording.
-  const inArray = path.some((p) => /^\d+$/.test(p));
+  const inArray = path.some((p) => DIGITS.test(p));
   const d = (tag !== undefined ? pydanticTag(tag.name, tag.args, e.value, inArray) : undefined) ?? describeType(x, inArray, mc.source);
   return { type: d.type, loc, msg: d.msg, input, ...(d.ctx ? { ctx: d.ctx } : {}) };
 }
@@ -327,7 +330,7 @@ function compareLoc(a: ReadonlyArray<string | number>, b: ReadonlyArray<string |
     const y = String(b[i]);
     if (x === y) continue;
     // Array indices compare as numbers ("2" before "10").
-    if (/^\d+$/.test(x) && /^\d+$/.test(y)) return Number(x) - Number(y);
+    if (DIGITS.test(x) && DIGITS.test(y)) return Number(x) - Number(y);
     return x < y ? -1 : 1;
   }
   return a.length - b.length;

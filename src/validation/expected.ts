@@ -1,3 +1,6 @@
+// Module-level: a regular expression literal is a new RegExp object every time it is evaluated.
+const NUMBER_LITERAL = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+
 /**
  * Reads typia's `expected` text (only on the error path). typia writes a
  * failed tag as `string & MinLength<3>` (unparenthesised, only the failing
@@ -78,7 +81,7 @@ function parseLiteral(s: string): string | number | boolean | undefined {
   }
   if (s === "true") return true;
   if (s === "false") return false;
-  if (/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(s)) return Number(s);
+  if (NUMBER_LITERAL.test(s)) return Number(s);
   return undefined;
 }
 
