@@ -317,10 +317,11 @@ export function enumKey(values: readonly unknown[]): string {
 
 /** Errors ordered by location (Spikard reports object members in key order). */
 export function sortByLoc(errors: ValidationErrorDetail[]): ValidationErrorDetail[] {
-  return errors
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => compareLoc(a.e.loc, b.e.loc) || a.i - b.i)
-    .map((x) => x.e);
+  // Usually already in order (typia walks declared properties); Array#sort is stable, so ties keep their order.
+  for (let i = 1; i < errors.length; i++) {
+    if (compareLoc(errors[i - 1]!.loc, errors[i]!.loc) > 0) return [...errors].sort((a, b) => compareLoc(a.loc, b.loc));
+  }
+  return errors;
 }
 
 function compareLoc(a: ReadonlyArray<string | number>, b: ReadonlyArray<string | number>): number {
