@@ -251,8 +251,7 @@ function serverConfig(h: Record<string, any>, staticDir: string): string {
   if (typeof h.max_body_size === "number") config.maxBodySize = h.max_body_size;
   if (typeof h.max_nesting_depth === "number") config.maxJsonDepth = h.max_nesting_depth;
   if (typeof h.max_header_size === "number") config.maxHeaderSize = h.max_header_size;
-  const mw = (h.middleware ?? {}) as Record<string, any>;
-  if (mw.body_limit && (typeof mw.body_limit.max_bytes === "number" || mw.body_limit.max_bytes === null)) config.maxBodySize = mw.body_limit.max_bytes;
+  if (mw0.body_limit && (typeof mw0.body_limit.max_bytes === "number" || mw0.body_limit.max_bytes === null)) config.maxBodySize = mw0.body_limit.max_bytes;
   // Spikard-native parameter specs (explicit `required`, no language annotation) report constraint-format errors.
   const specs = Object.values((h.parameters ?? {}) as Record<string, Record<string, JsonSchema>>).flatMap((d) => Object.values(d));
   if (specs.some((s) => s.required === true && s.annotation === undefined)) config.validationErrorFormat = "constraint";

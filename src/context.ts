@@ -9,6 +9,8 @@ import { parseCookies, parseQuery, scanQuery, type RawRequest } from "./request"
 export class Request {
   private _state: Record<string, unknown> | undefined;
   private _query: Record<string, string | string[]> | undefined;
+  /** Whether the raw query has no escapes, so single keys can be scanned; decided on first use. */
+  private _plainQuery: boolean | undefined;
   private _cookies: Record<string, string> | undefined;
   private _headers: Record<string, string> | undefined;
   private _params: Record<string, string> | undefined;
@@ -58,8 +60,8 @@ export class Request {
   queryParam(key: string): string | string[] | undefined {
     if (this._query !== undefined) return this._query[key];
     const raw = this.raw.query;
-    if (raw.indexOf("%") !== -1 || raw.indexOf("+") !== -1 || !plainKey(key)) return this.query[key];
-    return scanQuery(raw, key);
+    this._plainQuery ??= raw.indexOf("%") === -1 && raw.indexOf("+") === -1;
+    return this._plainQuery && plainKey(key) ? scanQuery(raw, key) : this.query[key];
   }
 
   /** Headers with lower-case names. */
