@@ -46,11 +46,18 @@ describe.each([
       ["single quotes", "{'name': 'pen', 'price': 1}"],
       ["a trailing comma", '{"name": "pen", "price": 1,}'],
       ["a lone surrogate escape", '{"name": "\\ud800", "price": 1}'],
+      ["a number beyond a double's range", '{"name": "pen", "price": 1e400}'],
+      ["invalid UTF-8", Buffer.concat([Buffer.from('{"name": "'), Buffer.from([0xff, 0xfe]), Buffer.from('", "price": 1}')])],
     ])("answers malformed JSON (%s) with 400 Invalid request format", async (_what, body) => {
       const res = await client.post("/items", { body, headers: JSON_CT });
       res.assertStatus(400);
       expect(res.headers["content-type"]).toBe("application/json");
       expect(res.json()).toEqual({ detail: "Invalid request format" });
+    });
+
+    it("keeps the largest finite numbers (only literals beyond a double's range are refused)", async () => {
+      const res = (await client.post("/items", { body: '{"name": "pen", "price": 1.7976931348623157e308}', headers: JSON_CT })).assertStatusOk();
+      expect(res.json().price).toBe(Number.MAX_VALUE);
     });
 
     it("applies Rule tags on object types, at the object's location", async () => {

@@ -27,7 +27,9 @@ export function transformFile(props: TransformProps) {
         compilerOptions: props.compilerOptions,
         checker: props.checker,
         printer: ts.createPrinter(),
-        options: {},
+        // finite: numbers are checked with Number.isFinite, so a JSON literal beyond a double's range
+        // (JSON.parse makes it Infinity, which would answer as null) is caught by validation.
+        options: { finite: true },
         transformer,
         importer,
         extras: props.extras,

@@ -108,7 +108,13 @@ export function validateBody(meta: BodyMeta, value: unknown, errors: ValidationE
   }
   if (meta.is !== undefined && !meta.is(value)) {
     const result = meta.validate!(value);
-    if (!result.success) errors.push(...sortByLoc(mapTypiaErrors(result.errors ?? [], ["body"], { root: value, source: "body", enums: meta.enums, format })));
+    if (!result.success) {
+      const found = result.errors ?? [];
+      // Only a JSON number literal beyond a double's range yields one (JSON.parse makes it ±Infinity); a strict
+      // parser such as Spikard's rejects the document, and answering would turn the number into null.
+      if (found.some((e) => typeof e.value === "number" && !Number.isFinite(e.value))) throw new BodyError(400, { detail: "Invalid request format" });
+      errors.push(...sortByLoc(mapTypiaErrors(found, ["body"], { root: value, source: "body", enums: meta.enums, format })));
+    }
   }
   if (meta.objectRules !== undefined) for (const rule of meta.objectRules) applyObjectRule(rule, value, rule.path, ["body"], errors);
   return value;

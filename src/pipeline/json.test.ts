@@ -26,6 +26,13 @@ describe("parseJsonSafely", () => {
     expect(bodyError(text)).toMatchObject(INVALID);
   });
 
+  it("answers 400 for invalid UTF-8 instead of replacing the bytes, and keeps a real U+FFFD", () => {
+    for (const bytes of [[0x22, 0xff, 0xfe, 0x22], [0x22, 0xc3, 0x22], [0x22, 0xed, 0xa0, 0x80, 0x22]]) {
+      expect(() => parseJsonSafely(Buffer.from(bytes), 32)).toThrow(BodyError);
+    }
+    expect(parse('"\uFFFD and �"')).toBe("� and �");
+  });
+
   it("rejects bodies nested deeper than the limit before parsing", () => {
     expect(parse("[[[1]]]", 3)).toEqual([[[1]]]);
     expect(bodyError('[{"a":[1]}]', 2)).toMatchObject({ status: 400, body: { error: "Request body exceeds maximum nesting depth of 2" } });

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { isPrototypeKey } from "../prototype-keys";
 import { BodyError } from "./body-error";
 
@@ -13,6 +14,9 @@ const FORBIDDEN = /"(?:__proto__|constructor|prototype)"\s*:/;
  */
 export function parseJsonSafely(buf: Buffer, maxDepth: number): unknown {
   const text = buf.toString("utf8");
+  // Invalid UTF-8 decodes to U+FFFD; a strict parser (Spikard's) rejects the bytes instead of changing them.
+  // (A one-byte string cannot hold U+FFFD, so ASCII bodies answer this without a scan.)
+  if (text.indexOf("\uFFFD") !== -1 && !isUtf8(buf)) throw new BodyError(400, { detail: "Invalid request format" });
   if (buf.length > maxDepth && moreOpeningsThan(text, maxDepth)) checkDepth(buf, maxDepth);
   // A key can be spelled with escapes ("\u005f_proto__"), so any escape sends the body through the reviver too.
   const escapes = text.indexOf("\\u") !== -1;
