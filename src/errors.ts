@@ -81,6 +81,7 @@ export const FRAMEWORK_ERRORS = {
   INVALID_CONFIG: "%s",
   DEPENDENCY: "%s",
   HOOK: "%s",
+  STREAM_LENGTH: "StreamingResponse: %s.",
 } as const;
 
 export type FrameworkErrorCode = keyof typeof FRAMEWORK_ERRORS;

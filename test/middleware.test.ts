@@ -4,7 +4,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { createSigner } from "fast-jwt";
 import { afterAll, describe, expect, it } from "vitest";
-import { Request, Spikard } from "spikard";
+import { Request, Spikard, StreamingResponse } from "spikard";
 import { LiveTestClient, TestClient } from "spikard/testing";
 
 const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
@@ -52,8 +52,20 @@ describe.each(clients(() => {
   const app = new Spikard({ compression: { gzip: true, brotli: true, minSize: 100 }, logger: quiet });
   app.get("/big", () => ({ payload: "a".repeat(2000) }));
   app.get("/small", () => ({ payload: "tiny" }));
+  const file = "x".repeat(5000);
+  app.get("/file", () => new StreamingResponse([file.slice(0, 2500), file.slice(2500)], { mediaType: "text/plain", headers: { "content-length": "5000" } }));
   return app;
 }))("compression over %s", (_n, client) => {
+  it("compresses a stream that declared its length, dropping that (uncompressed) length for chunked encoding", async () => {
+    const res = (await client.get("/file", { headers: { "accept-encoding": "gzip" } })).assertStatusOk();
+    expect(res.headers["content-encoding"]).toBe("gzip");
+    expect(res.headers["content-length"]).toBeUndefined();
+    expect(res.headers["transfer-encoding"]).toBe("chunked");
+    expect(zlib.gunzipSync(res.bytes()).toString()).toBe("x".repeat(5000));
+    const plain = (await client.get("/file")).assertStatusOk();
+    expect(plain.headers["content-length"]).toBe("5000");
+    expect(plain.text()).toBe("x".repeat(5000));
+  });
   it("prefers brotli on equal quality and decodes to the same body", async () => {
     const res = await client.get("/big", { headers: { "accept-encoding": "gzip, br" } });
     expect(res.headers["content-encoding"]).toBe("br");

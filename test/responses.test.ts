@@ -1,8 +1,10 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { Spikard, StreamingResponse } from "spikard";
 import { LiveTestClient, TestClient } from "spikard/testing";
 import { buildResponsesApp, EVENTS } from "./apps/responses";
 
@@ -61,6 +63,19 @@ describe.each([
       res.assertStatus(200);
       expect(res.headers["content-type"]).toBe("application/x-ndjson");
       expect(res.bytes().length).toBe(0);
+      // As its GET: chunked, with no length (not a Content-Length of 0 for a body that is not empty).
+      expect((await client.get("/stream/ndjson")).headers["transfer-encoding"]).toBe("chunked");
+      expect(res.headers["transfer-encoding"]).toBe("chunked");
+      expect(res.headers["content-length"]).toBeUndefined();
+    });
+
+    it("keeps a stream's declared Content-Length, on GET and on HEAD", async () => {
+      const get = (await client.get("/stream/sized")).assertStatusOk();
+      expect(get.text()).toBe("hello world");
+      expect(get.headers["content-length"]).toBe("11");
+      const head = (await client.head("/stream/sized")).assertStatusOk();
+      expect(head.headers["content-length"]).toBe("11");
+      expect(head.headers["transfer-encoding"]).toBeUndefined();
     });
   });
 
@@ -113,5 +128,71 @@ describe.each([
       expect(res.bytes().length).toBe(0);
       expect(res.headers["content-type"]).toBeUndefined();
     });
+  });
+});
+
+describe("a StreamingResponse that declares its Content-Length, on a real socket", () => {
+  // 24 MiB: far more than the socket buffers, so the length-framed writes meet backpressure and resume.
+  const big = path.join(dir, "big.bin");
+  const BIG = randomBytes(24 * 1024 * 1024 + 7);
+  fs.writeFileSync(big, BIG);
+  const logged: unknown[] = [];
+  const app = new Spikard({ logger: { error: (...a: unknown[]) => void logged.push(a), warn() {}, info() {} } });
+  app.get("/download", () => new StreamingResponse(fs.createReadStream(big), { mediaType: "application/octet-stream", headers: { "Content-Length": String(BIG.length) } }));
+  app.get("/short", () => new StreamingResponse(["only eleven"], { mediaType: "text/plain", headers: { "content-length": "20" } }));
+  app.get("/long", () => new StreamingResponse(["hello ", "world"], { mediaType: "text/plain", headers: { "content-length": "5" } }));
+  app.get("/fails", () => {
+    async function* rows() {
+      yield "row 1\n";
+      throw new Error("database went away");
+    }
+    return new StreamingResponse(rows(), { mediaType: "text/plain" });
+  });
+  const server = new LiveTestClient(app);
+  afterAll(() => server.close());
+
+  /** Raw GET: the status, headers, bytes, and whether the connection ended before the declared length arrived. */
+  const get = async (pathname: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer; complete: boolean }> => {
+    const url = new URL(pathname, await server.start());
+    return new Promise((resolve) => {
+      const req = http.get({ host: url.hostname, port: url.port, path: url.pathname }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        const done = (): void => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks), complete: res.complete });
+        res.on("end", done);
+        res.on("error", done);
+        res.on("aborted", done);
+      });
+      req.on("error", () => resolve({ status: 0, headers: {}, body: Buffer.alloc(0), complete: false }));
+    });
+  };
+
+  it("sends the body framed by that length, not chunked, byte for byte", async () => {
+    const res = await get("/download");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-length"]).toBe(String(BIG.length));
+    expect(res.headers["transfer-encoding"]).toBeUndefined();
+    expect(res.complete).toBe(true);
+    expect(createHash("sha256").update(res.body).digest("hex")).toBe(createHash("sha256").update(BIG).digest("hex"));
+  });
+
+  it("drops the connection and logs when the stream is shorter or longer than declared", async () => {
+    for (const pathname of ["/short", "/long"]) {
+      const res = await get(pathname);
+      expect(res.complete, pathname).toBe(false);
+    }
+    expect(logged.map((a) => String((a as unknown[])[1]))).toEqual([
+      expect.stringContaining("ended after 11 of its declared 20 bytes"),
+      expect.stringContaining("produced more than its declared Content-Length of 5 bytes"),
+    ]);
+  });
+
+  it("does not present a stream that failed midway as complete (chunked: no terminating chunk)", async () => {
+    logged.length = 0;
+    // The connection is dropped: the client sees an error, or at most the rows before the failure, never a complete body.
+    const res = await get("/fails");
+    expect(res.complete).toBe(false);
+    expect(["", "row 1\n"]).toContain(res.body.toString());
+    expect(String((logged[0] as unknown[])[1])).toContain("database went away");
   });
 });

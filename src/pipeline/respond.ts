@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { Response, StreamingResponse, type StreamSource } from "../response";
+import { hasHeader as hasListedHeader } from "./header-list";
 import type { ResponseSink } from "./sink";
 
 export const JSON_TYPE = "application/json";
@@ -90,7 +91,8 @@ function hasHeader(headers: ReadonlyArray<readonly [string, string]>, lower: str
  */
 export async function pipeStream(sink: ResponseSink, status: number, headers: readonly string[], source: StreamSource, headOnly: boolean): Promise<void> {
   if (headOnly) {
-    sink.send(status, headers, undefined, true);
+    // HEAD mirrors GET's headers: without a declared length the stream goes out chunked, so no Content-Length either.
+    sink.send(status, hasListedHeader(headers, "content-length") ? headers : [...headers, "transfer-encoding", "chunked"], undefined, true);
     if (source instanceof Readable) source.destroy();
     return;
   }
@@ -101,6 +103,7 @@ export async function pipeStream(sink: ResponseSink, status: number, headers: re
   sink.onAbort(() => {
     aborted = true;
   });
+  let failed = true;
   try {
     for (;;) {
       if (aborted || sink.aborted) break;
@@ -111,8 +114,11 @@ export async function pipeStream(sink: ResponseSink, status: number, headers: re
       if (typeof chunk === "string" ? chunk.length === 0 : chunk.byteLength === 0) continue;
       if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.onDrain(resolve));
     }
+    failed = false;
   } finally {
-    if (aborted || sink.aborted) {
+    // A failed stream is not ended: ending it would present the client a truncated body as complete.
+    // The caller logs the error and drops the connection.
+    if (aborted || sink.aborted || failed) {
       await iterator.return?.();
       if (source instanceof Readable) source.destroy();
     } else sink.endStream();

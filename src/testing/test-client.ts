@@ -1,6 +1,7 @@
 import type { Spikard } from "../app";
 import type { RawRequest } from "../request";
 import { PayloadTooLargeError, type BodySource, type ResponseSink } from "../pipeline/sink";
+import { declaredStreamLength, streamTooLong, streamTooShort } from "../pipeline/stream-length";
 import { encodeRequest, type RequestOptions } from "./request-options";
 import { HttpVerbs } from "./http-verbs";
 import { TestResponse } from "./test-response";
@@ -78,6 +79,9 @@ class MemorySink implements ResponseSink {
   private headers: Array<[string, string]> = [];
   private chunks: Buffer[] = [];
   private done = false;
+  /** A stream's declared Content-Length, and the bytes written so far. */
+  private declaredTotal: number | undefined;
+  private streamed = 0;
 
   constructor(private readonly resolve: (r: TestResponse) => void) {}
 
@@ -91,19 +95,27 @@ class MemorySink implements ResponseSink {
     // As on the socket: the length is computed, except a declared one on HEAD.
     const declared = this.headers.find(([k]) => k === "content-length");
     this.headers = this.headers.filter(([k]) => k !== "content-length");
-    if (status !== 204 && status !== 304) this.headers.push(["content-length", headOnly && declared ? declared[1] : String(buf.length)]);
+    // A HEAD for a stream says chunked, as its GET would be, and no length.
+    const chunked = headOnly && declared === undefined && this.headers.some(([k]) => k === "transfer-encoding");
+    if (status !== 204 && status !== 304 && !chunked) this.headers.push(["content-length", headOnly && declared ? declared[1] : String(buf.length)]);
     if (!headOnly) this.chunks.push(buf);
     this.finish();
   }
 
   startStream(status: number, headers: readonly string[]): void {
     this.status = status;
+    // As on the socket: a valid declared length frames the stream, otherwise it is chunked.
+    this.declaredTotal = declaredStreamLength(headers);
     this.setHeaders(headers);
-    this.headers.push(["transfer-encoding", "chunked"]);
+    this.headers = this.headers.filter(([k]) => k !== "content-length");
+    this.headers.push(this.declaredTotal === undefined ? ["transfer-encoding", "chunked"] : ["content-length", String(this.declaredTotal)]);
   }
 
   write(chunk: string | Uint8Array): boolean {
-    this.chunks.push(Buffer.from(chunk as Uint8Array | string));
+    const buf = Buffer.from(chunk as Uint8Array | string);
+    if (this.declaredTotal !== undefined && this.streamed + buf.length > this.declaredTotal) throw streamTooLong(this.declaredTotal);
+    this.streamed += buf.length;
+    this.chunks.push(buf);
     return true;
   }
 
@@ -112,6 +124,7 @@ class MemorySink implements ResponseSink {
   }
 
   endStream(): void {
+    if (this.declaredTotal !== undefined && this.streamed < this.declaredTotal) throw streamTooShort(this.streamed, this.declaredTotal);
     this.finish();
   }
 

@@ -41,6 +41,7 @@ export function buildResponsesApp(streamFile: string): Spikard {
   });
   app.get("/stream/sync", () => new StreamingResponse(["alpha,", new TextEncoder().encode("beta,"), "", "gamma"], { mediaType: "text/csv", headers: { "x-stream": "sync" } }));
   app.get("/stream/file", () => new StreamingResponse(fs.createReadStream(streamFile), { mediaType: "application/octet-stream" }));
+  app.get("/stream/sized", () => new StreamingResponse(["hello ", "world"], { mediaType: "text/plain", headers: { "content-length": "11" } }));
   app.get("/stream/readable", () => new StreamingResponse(Readable.from(["r1\n", "r2\n"]), { statusCode: 202, mediaType: "text/plain" }));
 
   app.get("/response/bytes", () => new Response({ content: new Uint8Array([0, 1, 2, 254, 255]) }));

@@ -3,6 +3,7 @@ import { SpikardError } from "../../errors";
 import type { RawRequest } from "../../request";
 import type { Pipeline } from "../../pipeline/pipeline";
 import { PayloadTooLargeError, type BodySource, type ResponseSink } from "../../pipeline/sink";
+import { declaredStreamLength, streamTooLong, streamTooShort } from "../../pipeline/stream-length";
 import { statusLine } from "./status-lines";
 import { loadUws } from "./load";
 
@@ -164,6 +165,8 @@ class UwsSink implements ResponseSink {
   // Created on first use: most requests (no body, no stream) never register a callback.
   private abortCallbacks: Array<() => void> | undefined;
   private drainCallbacks: Array<() => void> | undefined;
+  /** A stream with a declared Content-Length: framed by uWS's tryEnd instead of chunked encoding. */
+  private fixed: FixedLengthStream | undefined;
 
   constructor(
     private readonly res: HttpResponse,
@@ -201,17 +204,22 @@ class UwsSink implements ResponseSink {
     const res = this.res;
     res.writeStatus(statusLine(status));
     let declaredLength: string | undefined;
+    let chunked = false;
     for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i]!;
       // uWS computes Content-Length itself; a handler-declared one only survives on HEAD.
-      if (headers[i]!.length === 14 && headers[i]!.toLowerCase() === "content-length") {
+      if (name.length === 14 && name.toLowerCase() === "content-length") {
         declaredLength = headers[i + 1];
         continue;
       }
-      res.writeHeader(headers[i]!, headers[i + 1]!);
+      // Only a HEAD for a stream carries it (its GET would be chunked); uWS frames GET responses itself.
+      if (name.length === 17 && name.toLowerCase() === "transfer-encoding") chunked = true;
+      res.writeHeader(name, headers[i + 1]!);
     }
     // uWS 20.30 mishandles endWithoutBody's arguments (the process aborts), so it is only
     // ever called bare, with the length written by hand.
-    if (headOnly) res.writeHeader("content-length", declaredLength ?? String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
+    if (headOnly && chunked && declaredLength === undefined) res.endWithoutBody();
+    else if (headOnly) res.writeHeader("content-length", declaredLength ?? String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
     else if (status === 204 || status === 304) res.endWithoutBody();
     else if (body === undefined) res.end(undefined, this.closeAfter);
     else res.end(body, this.closeAfter);
@@ -220,11 +228,23 @@ class UwsSink implements ResponseSink {
   startStream(status: number, headers: readonly string[]): void {
     if (this.aborted) return;
     const res = this.res;
+    const total = declaredStreamLength(headers);
     res.cork(() => {
       res.writeStatus(statusLine(status));
-      for (let i = 0; i < headers.length; i += 2) res.writeHeader(headers[i]!, headers[i + 1]!);
+      for (let i = 0; i < headers.length; i += 2) {
+        // uWS writes the length itself when tryEnd frames the body (and would add chunked encoding to a hand-written one).
+        if (headers[i]!.length === 14 && headers[i]!.toLowerCase() === "content-length") continue;
+        res.writeHeader(headers[i]!, headers[i + 1]!);
+      }
     });
-    res.onWritable(() => {
+    if (total !== undefined) this.fixed = { total, sent: 0, pending: undefined, pendingAt: 0 };
+    res.onWritable((offset) => {
+      const f = this.fixed;
+      if (f?.pending !== undefined) {
+        // tryEnd keeps no copy of what it could not write: resend the rest of the chunk from where the socket stopped.
+        if (!res.tryEnd(f.pending.subarray(offset - f.pendingAt), f.total)[0]) return false;
+        f.pending = undefined;
+      }
       for (const cb of this.drainCallbacks?.splice(0) ?? []) cb();
       return true;
     });
@@ -232,9 +252,23 @@ class UwsSink implements ResponseSink {
 
   write(chunk: string | Uint8Array): boolean {
     if (this.aborted) return true;
+    const f = this.fixed;
     let ok = true;
+    if (f === undefined) {
+      this.res.cork(() => {
+        ok = this.res.write(chunk);
+      });
+      return ok;
+    }
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    if (f.sent + bytes.byteLength > f.total) throw streamTooLong(f.total);
+    f.sent += bytes.byteLength;
     this.res.cork(() => {
-      ok = this.res.write(chunk);
+      const at = this.res.getWriteOffset();
+      if (this.res.tryEnd(bytes, f.total)[0]) return;
+      f.pending = bytes;
+      f.pendingAt = at;
+      ok = false;
     });
     return ok;
   }
@@ -246,7 +280,10 @@ class UwsSink implements ResponseSink {
 
   endStream(): void {
     if (this.aborted || this.done) return;
-    this.res.cork(() => this.res.end(undefined, this.closeAfter));
+    const f = this.fixed;
+    if (f === undefined) this.res.cork(() => this.res.end(undefined, this.closeAfter));
+    // The last tryEnd already ended the response; a short stream would leave the client waiting for the rest.
+    else if (f.sent < f.total) throw streamTooShort(f.sent, f.total);
     this.complete();
   }
 
@@ -261,6 +298,14 @@ class UwsSink implements ResponseSink {
     this.done = true;
     this.finished();
   }
+}
+
+interface FixedLengthStream {
+  total: number;
+  sent: number;
+  /** The chunk tryEnd could not finish, and the body offset it started at. */
+  pending: Uint8Array | undefined;
+  pendingAt: number;
 }
 
 function byteLength(body: string | Uint8Array): number {

@@ -51,7 +51,8 @@ function compressingSink(sink: ResponseSink, encoding: Encoding | undefined, min
     startStream(status, headers) {
       if (!eligible(status, headers) || encoding === undefined) return sink.startStream(status, eligible(status, headers) ? withVary(headers) : headers);
       stream = encoding === "br" ? zlib.createBrotliCompress(brotliParams(quality)) : zlib.createGzip({ level: quality ?? 6 });
-      sink.startStream(status, [...withVary(headers), "content-encoding", encoding]);
+      // The declared length is the uncompressed one; the compressed stream goes out chunked.
+      sink.startStream(status, [...withoutLength(withVary(headers)), "content-encoding", encoding]);
       stream.on("data", (chunk: Buffer) => {
         if (!sink.write(chunk)) sinkBlocked = true;
       });
@@ -94,6 +95,10 @@ function eligible(status: number, headers: readonly string[]): boolean {
   const type = (headerValue(headers, "content-type") ?? "").toLowerCase();
   if (type.startsWith("image/") && !type.startsWith("image/svg+xml")) return false;
   return !type.startsWith("text/event-stream") && !type.startsWith("application/grpc");
+}
+
+function withoutLength(headers: string[]): string[] {
+  return headers.filter((_, i, a) => a[i - (i % 2)]!.toLowerCase() !== "content-length");
 }
 
 function withVary(headers: readonly string[]): string[] {

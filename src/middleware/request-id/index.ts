@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { hasHeader } from "../../pipeline/header-list";
 import { mapHeaders, type Middleware } from "../types";
 
 export interface RequestIdOptions {
@@ -19,9 +20,4 @@ export function requestId(options: RequestIdOptions = {}): Middleware {
       next(mapHeaders(sink, (_status, headers) => (hasHeader(headers, header) ? headers : [...headers, header, id])));
     },
   };
-}
-
-function hasHeader(headers: readonly string[], lower: string): boolean {
-  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === lower) return true;
-  return false;
 }
