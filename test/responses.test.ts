@@ -195,4 +195,11 @@ describe("a StreamingResponse that declares its Content-Length, on a real socket
     expect(["", "row 1\n"]).toContain(res.body.toString());
     expect(String((logged[0] as unknown[])[1])).toContain("database went away");
   });
+
+  it("fails the request, over either client, when the connection is dropped", async () => {
+    await expect(server.get("/fails")).rejects.toThrow();
+    await expect(new TestClient(app).get("/fails")).rejects.toThrow(/dropped the connection after a 200 response started/);
+    await expect(new TestClient(app).get("/short")).rejects.toThrow(/dropped the connection/);
+    expect((await new TestClient(app).get("/download")).bytes().length).toBe(BIG.length);
+  });
 });

@@ -40,8 +40,8 @@ export class TestClient extends HttpVerbs {
       remoteAddress: () => this.config.remoteAddress ?? "127.0.0.1",
       detach: () => undefined,
     };
-    return new Promise((resolve) => {
-      const sink = new MemorySink(resolve);
+    return new Promise((resolve, reject) => {
+      const sink = new MemorySink(resolve, reject);
       this.app.pipeline().handle(raw, new MemoryBody(enc.body, enc.headers["content-length"]), sink);
     });
   }
@@ -83,7 +83,10 @@ class MemorySink implements ResponseSink {
   private declaredTotal: number | undefined;
   private streamed = 0;
 
-  constructor(private readonly resolve: (r: TestResponse) => void) {}
+  constructor(
+    private readonly resolve: (r: TestResponse) => void,
+    private readonly reject: (err: Error) => void,
+  ) {}
 
   onAbort(): void {}
 
@@ -128,9 +131,12 @@ class MemorySink implements ResponseSink {
     this.finish();
   }
 
+  /** The server dropped the connection (a stream failed after its headers): the request fails, as on a socket. */
   close(): void {
     this.aborted = true;
-    this.finish();
+    if (this.done) return;
+    this.done = true;
+    this.reject(new Error(`the server dropped the connection after a ${this.status} response started`));
   }
 
   private setHeaders(flat: readonly string[]): void {
