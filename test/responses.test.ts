@@ -139,6 +139,7 @@ describe("a StreamingResponse that declares its Content-Length, on a real socket
   const logged: unknown[] = [];
   const app = new Spikard({ logger: { error: (...a: unknown[]) => void logged.push(a), warn() {}, info() {} } });
   app.get("/download", () => new StreamingResponse(fs.createReadStream(big), { mediaType: "application/octet-stream", headers: { "Content-Length": String(BIG.length) } }));
+  app.get("/empty", () => new StreamingResponse([], { mediaType: "text/plain", headers: { "content-length": "0" } }));
   app.get("/short", () => new StreamingResponse(["only eleven"], { mediaType: "text/plain", headers: { "content-length": "20" } }));
   app.get("/long", () => new StreamingResponse(["hello ", "world"], { mediaType: "text/plain", headers: { "content-length": "5" } }));
   app.get("/fails", () => {
@@ -174,6 +175,11 @@ describe("a StreamingResponse that declares its Content-Length, on a real socket
     expect(res.headers["transfer-encoding"]).toBeUndefined();
     expect(res.complete).toBe(true);
     expect(createHash("sha256").update(res.body).digest("hex")).toBe(createHash("sha256").update(BIG).digest("hex"));
+  });
+
+  it("ends a stream that declared a length of 0", async () => {
+    const res = await get("/empty");
+    expect([res.status, res.headers["content-length"], res.complete, res.body.length]).toEqual([200, "0", true, 0]);
   });
 
   it("drops the connection and logs when the stream is shorter or longer than declared", async () => {

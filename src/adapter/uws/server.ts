@@ -281,8 +281,9 @@ class UwsSink implements ResponseSink {
   endStream(): void {
     if (this.aborted || this.done) return;
     const f = this.fixed;
-    if (f === undefined) this.res.cork(() => this.res.end(undefined, this.closeAfter));
-    // The last tryEnd already ended the response; a short stream would leave the client waiting for the rest.
+    // With a declared length the last tryEnd ended the response (an empty one has none: end it here);
+    // a short stream would leave the client waiting for the rest.
+    if (f === undefined || f.total === 0) this.res.cork(() => this.res.end(undefined, this.closeAfter));
     else if (f.sent < f.total) throw streamTooShort(f.sent, f.total);
     this.complete();
   }
