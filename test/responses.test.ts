@@ -4,7 +4,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Spikard, StreamingResponse } from "spikard";
+import { Response, Spikard, StreamingResponse } from "spikard";
 import { LiveTestClient, TestClient } from "spikard/testing";
 import { buildResponsesApp, EVENTS } from "./apps/responses";
 
@@ -139,6 +139,8 @@ describe("a StreamingResponse that declares its Content-Length, on a real socket
   const logged: unknown[] = [];
   const app = new Spikard({ logger: { error: (...a: unknown[]) => void logged.push(a), warn() {}, info() {} } });
   app.get("/download", () => new StreamingResponse(fs.createReadStream(big), { mediaType: "application/octet-stream", headers: { "Content-Length": String(BIG.length) } }));
+  app.get("/framed-by-hand", () => new Response({ content: "body", headers: { "Transfer-Encoding": "chunked" } }));
+  app.get("/stream-framed-by-hand", () => new StreamingResponse(["a", "b"], { mediaType: "text/plain", headers: { "Transfer-Encoding": "chunked" } }));
   app.get("/empty", () => new StreamingResponse([], { mediaType: "text/plain", headers: { "content-length": "0" } }));
   app.get("/short", () => new StreamingResponse(["only eleven"], { mediaType: "text/plain", headers: { "content-length": "20" } }));
   app.get("/long", () => new StreamingResponse(["hello ", "world"], { mediaType: "text/plain", headers: { "content-length": "5" } }));
@@ -175,6 +177,17 @@ describe("a StreamingResponse that declares its Content-Length, on a real socket
     expect(res.headers["transfer-encoding"]).toBeUndefined();
     expect(res.complete).toBe(true);
     expect(createHash("sha256").update(res.body).digest("hex")).toBe(createHash("sha256").update(BIG).digest("hex"));
+  });
+
+  it("leaves framing to the server when a handler sets Transfer-Encoding itself", async () => {
+    const plain = await get("/framed-by-hand");
+    expect([plain.status, plain.headers["content-length"], plain.headers["transfer-encoding"], plain.body.toString()]).toEqual([200, "4", undefined, "body"]);
+    const streamed = await get("/stream-framed-by-hand");
+    expect([streamed.status, streamed.headers["transfer-encoding"], streamed.body.toString(), streamed.complete]).toEqual([200, "chunked", "ab", true]);
+    const inProcess = new TestClient(app);
+    expect((await inProcess.get("/framed-by-hand")).headers).toMatchObject({ "content-length": "4" });
+    expect((await inProcess.get("/framed-by-hand")).headers["transfer-encoding"]).toBeUndefined();
+    expect((await inProcess.get("/stream-framed-by-hand")).headers["transfer-encoding"]).toBe("chunked");
   });
 
   it("ends a stream that declared a length of 0", async () => {

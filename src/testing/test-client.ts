@@ -97,9 +97,9 @@ class MemorySink implements ResponseSink {
     const buf = body === undefined ? Buffer.alloc(0) : Buffer.from(body as Uint8Array | string);
     // As on the socket: the length is computed, except a declared one on HEAD.
     const declared = this.headers.find(([k]) => k === "content-length");
-    this.headers = this.headers.filter(([k]) => k !== "content-length");
-    // A HEAD for a stream says chunked, as its GET would be, and no length.
+    // A HEAD for a stream says chunked, as its GET would be, and no length; otherwise the server frames the body.
     const chunked = headOnly && declared === undefined && this.headers.some(([k]) => k === "transfer-encoding");
+    this.headers = this.headers.filter(([k]) => k !== "content-length" && (chunked || k !== "transfer-encoding"));
     if (status !== 204 && status !== 304 && !chunked) this.headers.push(["content-length", headOnly && declared ? declared[1] : String(buf.length)]);
     if (!headOnly) this.chunks.push(buf);
     this.finish();
@@ -110,7 +110,7 @@ class MemorySink implements ResponseSink {
     // As on the socket: a valid declared length frames the stream, otherwise it is chunked.
     this.declaredTotal = declaredStreamLength(headers);
     this.setHeaders(headers);
-    this.headers = this.headers.filter(([k]) => k !== "content-length");
+    this.headers = this.headers.filter(([k]) => k !== "content-length" && k !== "transfer-encoding");
     this.headers.push(this.declaredTotal === undefined ? ["transfer-encoding", "chunked"] : ["content-length", String(this.declaredTotal)]);
   }
 

@@ -212,8 +212,11 @@ class UwsSink implements ResponseSink {
         declaredLength = headers[i + 1];
         continue;
       }
-      // Only a HEAD for a stream carries it (its GET would be chunked); uWS frames GET responses itself.
-      if (name.length === 17 && name.toLowerCase() === "transfer-encoding") chunked = true;
+      // uWS frames bodies itself; only a HEAD for a stream keeps it (its GET would be chunked).
+      if (name.length === 17 && name.toLowerCase() === "transfer-encoding") {
+        if (!headOnly) continue;
+        chunked = true;
+      }
       res.writeHeader(name, headers[i + 1]!);
     }
     // uWS 20.30 mishandles endWithoutBody's arguments (the process aborts), so it is only
@@ -232,8 +235,10 @@ class UwsSink implements ResponseSink {
     res.cork(() => {
       res.writeStatus(statusLine(status));
       for (let i = 0; i < headers.length; i += 2) {
-        // uWS writes the length itself when tryEnd frames the body (and would add chunked encoding to a hand-written one).
-        if (headers[i]!.length === 14 && headers[i]!.toLowerCase() === "content-length") continue;
+        // uWS writes the framing headers itself: the length when tryEnd frames the body (it would add chunked
+        // encoding beside a hand-written one), or its own Transfer-Encoding.
+        const name = headers[i]!.toLowerCase();
+        if (name === "content-length" || name === "transfer-encoding") continue;
         res.writeHeader(headers[i]!, headers[i + 1]!);
       }
     });
