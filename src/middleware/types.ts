@@ -34,8 +34,3 @@ export function mapHeaders(inner: ResponseSink, before: (status: number, headers
     close: () => inner.close(),
   };
 }
-
-export function headerValue(headers: readonly string[], lower: string): string | undefined {
-  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === lower) return headers[i + 1];
-  return undefined;
-}

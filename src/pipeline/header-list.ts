@@ -1,5 +1,9 @@
-/** Whether a flat `[name, value, name, value, ...]` header list (the sinks' format) has `lower`, by case-insensitive name. */
+/** A header's value in a flat `[name, value, name, value, ...]` list (the sinks' format), by case-insensitive name. */
+export function headerValue(headers: readonly string[], lower: string): string | undefined {
+  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === lower) return headers[i + 1];
+  return undefined;
+}
+
 export function hasHeader(headers: readonly string[], lower: string): boolean {
-  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === lower) return true;
-  return false;
+  return headerValue(headers, lower) !== undefined;
 }

@@ -1,4 +1,5 @@
 import { SpikardError } from "../errors";
+import { headerValue } from "./header-list";
 
 /**
  * A StreamingResponse may declare its Content-Length (a file download of known
@@ -6,12 +7,8 @@ import { SpikardError } from "../errors";
  * encoding, and hold the stream to it.
  */
 export function declaredStreamLength(headers: readonly string[]): number | undefined {
-  for (let i = 0; i < headers.length; i += 2) {
-    if (headers[i]!.toLowerCase() !== "content-length") continue;
-    const v = headers[i + 1]!.trim();
-    return DIGITS.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : undefined;
-  }
-  return undefined;
+  const v = headerValue(headers, "content-length")?.trim();
+  return v !== undefined && DIGITS.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : undefined;
 }
 
 const DIGITS = /^\d+$/;

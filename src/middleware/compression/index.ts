@@ -1,6 +1,7 @@
 import zlib from "node:zlib";
 import type { ResponseSink } from "../../pipeline/sink";
-import { headerValue, type Middleware } from "../types";
+import { headerValue } from "../../pipeline/header-list";
+import type { Middleware } from "../types";
 
 export interface CompressionOptions {
   gzip?: boolean;
