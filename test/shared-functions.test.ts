@@ -48,3 +48,23 @@ export default app;
     expect(checksOfItem.length).toBe(7); // a, b (id + item), c, d (id + limit), e
   });
 });
+
+describe("Pattern checks", () => {
+  const js = emit(`
+import { Spikard, type Body, type Query } from "spikard";
+import type { tags } from "typia";
+interface Line { sku: string & tags.Pattern<"^[A-Z]{3}-[0-9]{4}$"> }
+interface Order { id: string & tags.Pattern<"^ORD-[0-9]{6}$">; lines: Line[]; alt?: string & tags.Pattern<"^[A-Z]{3}-[0-9]{4}$"> }
+const app = new Spikard();
+app.post("/orders", (order: Body<Order>): Order => order);
+app.get("/find", (sku: Query<string & tags.Pattern<"^[A-Z]{3}-[0-9]{4}$">>) => ({ sku }));
+export default app;
+`);
+
+  it("are compiled once per pattern at module level, not a RegExp per checked value", () => {
+    // typia writes RegExp("...").test(v) inside the checks: a new object for every value checked.
+    expect(count(js, /const __spikard_pattern_\d+ = new RegExp\(/g)).toBe(2);
+    expect(count(js, /RegExp\(/g)).toBe(2);
+    expect(count(js, /__spikard_pattern_\d+\.test\(/g)).toBeGreaterThanOrEqual(4);
+  });
+});

@@ -11,6 +11,8 @@ import ts from "typescript";
  */
 interface FileFunctions {
   byType: WeakMap<ts.Type, Map<string, ts.Identifier>>;
+  /** Module-level RegExp constants by `flags/source`. */
+  regExps: Map<string, ts.Identifier>;
   statements: ts.Statement[];
 }
 
@@ -18,7 +20,7 @@ const files = new WeakMap<ITypiaContext, FileFunctions>();
 
 function of(context: ITypiaContext): FileFunctions {
   let file = files.get(context);
-  if (file === undefined) files.set(context, (file = { byType: new WeakMap(), statements: [] }));
+  if (file === undefined) files.set(context, (file = { byType: new WeakMap(), regExps: new Map(), statements: [] }));
   return file;
 }
 
@@ -36,6 +38,27 @@ export function shared(context: ITypiaContext, type: ts.Type, variant: string, g
       ts.factory.createVariableStatement(undefined, ts.factory.createVariableDeclarationList([ts.factory.createVariableDeclaration(name, undefined, undefined, value)], ts.NodeFlags.Const)),
     );
     variants.set(variant, name);
+  }
+  return name;
+}
+
+/**
+ * A module-level `RegExp(source, flags)` constant. typia writes Pattern checks as
+ * `RegExp("...").test(v)`, which builds a RegExp object on every call; without
+ * the `g`/`y` flags `test` keeps no state, so one object serves every call.
+ */
+export function sharedRegExp(context: ITypiaContext, source: string, flags: string): ts.Identifier {
+  const file = of(context);
+  const key = `${flags}/${source}`;
+  let name = file.regExps.get(key);
+  if (name === undefined) {
+    name = ts.factory.createUniqueName("__spikard_pattern");
+    const args = [ts.factory.createStringLiteral(source), ...(flags ? [ts.factory.createStringLiteral(flags)] : [])];
+    // Declared first: a generated function may use it in its initialiser.
+    file.statements.unshift(
+      ts.factory.createVariableStatement(undefined, ts.factory.createVariableDeclarationList([ts.factory.createVariableDeclaration(name, undefined, undefined, ts.factory.createNewExpression(ts.factory.createIdentifier("RegExp"), undefined, args))], ts.NodeFlags.Const)),
+    );
+    file.regExps.set(key, name);
   }
   return name;
 }

@@ -1,6 +1,6 @@
 import { FunctionProgrammer, IsProgrammer, JsonStringifyProgrammer, ValidateProgrammer, type ITypiaContext } from "@typia/core";
 import ts from "typescript";
-import { shared } from "./shared-functions";
+import { shared, sharedRegExp } from "./shared-functions";
 
 /**
  * Thin wrappers over typia's programmers: each returns an expression that
@@ -14,7 +14,7 @@ export interface EmitContext {
 
 /** `equals` also rejects properties the type does not declare. */
 export function writeIs(c: EmitContext, type: ts.Type, equals = false): ts.Expression {
-  return shared(c.typia, type, equals ? "equals" : "is", () => IsProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals } }));
+  return shared(c.typia, type, equals ? "equals" : "is", () => hoistRegExps(c, IsProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals } })));
 }
 
 /**
@@ -23,7 +23,7 @@ export function writeIs(c: EmitContext, type: ts.Type, equals = false): ts.Expre
  * instead of analysing the type twice (a third of a large app's build time).
  */
 export function writeChecks(c: EmitContext, type: ts.Type, equals = false): ts.Expression {
-  return shared(c.typia, type, equals ? "strictChecks" : "checks", () => checksOf(c, type, equals));
+  return shared(c.typia, type, equals ? "strictChecks" : "checks", () => hoistRegExps(c, checksOf(c, type, equals)));
 }
 
 function checksOf(c: EmitContext, type: ts.Type, equals: boolean): ts.Expression {
@@ -47,7 +47,7 @@ function checksOf(c: EmitContext, type: ts.Type, equals: boolean): ts.Expression
 }
 
 export function writeStringify(c: EmitContext, type: ts.Type): ts.Expression {
-  return shared(c.typia, type, "stringify", () => numbersViaJson(JsonStringifyProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined })));
+  return shared(c.typia, type, "stringify", () => hoistRegExps(c, numbersViaJson(JsonStringifyProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined }))));
 }
 
 /**
@@ -66,6 +66,22 @@ function numbersViaJson(expression: ts.Expression): ts.Expression {
       if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === "_jsonStringifyNumber" && inner.arguments.length === 1) {
         const value = ts.visitNode(inner.arguments[0]!, visit) as ts.Expression;
         return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("JSON"), "stringify"), undefined, [value]);
+      }
+    }
+    return ts.visitEachChild(node, visit, undefined);
+  };
+  return ts.visitNode(expression, visit) as ts.Expression;
+}
+
+/** `RegExp("literal"[, "flags"])` in generated code → a shared module-level constant (see sharedRegExp). */
+function hoistRegExps(c: EmitContext, expression: ts.Expression): ts.Expression {
+  const visit = (node: ts.Node): ts.Node => {
+    if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === "RegExp") {
+      const args = node.arguments ?? [];
+      const [source, flags] = args;
+      const literal = (a: ts.Expression | undefined): a is ts.StringLiteral => a !== undefined && ts.isStringLiteral(a);
+      if (args.length >= 1 && args.length <= 2 && literal(source) && (flags === undefined || literal(flags)) && !/[gy]/.test(flags?.text ?? "")) {
+        return sharedRegExp(c.typia, source.text, flags?.text ?? "");
       }
     }
     return ts.visitEachChild(node, visit, undefined);
