@@ -3,7 +3,7 @@ import { coerceForm } from "../forms/shape";
 import { checkFiles } from "../multipart/file-rules";
 import type { ValidationErrorDetail } from "../problem";
 import type { BodyMeta, ObjectRuleMeta } from "../runtime/meta";
-import { canonicalJson, mapTypiaErrors, sortByLoc, type ErrorFormat } from "../validation/error-mapper";
+import { canonicalJson, mapTypiaErrors, ruleFailure, sortByLoc, type ErrorFormat } from "../validation/error-mapper";
 import { contentKind, parseContentType, type ContentKind } from "./content-type";
 import { BodyError } from "./body-error";
 import { parseJsonSafely } from "./json";
@@ -125,7 +125,7 @@ function applyObjectRule(rule: ObjectRuleMeta, value: unknown, path: string[], l
   if (value === null || typeof value !== "object") return;
   if (path.length === 0) {
     if (Array.isArray(value) || passes(rule, value)) return;
-    errors.push({ type: "validation_error", loc, msg: rule.message.replace(/\{input\}/g, () => canonicalJson(value)), input: value });
+    errors.push(ruleFailure(rule.message, loc, value));
     return;
   }
   const [head, ...rest] = path;

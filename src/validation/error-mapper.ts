@@ -108,7 +108,7 @@ function mapOne(e: TypiaError, loc: Array<string | number>, path: string[], mc: 
   }
   if (x.tag?.name === "Rule") {
     const message = String(x.tag.args[1] ?? "Validation failed");
-    return { type: "validation_error", loc, msg: message.replace(/\{input\}/g, () => canonicalJson(e.value)), input: e.value };
+    return ruleFailure(message, loc, e.value);
   }
   if (x.literals !== undefined && mc.enums !== undefined) {
     const declared = mc.enums[enumKey(x.literals)];
@@ -299,6 +299,13 @@ function describeType(x: ExpectedType, inArray: boolean, source: MapContext["sou
     default:
       return { type: "type_error", msg: `Input should be a valid ${x.base}` };
   }
+}
+
+const INPUT_PLACEHOLDER = /\{input\}/g;
+
+/** A failed `Rule<Check, Message>` (on a value or an object): its message, `{input}` replaced by the JSON of the value. */
+export function ruleFailure(message: string, loc: Array<string | number>, value: unknown): ValidationErrorDetail {
+  return { type: "validation_error", loc, msg: message.replace(INPUT_PLACEHOLDER, () => canonicalJson(value)), input: value };
 }
 
 /** JSON with object keys sorted, as Spikard (serde_json) prints values inside messages. */

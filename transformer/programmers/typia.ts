@@ -14,7 +14,7 @@ export interface EmitContext {
 
 /** `equals` also rejects properties the type does not declare. */
 export function writeIs(c: EmitContext, type: ts.Type, equals = false): ts.Expression {
-  return shared(c.typia, type, equals ? "equals" : "is", () => hoistRegExps(c, IsProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals } })));
+  return shared(c.typia, type, equals ? "equals" : "is", () => polish(c, IsProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals } })));
 }
 
 /**
@@ -23,7 +23,7 @@ export function writeIs(c: EmitContext, type: ts.Type, equals = false): ts.Expre
  * instead of analysing the type twice (a third of a large app's build time).
  */
 export function writeChecks(c: EmitContext, type: ts.Type, equals = false): ts.Expression {
-  return shared(c.typia, type, equals ? "strictChecks" : "checks", () => hoistRegExps(c, checksOf(c, type, equals)));
+  return shared(c.typia, type, equals ? "strictChecks" : "checks", () => polish(c, checksOf(c, type, equals)));
 }
 
 function checksOf(c: EmitContext, type: ts.Type, equals: boolean): ts.Expression {
@@ -47,19 +47,24 @@ function checksOf(c: EmitContext, type: ts.Type, equals: boolean): ts.Expression
 }
 
 export function writeStringify(c: EmitContext, type: ts.Type): ts.Expression {
-  return shared(c.typia, type, "stringify", () => hoistRegExps(c, numbersViaJson(JsonStringifyProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined }))));
+  return shared(c.typia, type, "stringify", () => polish(c, JsonStringifyProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined })));
 }
 
 /**
- * typia writes a number as `String(_jsonStringifyNumber(v))`. V8 caches
- * number-to-string results and allocates the cached strings in the old
- * generation, so a response with many numbers grows the old space by the
- * request and forces full collections (raw JSON.stringify does not: a 5 KB
- * order echoed at 11k req/s kept 10-15 MB more heap). `JSON.stringify(v)`
- * writes the same text (non-finite numbers as null) with young strings.
+ * One pass over typia's output, rewriting two of its idioms:
+ *
+ * - A number is written as `String(_jsonStringifyNumber(v))`. V8 caches
+ *   number-to-string results and allocates the cached strings in the old
+ *   generation, so a response with many numbers grows the old space by the
+ *   request and forces full collections (raw JSON.stringify does not: a 5 KB
+ *   order echoed at 11k req/s kept 10-15 MB more heap). `JSON.stringify(v)`
+ *   writes the same text (non-finite numbers as null) with young strings.
+ * - A Pattern is checked as `RegExp("...").test(v)`, a new RegExp object per
+ *   value checked: it becomes a shared module-level constant (see sharedRegExp).
  */
-function numbersViaJson(expression: ts.Expression): ts.Expression {
+function polish(c: EmitContext, expression: ts.Expression): ts.Expression {
   const f = ts.factory;
+  const literal = (a: ts.Expression | undefined): a is ts.StringLiteral => a !== undefined && ts.isStringLiteral(a);
   const visit = (node: ts.Node): ts.Node => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "String" && node.arguments.length === 1) {
       const inner = node.arguments[0]!;
@@ -68,18 +73,9 @@ function numbersViaJson(expression: ts.Expression): ts.Expression {
         return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("JSON"), "stringify"), undefined, [value]);
       }
     }
-    return ts.visitEachChild(node, visit, undefined);
-  };
-  return ts.visitNode(expression, visit) as ts.Expression;
-}
-
-/** `RegExp("literal"[, "flags"])` in generated code → a shared module-level constant (see sharedRegExp). */
-function hoistRegExps(c: EmitContext, expression: ts.Expression): ts.Expression {
-  const visit = (node: ts.Node): ts.Node => {
     if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === "RegExp") {
       const args = node.arguments ?? [];
       const [source, flags] = args;
-      const literal = (a: ts.Expression | undefined): a is ts.StringLiteral => a !== undefined && ts.isStringLiteral(a);
       if (args.length >= 1 && args.length <= 2 && literal(source) && (flags === undefined || literal(flags)) && !/[gy]/.test(flags?.text ?? "")) {
         return sharedRegExp(c.typia, source.text, flags?.text ?? "");
       }
