@@ -102,9 +102,12 @@ function withoutLength(headers: string[]): string[] {
   return headers.filter((_, i, a) => a[i - (i % 2)]!.toLowerCase() !== "content-length");
 }
 
+// A module constant: a regular expression literal is a new RegExp object each time it is evaluated (per response here).
+const ACCEPT_ENCODING = /accept-encoding/i;
+
 function withVary(headers: readonly string[]): string[] {
   const vary = headerValue(headers, "vary");
-  if (vary !== undefined && /accept-encoding/i.test(vary)) return [...headers];
+  if (vary !== undefined && ACCEPT_ENCODING.test(vary)) return [...headers];
   return [...headers.filter((_, i, a) => !(i % 2 === 0 && a[i]!.toLowerCase() === "vary") && !(i % 2 === 1 && a[i - 1]!.toLowerCase() === "vary")), "vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding"];
 }
 
