@@ -1,6 +1,6 @@
-import typiaTransform from "typia/lib/transform";
 import ts from "typescript";
 import { transformFile } from "./FileTransformer";
+import { memoizeTypiaHelpers } from "./programmers/typia-memo";
 
 export interface SpikardTransformOptions {
   /** Options handed to typia's own transform (finite, numeric, functional, undefined). */
@@ -28,11 +28,45 @@ export function createTransform(
       messageText: "[spikard] strict (or strictNullChecks) must be enabled: optional parameters and nullable types depend on it.",
     });
   }
+  memoizeTypiaHelpers();
   const ours = transformFile({ program, checker: program.getTypeChecker(), compilerOptions, extras });
-  const typia = (typiaTransform as unknown as typeof createTransform)(program, (options.typia ?? {}) as SpikardTransformOptions, extras);
+  if (!importsTypiaValue(program)) return ours;
+  const typiaTransform = (require("typia/lib/transform") as { default: typeof createTransform }).default;
+  const typia = typiaTransform(program, (options.typia ?? {}) as SpikardTransformOptions, extras);
   return (context) => {
     const a = ours(context);
     const b = typia(context);
     return (file) => b(a(file));
   };
+}
+
+/**
+ * Whether any source file imports typia as a value (so may call `typia.*`).
+ * Handlers usually import only its tag types, and then typia's own pass (its
+ * load plus a walk over every node, generated ones included) is skipped. A
+ * module re-exporting typia imports it as a value itself, so a call through a
+ * re-export still enables the pass.
+ */
+function importsTypiaValue(program: ts.Program): boolean {
+  const fromTypia = (specifier: ts.Expression): boolean => ts.isStringLiteral(specifier) && (specifier.text === "typia" || specifier.text.startsWith("typia/"));
+  for (const file of program.getSourceFiles()) {
+    if (file.isDeclarationFile) continue;
+    for (const statement of file.statements) {
+      if (ts.isImportDeclaration(statement) && fromTypia(statement.moduleSpecifier)) {
+        const clause = statement.importClause;
+        if (clause === undefined || clause.isTypeOnly) {
+          if (clause === undefined) return true;
+          continue;
+        }
+        const named = clause.namedBindings;
+        if (clause.name !== undefined || named === undefined || ts.isNamespaceImport(named) || named.elements.some((e) => !e.isTypeOnly)) return true;
+      } else if (ts.isImportEqualsDeclaration(statement) && !statement.isTypeOnly) {
+        const ref = statement.moduleReference;
+        if (ts.isExternalModuleReference(ref) && fromTypia(ref.expression)) return true;
+      } else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly && statement.moduleSpecifier !== undefined && fromTypia(statement.moduleSpecifier)) {
+        return true;
+      }
+    }
+  }
+  return false;
 }

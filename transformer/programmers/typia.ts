@@ -65,21 +65,37 @@ export function writeStringify(c: EmitContext, type: ts.Type): ts.Expression {
 function polish(c: EmitContext, expression: ts.Expression): ts.Expression {
   const f = ts.factory;
   const literal = (a: ts.Expression | undefined): a is ts.StringLiteral => a !== undefined && ts.isStringLiteral(a);
+  const numberWrite = (node: ts.Node): ts.Expression | undefined => {
+    if (!ts.isCallExpression(node) || !ts.isIdentifier(node.expression) || node.expression.text !== "String" || node.arguments.length !== 1) return undefined;
+    const inner = node.arguments[0]!;
+    if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === "_jsonStringifyNumber" && inner.arguments.length === 1) return inner.arguments[0]!;
+    return undefined;
+  };
+  const pattern = (node: ts.Node): { source: string; flags: string } | undefined => {
+    if (!(ts.isCallExpression(node) || ts.isNewExpression(node)) || !ts.isIdentifier(node.expression) || node.expression.text !== "RegExp") return undefined;
+    const args = node.arguments ?? [];
+    const [source, flags] = args;
+    if (args.length < 1 || args.length > 2 || !literal(source) || (flags !== undefined && !literal(flags)) || /[gy]/.test(flags?.text ?? "")) return undefined;
+    return { source: source.text, flags: flags?.text ?? "" };
+  };
+  // Most generated functions contain few or none of these: a read-only scan
+  // marks the nodes on the way to one, and only those are rebuilt.
+  const hot = new Set<ts.Node>();
+  const scan = (node: ts.Node): boolean => {
+    let found = numberWrite(node) !== undefined || pattern(node) !== undefined;
+    ts.forEachChild(node, (child) => {
+      if (scan(child)) found = true;
+    });
+    if (found) hot.add(node);
+    return found;
+  };
+  if (!scan(expression)) return expression;
   const visit = (node: ts.Node): ts.Node => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "String" && node.arguments.length === 1) {
-      const inner = node.arguments[0]!;
-      if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === "_jsonStringifyNumber" && inner.arguments.length === 1) {
-        const value = ts.visitNode(inner.arguments[0]!, visit) as ts.Expression;
-        return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("JSON"), "stringify"), undefined, [value]);
-      }
-    }
-    if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === "RegExp") {
-      const args = node.arguments ?? [];
-      const [source, flags] = args;
-      if (args.length >= 1 && args.length <= 2 && literal(source) && (flags === undefined || literal(flags)) && !/[gy]/.test(flags?.text ?? "")) {
-        return sharedRegExp(c.typia, source.text, flags?.text ?? "");
-      }
-    }
+    if (!hot.has(node)) return node;
+    const number = numberWrite(node);
+    if (number !== undefined) return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("JSON"), "stringify"), undefined, [ts.visitNode(number, visit) as ts.Expression]);
+    const regExp = pattern(node);
+    if (regExp !== undefined) return sharedRegExp(c.typia, regExp.source, regExp.flags);
     return ts.visitEachChild(node, visit, undefined);
   };
   return ts.visitNode(expression, visit) as ts.Expression;
