@@ -114,7 +114,8 @@ function writeApps(buildDir: string, fixtures: Fixture[]): Array<GeneratedApp & 
       types: ["node"],
       typeRoots: [path.join(ROOT, "node_modules", "@types")],
       paths: { spikard: [path.join(ROOT, "dist", "src", "index")], typia: [path.join(ROOT, "node_modules", "typia")] },
-      plugins: [{ transform: path.join(ROOT, "dist", "transformer", "index.js") }],
+      // The fixtures pin Spikard's wire behaviour, where an unresolvable dependency answers 500 per request.
+      plugins: [{ transform: path.join(ROOT, "dist", "transformer", "index.js"), dependencyErrors: "respond" }],
     },
     include: ["src/*.ts"],
   };

@@ -4,12 +4,23 @@ import { transformRouteCall } from "./features/routes";
 import { transformDependencyCall } from "./features/dependencies";
 import { sharedStatements } from "./programmers/shared-functions";
 import { TransformerError } from "./TransformerError";
+import { setDependencyPolicy, takeDeferredDependencyProblems, type DependencyErrors } from "./dependency-policy";
 
 export interface TransformProps {
   program: ts.Program;
   checker: ts.TypeChecker;
   compilerOptions: ts.CompilerOptions;
-  extras: { addDiagnostic: (d: ts.Diagnostic) => number };
+  extras: TransformExtras;
+  dependencyErrors: DependencyErrors;
+}
+
+export interface TransformExtras {
+  addDiagnostic: (d: ts.Diagnostic) => number;
+  /**
+   * Where warnings go. Not diagnostics: tsc exits non-zero on a diagnostic of
+   * any category, and a warning must not fail the build. Default console.warn.
+   */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -34,6 +45,7 @@ export function transformFile(props: TransformProps) {
         importer,
         extras: props.extras,
       };
+      setDependencyPolicy(context, props.dependencyErrors);
       let changed = false;
       const visit = (node: ts.Node): ts.Node => {
         if (ts.isCallExpression(node)) {
@@ -59,18 +71,32 @@ function tryTransform(context: ITypiaContext, file: ts.SourceFile, node: ts.Call
     return transformRouteCall(context, node) ?? transformDependencyCall(context, node);
   } catch (err) {
     if (!isTransformerError(err)) throw err;
-    const code = err instanceof TransformerError ? err.code : String((err as { code: string }).code);
-    const located = node.pos >= 0;
-    context.extras.addDiagnostic({
-      file,
-      start: located ? node.getStart(file) : undefined,
-      length: located ? node.getWidth(file) : undefined,
-      category: ts.DiagnosticCategory.Error,
-      code: 0,
-      messageText: `[spikard ${code}] ${err.message}`,
-    });
+    report(context, file, node, err, ts.DiagnosticCategory.Error);
     return undefined;
+  } finally {
+    for (const deferred of takeDeferredDependencyProblems(context)) {
+      const at = node.pos >= 0 ? file.getLineAndCharacterOfPosition(node.getStart(file)) : undefined;
+      const where = at ? `${file.fileName}(${at.line + 1},${at.character + 1})` : file.fileName;
+      warn(context)(`${where}: warning [spikard ${deferred.code}] ${deferred.message} The route answers 500 "dependency-error" problem details instead (dependencyErrors: "respond").`);
+    }
   }
+}
+
+function warn(context: ITypiaContext): (message: string) => void {
+  return (context.extras as TransformExtras).warn ?? ((m) => console.warn(m));
+}
+
+function report(context: ITypiaContext, file: ts.SourceFile, node: ts.Node, err: Error & { code: string }, category: ts.DiagnosticCategory): void {
+  const code = err instanceof TransformerError ? err.code : String(err.code);
+  const located = node.pos >= 0;
+  context.extras.addDiagnostic({
+    file,
+    start: located ? node.getStart(file) : undefined,
+    length: located ? node.getWidth(file) : undefined,
+    category,
+    code: 0,
+    messageText: `[spikard ${code}] ${err.message}`,
+  });
 }
 
 /** Ours, or typia's (thrown by its programmers for unsupported types). */

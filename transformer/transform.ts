@@ -1,10 +1,18 @@
 import ts from "typescript";
-import { transformFile } from "./FileTransformer";
+import { transformFile, type TransformExtras } from "./FileTransformer";
 import { memoizeTypiaHelpers } from "./programmers/typia-memo";
+import { parseDependencyErrors, type DependencyErrors } from "./dependency-policy";
 
 export interface SpikardTransformOptions {
   /** Options handed to typia's own transform (finite, numeric, functional, undefined). */
   typia?: Record<string, unknown>;
+  /**
+   * "fail" (default): a missing provider or a dependency cycle is a compile
+   * error, and a start-up error where only the runtime can see it. "respond":
+   * as Spikard's other bindings, a warning, and the affected routes answer 500
+   * `dependency-error` problem details.
+   */
+  dependencyErrors?: DependencyErrors;
 }
 
 /**
@@ -14,22 +22,18 @@ export interface SpikardTransformOptions {
 export function createTransform(
   program: ts.Program,
   options: SpikardTransformOptions = {},
-  extras: { addDiagnostic: (d: ts.Diagnostic) => number } = { addDiagnostic: () => 0 },
+  extras: TransformExtras = { addDiagnostic: () => 0 },
 ): ts.TransformerFactory<ts.SourceFile> {
   const compilerOptions = program.getCompilerOptions();
   const strict = compilerOptions.strictNullChecks ?? compilerOptions.strict ?? false;
-  if (!strict) {
-    extras.addDiagnostic({
-      category: ts.DiagnosticCategory.Error,
-      code: 0,
-      file: undefined,
-      start: undefined,
-      length: undefined,
-      messageText: "[spikard] strict (or strictNullChecks) must be enabled: optional parameters and nullable types depend on it.",
-    });
-  }
+  const configError = (messageText: string): void => {
+    extras.addDiagnostic({ category: ts.DiagnosticCategory.Error, code: 0, file: undefined, start: undefined, length: undefined, messageText });
+  };
+  if (!strict) configError("[spikard] strict (or strictNullChecks) must be enabled: optional parameters and nullable types depend on it.");
+  const dependencyErrors = parseDependencyErrors(options.dependencyErrors);
+  if (dependencyErrors === undefined) configError(`[spikard] the transformer option dependencyErrors must be "fail" or "respond", not ${JSON.stringify(options.dependencyErrors)}.`);
   memoizeTypiaHelpers();
-  const ours = transformFile({ program, checker: program.getTypeChecker(), compilerOptions, extras });
+  const ours = transformFile({ program, checker: program.getTypeChecker(), compilerOptions, extras, dependencyErrors: dependencyErrors ?? "fail" });
   if (!importsTypiaValue(program)) return ours;
   const typiaTransform = (require("typia/lib/transform") as { default: typeof createTransform }).default;
   const typia = typiaTransform(program, (options.typia ?? {}) as SpikardTransformOptions, extras);

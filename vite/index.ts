@@ -1,6 +1,6 @@
 import path from "node:path";
 import ts from "typescript";
-import { createTransform } from "../transformer/transform";
+import { createTransform, type SpikardTransformOptions } from "../transformer/transform";
 
 export interface SpikardViteOptions {
   /** tsconfig used for type information. Default: `tsconfig.json` in Vite's root. */
@@ -76,6 +76,7 @@ function createService(tsconfigPath: string): Service {
     outDir: undefined,
     emitDeclarationOnly: false,
   };
+  const transformOptions = pluginOptions(parsed.options.plugins);
   const roots = new Set<string>();
   const versions = new Map<string, number>();
   const contents = new Map<string, string>();
@@ -120,11 +121,13 @@ function createService(tsconfigPath: string): Service {
         },
         undefined,
         false,
-        { before: [createTransform(program, {}, { addDiagnostic: (d) => diagnostics.push(d) })] },
+        { before: [createTransform(program, transformOptions, { addDiagnostic: (d) => diagnostics.push(d) })] },
       );
-      if (diagnostics.length > 0) {
-        throw new Error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => "\n" }));
-      }
+      const format = (list: ts.Diagnostic[]): string => ts.formatDiagnostics(list, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => "\n" });
+      const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+      if (errors.length > 0) throw new Error(format(errors));
+      const warnings = diagnostics.filter((d) => d.category !== ts.DiagnosticCategory.Error);
+      if (warnings.length > 0) console.warn(format(warnings));
       return { code: js.replace(/\/\/# sourceMappingURL=.*$/m, ""), map };
     },
     touch(file) {
@@ -134,4 +137,13 @@ function createService(tsconfigPath: string): Service {
       }
     },
   };
+}
+
+/** The options of the tsconfig's spikard/transformer plugin entry, so Vite builds as tspc does. */
+function pluginOptions(plugins: unknown): SpikardTransformOptions {
+  if (!Array.isArray(plugins)) return {};
+  const entry = (plugins as Array<Record<string, unknown>>).find((p) => typeof p.transform === "string" && /(^|[\\/])spikard[\\/]transformer$|(^|[\\/])transformer[\\/]index(\.[cm]?[jt]s)?$/.test(p.transform));
+  if (entry === undefined) return {};
+  const { transform: _transform, ...options } = entry;
+  return options as SpikardTransformOptions;
 }

@@ -1,6 +1,7 @@
 import { SpikardError } from "../errors";
 import type { ArgMeta } from "../runtime/meta";
 import type { Provider } from "./provide";
+import { DependencyGraphError } from "./errors";
 
 /** A dependency's key: a name (`Inject<T, "name">`), or the transformer's id for a class. */
 export type Token = string;
@@ -76,18 +77,19 @@ export class Container {
 
   /**
    * Checks, before serving, that every token the routes need has a provider
-   * and that no provider depends on itself; the error names the chain.
+   * and that no provider depends on itself; the error names the chain. A need
+   * whose error `tolerate` accepts is skipped (its route answers the error).
    */
-  verify(needs: Array<{ owner: string; token: Token; providers?: ReadonlyMap<Token, Provider> }>): void {
+  verify<N extends { owner: string; token: Token; providers?: ReadonlyMap<Token, Provider> }>(needs: N[], tolerate?: (need: N, error: DependencyGraphError) => boolean): void {
     let routeProviders: ReadonlyMap<Token, Provider> | undefined;
     let state = new Map<Token, "visiting" | "done">();
     const visit = (token: Token, chain: string[]): void => {
       const provider = this.providerOf(token, routeProviders);
-      if (provider === undefined) throw new SpikardError("DEPENDENCY", `No provider for ${displayToken(token)} (${[...chain, displayToken(token)].join(" -> ")}). Register it with app.provide(...).`);
+      if (provider === undefined) throw DependencyGraphError.missing(displayToken(token), [...chain, displayToken(token)]);
       if (state.get(token) === "done") return;
       if (state.get(token) === "visiting") {
         const start = chain.indexOf(displayToken(token));
-        throw new SpikardError("DEPENDENCY", `Dependency cycle: ${[...chain.slice(start), displayToken(token)].join(" -> ")}`);
+        throw DependencyGraphError.cycle([...chain.slice(start), displayToken(token)]);
       }
       state.set(token, "visiting");
       for (const arg of provider.meta.args) if (arg.in === "inject") visit(arg.key, [...chain, displayToken(token)]);
@@ -96,7 +98,13 @@ export class Container {
     for (const need of needs) {
       if (need.providers !== routeProviders) state = new Map();
       routeProviders = need.providers;
-      visit(need.token, [need.owner]);
+      try {
+        visit(need.token, [need.owner]);
+      } catch (err) {
+        if (!(err instanceof DependencyGraphError) || tolerate === undefined || !tolerate(need, err)) throw err;
+        // A failed walk leaves tokens marked as being visited.
+        state = new Map();
+      }
     }
   }
 

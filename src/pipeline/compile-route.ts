@@ -6,6 +6,7 @@ import { paramExtractor, type Extractor } from "./params";
 import { segmentCheck, type SegmentCheck } from "./segment-checks";
 import type { ErrorFormat } from "../validation/error-mapper";
 import { emptyHooks, hasHooks, mergeHooks, type HookTable } from "../hooks";
+import type { DependencyGraphError } from "../di/errors";
 
 /** A route ready to serve: extractors built, response writer chosen. */
 export interface CompiledRoute {
@@ -38,6 +39,8 @@ export interface CompiledRoute {
   readonly providers: RouteDefinition["providers"];
   /** Headers are read after the adapter's synchronous call (body routes with header/cookie parameters, hooks, Request). */
   readonly readsHeadersLate: boolean;
+  /** Set at start-up, in `dependencyErrors: "respond"` builds, when the route's dependencies cannot be resolved: every request answers it. */
+  readonly dependencyError?: DependencyGraphError;
 }
 
 export function compileRoute(def: RouteDefinition, defaults: { errorFormat: ErrorFormat; hooks?: HookTable }): CompiledRoute {

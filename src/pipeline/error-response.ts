@@ -1,7 +1,7 @@
 import { HttpError } from "../errors";
 import { internalProblem, PROBLEM_CONTENT_TYPE } from "../problem";
 import { BodyError } from "./body-error";
-import { DependencyTypeError } from "../di/errors";
+import { DependencyGraphError, DependencyTypeError } from "../di/errors";
 import { PayloadTooLargeError } from "./sink";
 
 /** A response ready for the sink. */
@@ -25,6 +25,8 @@ export function errorResponse(err: unknown, logger: Pick<Console, "error">): Err
     logger.error("spikard: dependency type mismatch", err);
     return { status: 500, headers: ["content-type", "application/json"], body: JSON.stringify(err.toProblem()) };
   }
+  // Logged once at start-up, not per request.
+  if (err instanceof DependencyGraphError) return { status: 500, headers: ["content-type", "application/json"], body: JSON.stringify(err.toProblem()) };
   if (err instanceof BodyError) return { status: err.status, headers: ["content-type", err.contentType], body: JSON.stringify(err.body) };
   if (err instanceof PayloadTooLargeError) {
     return { status: 413, headers: ["content-type", "application/json"], body: JSON.stringify({ error: "Payload Too Large", message: `Request body size exceeds maximum allowed size of ${err.limit} bytes` }) };

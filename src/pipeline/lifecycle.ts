@@ -81,6 +81,8 @@ export async function runLifecycle(ctx: LifecycleContext, route: CompiledRoute, 
 }
 
 async function answer(ctx: LifecycleContext, route: CompiledRoute, req: Request, body: ReceivedBody | undefined, scope: RequestScope, tasks: BackgroundTasks | undefined): Promise<AnyResponse> {
+  // Resolving would never finish on a cycle: the route answers the error start-up found.
+  if (route.dependencyError !== undefined) throw route.dependencyError;
   const hooks = route.hooks;
   if (hooks !== undefined) {
     for (const phase of ["onRequest", "preValidation", "preHandler"] as const) {

@@ -145,6 +145,8 @@ export interface RouteMeta {
   doc?: RouteDoc;
   /** JSON text of `OperationFragment`: the operation and the component schemas it references. */
   openapi?: string;
+  /** Built with `dependencyErrors: "respond"`: an unresolvable dependency answers 500 instead of stopping start-up. */
+  dependencyErrors?: "respond";
 }
 
 export const META_VERSION = 1;

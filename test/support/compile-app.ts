@@ -11,8 +11,9 @@ const ROOT = path.resolve(__dirname, "..", "..");
  * project would (types from the published .d.ts files), into a temporary
  * project whose node_modules links `spikard` and `typia` to this checkout.
  * Returns the temporary project and the directory of the compiled `.js` files.
+ * `transformOptions` go on the tsconfig's plugin entry, as a user writes them.
  */
-export function compileApps(files: string[]): { dir: string; out: string } {
+export function compileApps(files: string[], transformOptions: Record<string, unknown> = {}): { dir: string; out: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "spikard-compiled-"));
   fs.mkdirSync(path.join(dir, "node_modules", "@types"), { recursive: true });
   fs.symlinkSync(ROOT, path.join(dir, "node_modules", "spikard"), "dir");
@@ -23,7 +24,7 @@ export function compileApps(files: string[]): { dir: string; out: string } {
   fs.writeFileSync(
     path.join(dir, "tsconfig.json"),
     JSON.stringify({
-      compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"], outDir: "dist", rootDir: "src", plugins: [{ transform: "spikard/transformer" }] },
+      compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"], outDir: "dist", rootDir: "src", plugins: [{ transform: "spikard/transformer", ...transformOptions }] },
       include: ["src"],
     }),
   );

@@ -1,15 +1,19 @@
 import path from "node:path";
 import ts from "typescript";
-import { createTransform } from "../../transformer/transform";
+import { createTransform, type SpikardTransformOptions } from "../../transformer/transform";
 
 const ROOT = path.resolve(__dirname, "../..");
 
 /**
  * Compiles one file with the Spikard transformer through the compiler API
  * ("spikard" mapped to the sources): the emitted JavaScript and every
- * diagnostic the transformer reported.
+ * diagnostic the transformer reported, and the warnings it printed.
  */
-export function compileWithTransformer(file: string, outDir = path.join(ROOT, "test-results", "transformed")): { js: string; diagnostics: string[] } {
+export function compileWithTransformer(
+  file: string,
+  outDir = path.join(ROOT, "test-results", "transformed"),
+  transformOptions: SpikardTransformOptions = {},
+): { js: string; diagnostics: string[]; warnings: string[] } {
   const options: ts.CompilerOptions = {
     strict: true,
     target: ts.ScriptTarget.ES2022,
@@ -25,9 +29,10 @@ export function compileWithTransformer(file: string, outDir = path.join(ROOT, "t
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseAll;
   const program = ts.createProgram([file], options, host);
   const found: ts.Diagnostic[] = [];
+  const warnings: string[] = [];
   let js = "";
   program.emit(program.getSourceFile(file), (name, text) => name.endsWith(".js") && (js = text), undefined, false, {
-    before: [createTransform(program, {}, { addDiagnostic: (d) => found.push(d) })],
+    before: [createTransform(program, transformOptions, { addDiagnostic: (d) => found.push(d), warn: (m) => warnings.push(m) })],
   });
-  return { js, diagnostics: found.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")) };
+  return { js, diagnostics: found.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")), warnings };
 }

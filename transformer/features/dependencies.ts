@@ -4,6 +4,7 @@ import { tagOf } from "../analyses/declarations";
 import { analyzeHandler } from "../analyses/handler";
 import { findCycle, providerIndex, tokenName, tokenOfKey } from "../analyses/providers";
 import { TransformerError } from "../TransformerError";
+import { dependencyProblem } from "../dependency-policy";
 import { checkProviders } from "./routes";
 import { writeArgsMeta } from "../programmers/route-meta";
 
@@ -26,7 +27,7 @@ export function transformDependencyCall(context: ITypiaContext, call: ts.CallExp
     if (factory === undefined || existing !== undefined) return undefined;
     const params = analyzeHandler(checker, factory, "GET", "<dependency>", [], 0).params;
     if (params.length === 0) return undefined;
-    checkProviders(context.program, params);
+    checkProviders(context, params);
     return update(call, [factory, options ?? ts.factory.createIdentifier("undefined"), writeArgsMeta(emit, params)]);
   }
   if (tagOf(declaration, "spikardProvideMethod") !== undefined) {
@@ -35,7 +36,7 @@ export function transformDependencyCall(context: ITypiaContext, call: ts.CallExp
     const token = tokenOfKey(checker, key);
     if (token === undefined) return undefined;
     const cycle = findCycle(providerIndex(context.program), token);
-    if (cycle) throw new TransformerError("SPK012", cycle.map(tokenName).join(" -> "));
+    if (cycle) dependencyProblem(context, new TransformerError("SPK012", cycle.map(tokenName).join(" -> ")));
     if (!token.startsWith("class:")) return undefined;
     return update(call, [key, provider, ts.factory.createStringLiteral(token)]);
   }
@@ -45,7 +46,7 @@ export function transformDependencyCall(context: ITypiaContext, call: ts.CallExp
     if (hook === undefined || existing !== undefined) return undefined;
     const params = analyzeHandler(checker, hook, "GET", `<${phase} hook>`, [], FIXED[phase]).params;
     if (params.length === 0) return undefined;
-    checkProviders(context.program, params);
+    checkProviders(context, params);
     return update(call, [hook, writeArgsMeta(emit, params)]);
   }
   return undefined;

@@ -8,13 +8,16 @@ import { writeRouteMeta } from "../programmers/route-meta";
 import { TransformerError } from "../TransformerError";
 import { providerIndex, tokenName } from "../analyses/providers";
 import type { ParamPlan } from "../analyses/handler";
+import { dependencyProblem } from "../dependency-policy";
 
-/** A dependency nothing provides is a compile error (unless some provide() key is not statically known). */
-export function checkProviders(program: ts.Program, params: ParamPlan[]): void {
-  const index = providerIndex(program);
+/** A dependency nothing provides is a compile error (unless some provide() key is not statically known, or dependencyErrors is "respond"). */
+export function checkProviders(context: ITypiaContext, params: ParamPlan[]): void {
+  const index = providerIndex(context.program);
   if (index.opaque) return;
   for (const p of params) {
-    if (p.source === "inject" && !index.known.has(p.key)) throw new TransformerError("SPK011", tokenName(p.key), p.name, p.key.startsWith("class:") ? tokenName(p.key) : JSON.stringify(p.key));
+    if (p.source === "inject" && !index.known.has(p.key)) {
+      dependencyProblem(context, new TransformerError("SPK011", tokenName(p.key), p.name, p.key.startsWith("class:") ? tokenName(p.key) : JSON.stringify(p.key)));
+    }
   }
 }
 
@@ -42,7 +45,7 @@ export function transformRouteCall(context: ITypiaContext, call: ts.CallExpressi
     }
   }
   const plan = analyzeHandler(checker, handler, method.toUpperCase(), path ?? "<dynamic path>", pathParams);
-  checkProviders(context.program, plan.params);
+  checkProviders(context, plan.params);
   const response = analyzeResponse(checker, plan.returnType);
   const meta = writeRouteMeta({ typia: context, modulo: call.expression }, plan, response, path);
   const args = [...call.arguments.slice(0, offset + 2), options ?? ts.factory.createIdentifier("undefined"), meta];

@@ -7,6 +7,7 @@ import { collectObjectRules } from "../analyses/object-rules";
 import { writeObjectRules } from "./object-rules";
 import { writeOperationFragment } from "./openapi-fragment";
 import { writeChecks, writeIs, writeStringify, type EmitContext } from "./typia";
+import { respondsToDependencyErrors } from "../dependency-policy";
 
 const f = ts.factory;
 
@@ -21,6 +22,7 @@ export function writeRouteMeta(context: EmitContext, plan: HandlerPlan, response
     // As JSON text: one string node instead of a large object literal halves emit time for big apps, and the
     // runtime parses it only when the document is built.
     ...(openapi ? { openapi: str(JSON.stringify(openapi)) } : {}),
+    ...(respondsToDependencyErrors(context.typia) ? { dependencyErrors: str("respond") } : {}),
   });
 }
 
