@@ -32,7 +32,7 @@ export function memoizeTypiaHelpers(): void {
   type AnalyzeProps = Parameters<typeof analyze>[0];
   const analyses = new WeakMap<ts.Type, Map<string, { components: MetadataCollection; result: ReturnType<typeof analyze> }>>();
   writable(MetadataFactory).analyze = (props: AnalyzeProps) => {
-    const key = props.type !== null && pristine(props.components) ? optionsKey(props.options) : undefined;
+    const key = pristine(props.components) ? optionsKey(props.options) : undefined;
     if (key === undefined || props.type === null) return analyze(props);
     const byOptions = lookup(analyses, props.type, () => new Map());
     const known = byOptions.get(key);
@@ -49,34 +49,22 @@ export function memoizeTypiaHelpers(): void {
   const scripts = new WeakMap<object, WeakMap<object, Map<string, ReturnType<typeof transpile>>>>();
   const none = {};
   writable(ExpressionFactory).transpile = (props: Parameters<typeof transpile>[0]) => {
-    const byImporter = lookup(scripts, props.importer ?? none, () => new WeakMap());
-    const byScript = lookup(byImporter, props.transformer ?? none, () => new Map());
-    let made = byScript.get(props.script);
-    if (made === undefined) byScript.set(props.script, (made = transpile(props)));
-    return made;
+    const byScript = lookup(lookup(scripts, props.importer ?? none, () => new WeakMap()), props.transformer ?? none, () => new Map());
+    return lookup(byScript, props.script, () => transpile(props));
   };
 
   const fullName = TypeFactory.getFullName;
   const names = new WeakMap<ts.Type, Map<ts.Symbol | undefined, Map<boolean | undefined, string>>>();
   writable(TypeFactory).getFullName = (props: Parameters<typeof fullName>[0]) => {
-    let bySymbol = names.get(props.type);
-    if (bySymbol === undefined) names.set(props.type, (bySymbol = new Map()));
-    let byAliasArgs = bySymbol.get(props.symbol);
-    if (byAliasArgs === undefined) bySymbol.set(props.symbol, (byAliasArgs = new Map()));
-    let name = byAliasArgs.get(props.aliasTypeArguments);
-    if (name === undefined) byAliasArgs.set(props.aliasTypeArguments, (name = fullName(props)));
-    return name;
+    const byAliasArgs = lookup(lookup(names, props.type, () => new Map()), props.symbol, () => new Map());
+    return lookup(byAliasArgs, props.aliasTypeArguments, () => fullName(props));
   };
 
   const description = CommentFactory.description;
-  const texts = new WeakMap<ts.Symbol, Array<string | undefined>>();
-  writable(CommentFactory).description = (symbol: ts.Symbol, includeTags = false) => {
-    let known = texts.get(symbol);
-    if (known === undefined) texts.set(symbol, (known = []));
-    const slot = includeTags ? 1 : 0;
-    if (!(slot in known)) known[slot] = description(symbol, includeTags);
-    return known[slot];
-  };
+  // Boxed: a symbol without JSDoc has an undefined description, which must be remembered too.
+  const texts = new WeakMap<ts.Symbol, Map<boolean, { text: string | undefined }>>();
+  writable(CommentFactory).description = (symbol: ts.Symbol, includeTags = false) =>
+    lookup(lookup(texts, symbol, () => new Map()), includeTags, () => ({ text: description(symbol, includeTags) })).text;
 }
 
 let installed = false;
@@ -102,7 +90,8 @@ function writable<T extends object>(namespace: T): { -readonly [K in keyof T]: T
   return namespace;
 }
 
-function lookup<K extends object, V>(map: WeakMap<K, V>, key: K, create: () => V): V {
+/** The value under `key`, created on first use. */
+function lookup<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, create: () => V): V {
   let value = map.get(key);
   if (value === undefined) map.set(key, (value = create()));
   return value;
