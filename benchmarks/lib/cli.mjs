@@ -12,7 +12,7 @@ export const USAGE = `usage: node benchmarks/run.mjs [--quick] [--duration=S] [-
 const BOOLEAN_FLAGS = ["quick", "no-extras", "help"];
 const VALUE_FLAGS = ["duration", "warmup", "rounds", "connections", "only", "servers", "tool"];
 
-const DEFAULTS = { durationS: 5, warmupS: 2, rounds: 3, extraRuns: 3 };
+const DEFAULTS = { durationS: 5, warmupS: 2, rounds: 3, extraRuns: 5 };
 const QUICK = { durationS: 1, warmupS: 1, rounds: 1, extraRuns: 1 };
 
 function positive(name, value) {
