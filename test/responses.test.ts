@@ -222,3 +222,44 @@ describe("a StreamingResponse that declares its Content-Length, on a real socket
     expect((await new TestClient(app).get("/download")).bytes().length).toBe(BIG.length);
   });
 });
+
+describe("a Date header set by a handler", () => {
+  const HANDLER_DATE = "Mon, 01 Jan 2024 00:00:00 GMT";
+  const build = (): Spikard => {
+    const app = new Spikard();
+    app.get("/response", () => new Response({ content: "x", headers: { Date: HANDLER_DATE, "x-kept": "1" } }));
+    app.get("/stream", () => new StreamingResponse(["a", "b"], { mediaType: "text/plain", headers: { date: HANDLER_DATE, "x-kept": "1" } }));
+    return app;
+  };
+  const server = new LiveTestClient(build());
+  afterAll(() => server.close());
+
+  /** The raw header lines named `name`, as they arrived on the socket. */
+  const rawValues = async (pathname: string, name: string): Promise<string[]> => {
+    const url = new URL(pathname, await server.start());
+    return new Promise((resolve, reject) => {
+      http
+        .get({ host: url.hostname, port: url.port, path: url.pathname }, (res) => {
+          const values: string[] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) if (res.rawHeaders[i]!.toLowerCase() === name) values.push(res.rawHeaders[i + 1]!);
+          res.resume();
+          res.on("end", () => resolve(values));
+        })
+        .on("error", reject);
+    });
+  };
+
+  it.each(["/response", "/stream"])("%s: only the server's Date goes on the wire (the field may appear once)", async (pathname) => {
+    const dates = await rawValues(pathname, "date");
+    expect(dates).toHaveLength(1);
+    expect(dates[0]).not.toBe(HANDLER_DATE);
+    expect(Math.abs(Date.parse(dates[0]!) - Date.now())).toBeLessThan(60_000);
+    expect(await rawValues(pathname, "x-kept")).toEqual(["1"]);
+  });
+
+  it.each(["/response", "/stream"])("%s: TestClient drops it as the socket does", async (pathname) => {
+    const res = await new TestClient(build()).get(pathname);
+    expect(res.headers.date).toBeUndefined();
+    expect(res.headers["x-kept"]).toBe("1");
+  });
+});

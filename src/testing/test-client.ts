@@ -140,7 +140,11 @@ class MemorySink implements ResponseSink {
   }
 
   private setHeaders(flat: readonly string[]): void {
-    for (let i = 0; i < flat.length; i += 2) this.headers.push([flat[i]!.toLowerCase(), flat[i + 1]!]);
+    for (let i = 0; i < flat.length; i += 2) {
+      const name = flat[i]!.toLowerCase();
+      // As on the socket, where the server's own Date is the one sent (Date may appear once).
+      if (name !== "date") this.headers.push([name, flat[i + 1]!]);
+    }
   }
 
   private finish(): void {

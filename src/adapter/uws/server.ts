@@ -217,6 +217,9 @@ class UwsSink implements ResponseSink {
         if (!headOnly) continue;
         chunked = true;
       }
+      // uWS writes its own Date on every response (the prebuilt binary cannot turn that off) and Date is a
+      // singleton field (RFC 9110 §6.6.1): a handler's would be a second one, so the server's is sent.
+      if (name.length === 4 && name.toLowerCase() === "date") continue;
       res.writeHeader(name, headers[i + 1]!);
     }
     // uWS 20.30 mishandles endWithoutBody's arguments (the process aborts), so it is only
@@ -236,9 +239,9 @@ class UwsSink implements ResponseSink {
       res.writeStatus(statusLine(status));
       for (let i = 0; i < headers.length; i += 2) {
         // uWS writes the framing headers itself: the length when tryEnd frames the body (it would add chunked
-        // encoding beside a hand-written one), or its own Transfer-Encoding.
+        // encoding beside a hand-written one), or its own Transfer-Encoding; and its own Date (see writeResponse).
         const name = headers[i]!.toLowerCase();
-        if (name === "content-length" || name === "transfer-encoding") continue;
+        if (name === "content-length" || name === "transfer-encoding" || name === "date") continue;
         res.writeHeader(headers[i]!, headers[i + 1]!);
       }
     });
@@ -405,3 +408,4 @@ class UwsBody implements BodySource {
     });
   }
 }
+
