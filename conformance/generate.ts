@@ -78,7 +78,12 @@ export function generateApp(fixture: Fixture, index: number): GeneratedApp {
   const target = usesScopedRouter(fixture) ? "scoped" : "app";
   const verb = routeMethod(method);
   const isAsync = lifecycle.prelude.some((l) => l.includes("await "));
-  const registration = `${target}.${verb}(${verb === "route" ? `${JSON.stringify(method.toUpperCase())}, ` : ""}${JSON.stringify(route)}, ${isAsync ? "async " : ""}(${params.join(", ")}) => { ${[...lifecycle.prelude, answer].join(" ")} });`;
+  // As Spikard's own generator: the app of a static-files fixture is only its mounts, so a path naming no file
+  // meets no handler either.
+  const servesFiles = Array.isArray(h.middleware?.static_files) && (h.middleware.static_files as unknown[]).length > 0;
+  const registration = servesFiles
+    ? `// ${route}: served by the static mounts alone`
+    : `${target}.${verb}(${verb === "route" ? `${JSON.stringify(method.toUpperCase())}, ` : ""}${JSON.stringify(route)}, ${isAsync ? "async " : ""}(${params.join(", ")}) => { ${[...lifecycle.prelude, answer].join(" ")} });`;
   const code = [
     `// ${fixture.id}`,
     ...ctx.aliases,
