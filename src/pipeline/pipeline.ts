@@ -17,7 +17,7 @@ import { BodyError } from "./body-error";
 import { compileRoute, type CompiledRoute } from "./compile-route";
 import type { ErrorFormat } from "../validation/error-mapper";
 import { JSON_HEADERS, TEXT_HEADERS, BYTES_HEADERS, sendDynamic, sendPlain } from "./respond";
-import { PayloadTooLargeError, withCleanup, type BodySource, type ResponseSink } from "./sink";
+import { PayloadTooLargeError, withCleanup, type BodyConsumer, type BodySource, type ResponseSink } from "./sink";
 import { parseBufferedMultipart } from "../multipart/buffered";
 import { MultipartCollector, type UploadOptions } from "../multipart/collector";
 import { errorResponse } from "./error-response";
@@ -150,11 +150,7 @@ export class Pipeline {
 
   private receiveBody(route: CompiledRoute, req: Request, plan: BodyPlan, body: BodySource, sink: ResponseSink, headOnly: boolean): void {
     // Reading starts now, inside the adapter's synchronous call (uWS requires it).
-    body.read(
-      this.options.maxBodySize,
-      (buf) => this.run(route, req, { plan, buf }, sink, headOnly),
-      (err) => this.fail(err, sink, headOnly),
-    );
+    body.read(this.options.maxBodySize, new PendingBody(this, route, req, plan, sink, headOnly));
   }
 
   /** Receives a multipart body as fields and UploadFiles. */
@@ -164,15 +160,14 @@ export class Pipeline {
     const declared = body.contentLength;
     // A body that cannot hold a spooled file is buffered whole and parsed in one pass; busboy takes the rest.
     if (declared !== undefined && declared <= this.bufferedMultipartLimit) {
-      body.read(
-        this.options.maxUploadSize,
-        (buf) => {
+      body.read(this.options.maxUploadSize, {
+        body: (buf) => {
           const fields = parseBufferedMultipart(buf, plan.boundary!);
           if (fields !== undefined) this.run(route, req, { plan, buf: EMPTY, fields }, sink, headOnly);
           else this.collectMultipart(route, req, plan, contentType, (c) => c.write(buf), sink, headOnly);
         },
-        (err) => this.fail(err, sink, headOnly),
-      );
+        error: (err) => this.fail(err, sink, headOnly),
+      });
       return;
     }
     this.collectMultipart(route, req, plan, contentType, (c) => body.stream((chunk) => c.write(chunk), this.options.maxUploadSize), sink, headOnly);
@@ -208,7 +203,8 @@ export class Pipeline {
       );
   }
 
-  private run(route: CompiledRoute, req: Request, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): void {
+  /** Extracts, validates, calls the handler and writes its result (public for PendingBody, which resumes here). */
+  run(route: CompiledRoute, req: Request, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): void {
     if (route.slow) return this.runSlow(route, req, body, sink, headOnly);
     const n = route.argCount;
     // A handler without parameters shares one empty list (nothing below writes to it when n is 0).
@@ -317,4 +313,24 @@ function allowList(methods: Record<string, unknown>): string {
   const list = Object.keys(methods);
   if (list.includes("GET") && !list.includes("HEAD")) list.push("HEAD");
   return list.sort().join(",");
+}
+
+/** A route waiting for its buffered body: everything `run` needs once it arrives, in one object. */
+class PendingBody implements BodyConsumer {
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly route: CompiledRoute,
+    private readonly req: Request,
+    private readonly plan: BodyPlan,
+    private readonly sink: ResponseSink,
+    private readonly headOnly: boolean,
+  ) {}
+
+  body(buf: Buffer): void {
+    this.pipeline.run(this.route, this.req, { plan: this.plan, buf }, this.sink, this.headOnly);
+  }
+
+  error(err: unknown): void {
+    this.pipeline.fail(err, this.sink, this.headOnly);
+  }
 }

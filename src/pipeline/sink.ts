@@ -64,18 +64,28 @@ export interface BodySource {
   /** Declared Content-Length, when the client sent one. */
   readonly contentLength: number | undefined;
   /**
-   * Buffers the body and calls exactly one of `onBody` or `onError`: the latter
-   * with `PayloadTooLargeError` as soon as more than `limit` bytes arrived (or
-   * were announced), without buffering the rest. A callback, not a promise: a
-   * body that arrives with its request is handled inside the socket's own data
-   * event, with no promise and no microtask hop per request.
+   * Buffers the body and calls exactly one of `to.body` or `to.error`: the
+   * latter with `PayloadTooLargeError` as soon as more than `limit` bytes
+   * arrived (or were announced), without buffering the rest. A callback, not a
+   * promise: a body that arrives with its request is handled inside the
+   * socket's own data event, with no promise and no microtask hop per request.
    */
-  read(limit: number, onBody: (buf: Buffer) => void, onError: (err: unknown) => void): void;
+  read(limit: number, to: BodyConsumer): void;
   /**
    * Streams the body: `onChunk` for each piece (the source pauses while a
    * returned promise is pending), then `onEnd`. Used by multipart parsing.
    */
   stream(onChunk: (chunk: Buffer) => void | Promise<void>, limit: number): Promise<void>;
+}
+
+/**
+ * Where a buffered body goes. An object rather than two callbacks: a request
+ * waiting for its body then keeps one object alive instead of two closures
+ * and their shared context (survivors are what grows the young generation).
+ */
+export interface BodyConsumer {
+  body(buf: Buffer): void;
+  error(err: unknown): void;
 }
 
 export class PayloadTooLargeError extends Error {
@@ -88,6 +98,6 @@ export class PayloadTooLargeError extends Error {
 /** Body of a request that has none (GET and friends, or an empty POST). */
 export const EMPTY_BODY: BodySource = {
   contentLength: 0,
-  read: (_limit, onBody) => onBody(Buffer.alloc(0)),
+  read: (_limit, to) => to.body(Buffer.alloc(0)),
   stream: () => Promise.resolve(),
 };

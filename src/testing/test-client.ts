@@ -1,6 +1,6 @@
 import type { Spikard } from "../app";
 import type { RawRequest } from "../request";
-import { PayloadTooLargeError, type BodySource, type ResponseSink } from "../pipeline/sink";
+import { PayloadTooLargeError, type BodyConsumer, type BodySource, type ResponseSink } from "../pipeline/sink";
 import { declaredStreamLength, streamTooLong, streamTooShort } from "../pipeline/stream-length";
 import { encodeRequest, type RequestOptions } from "./request-options";
 import { HttpVerbs } from "./http-verbs";
@@ -57,9 +57,9 @@ class MemoryBody implements BodySource {
   ) {
     this.contentLength = declared === undefined ? undefined : Number(declared);
   }
-  read(limit: number, onBody: (buf: Buffer) => void, onError: (err: unknown) => void): void {
-    if (this.body.length > limit) onError(new PayloadTooLargeError(limit));
-    else onBody(this.body);
+  read(limit: number, to: BodyConsumer): void {
+    if (this.body.length > limit) to.error(new PayloadTooLargeError(limit));
+    else to.body(this.body);
   }
   async stream(onChunk: (chunk: Buffer) => void | Promise<void>, limit: number): Promise<void> {
     // Chunked like a socket would deliver it, so streaming parsers see split boundaries.

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponse, us_listen_socket } from "uWebSockets.js
 import { SpikardError } from "../../errors";
 import type { RawRequest } from "../../request";
 import type { Pipeline } from "../../pipeline/pipeline";
-import { PayloadTooLargeError, type BodySource, type ResponseSink } from "../../pipeline/sink";
+import { PayloadTooLargeError, type BodyConsumer, type BodySource, type ResponseSink } from "../../pipeline/sink";
 import { declaredStreamLength, streamTooLong, streamTooShort } from "../../pipeline/stream-length";
 import { statusLine } from "./status-lines";
 import { loadUws } from "./load";
@@ -321,6 +321,50 @@ function byteLength(body: string | Uint8Array): number {
   return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
 }
 
+/**
+ * One buffered body on its way in: the state uWS's onData advances, as one
+ * object (a request waiting for its body keeps it alive, so fewer objects
+ * here means fewer survivors per young-generation collection under load).
+ */
+class BodyReader {
+  private total = 0;
+  private settled = false;
+  /** Only without a usable Content-Length. */
+  private chunks: Buffer[] | undefined;
+
+  constructor(
+    private readonly limit: number,
+    private readonly buf: Buffer | undefined,
+    private readonly to: BodyConsumer,
+  ) {}
+
+  data(ab: ArrayBuffer, isLast: boolean): void {
+    if (this.settled) return;
+    const n = ab.byteLength;
+    const total = this.total + n;
+    const buf = this.buf;
+    if (total > this.limit || (buf !== undefined && total > buf.length)) return this.fail(new PayloadTooLargeError(this.limit));
+    // uWS reuses the chunk's memory after this callback: it is copied.
+    if (buf !== undefined) buf.set(new Uint8Array(ab), this.total);
+    else (this.chunks ??= []).push(Buffer.from(ab.slice(0)));
+    this.total = total;
+    if (!isLast) return;
+    this.settled = true;
+    // The pipeline answers its own errors; this guards uWS's callback (a throw here ends the process).
+    try {
+      this.to.body(buf !== undefined ? (total === buf.length ? buf : buf.subarray(0, total)) : Buffer.concat(this.chunks ?? [], total));
+    } catch (err) {
+      this.to.error(err);
+    }
+  }
+
+  fail(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.to.error(err);
+  }
+}
+
 /** Request body from uWS's onData. Registration happens synchronously in the handler, as uWS requires. */
 class UwsBody implements BodySource {
   constructor(
@@ -334,38 +378,15 @@ class UwsBody implements BodySource {
     return this.raw.contentLength();
   }
 
-  read(limit: number, onBody: (buf: Buffer) => void, onError: (err: unknown) => void): void {
+  read(limit: number, to: BodyConsumer): void {
     const declared = this.contentLength;
-    if (declared !== undefined && declared > limit) return onError(new PayloadTooLargeError(limit));
-    if (declared === 0) return onBody(Buffer.alloc(0));
+    if (declared !== undefined && declared > limit) return to.error(new PayloadTooLargeError(limit));
+    if (declared === 0) return to.body(Buffer.alloc(0));
     // With a Content-Length we copy into one preallocated buffer instead of concatenating chunks; not past
     // PREALLOCATE_MAX, so an unlimited route does not reserve whatever size a client claims before sending it.
-    const buf = declared !== undefined && declared <= PREALLOCATE_MAX ? Buffer.allocUnsafe(declared) : undefined;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let settled = false;
-    const fail = (err: unknown): void => {
-      if (settled) return;
-      settled = true;
-      onError(err);
-    };
-    this.sink.onAbort(() => fail(new Error("client aborted")));
-    this.res.onData((ab, isLast) => {
-      if (settled) return;
-      const n = ab.byteLength;
-      if (total + n > limit || (buf !== undefined && total + n > buf.length)) return fail(new PayloadTooLargeError(limit));
-      if (buf !== undefined) Buffer.from(ab).copy(buf, total);
-      else chunks.push(Buffer.from(ab.slice(0)));
-      total += n;
-      if (!isLast) return;
-      settled = true;
-      // The pipeline answers its own errors; this guards uWS's callback (a throw here ends the process).
-      try {
-        onBody(buf !== undefined ? (total === buf.length ? buf : buf.subarray(0, total)) : Buffer.concat(chunks, total));
-      } catch (err) {
-        onError(err);
-      }
-    });
+    const reader = new BodyReader(limit, declared !== undefined && declared <= PREALLOCATE_MAX ? Buffer.allocUnsafe(declared) : undefined, to);
+    this.sink.onAbort(() => reader.fail(new Error("client aborted")));
+    this.res.onData((ab, isLast) => reader.data(ab, isLast));
   }
 
   stream(onChunk: (chunk: Buffer) => void | Promise<void>, limit: number): Promise<void> {
