@@ -19,7 +19,7 @@ import type { ErrorFormat } from "../validation/error-mapper";
 import { JSON_HEADERS, TEXT_HEADERS, BYTES_HEADERS, sendDynamic, sendPlain } from "./respond";
 import { PayloadTooLargeError, withCleanup, type BodyConsumer, type BodySource, type ResponseSink } from "./sink";
 import { parseBufferedMultipart } from "../multipart/buffered";
-import { MultipartCollector, type UploadOptions } from "../multipart/collector";
+import type { MultipartCollector, UploadOptions } from "../multipart/collector";
 import { errorResponse } from "./error-response";
 import { runLifecycle, type LifecycleContext } from "./lifecycle";
 import { withDependencyErrors } from "./dependency-check";
@@ -183,7 +183,7 @@ export class Pipeline {
     sink: ResponseSink,
     headOnly: boolean,
   ): void {
-    const collector = new MultipartCollector(contentType, this.options.uploads);
+    const collector = new (multipartCollector())(contentType, this.options.uploads);
     const tracked = withCleanup(sink, () => collector.dispose());
     let fed: Promise<unknown>;
     try {
@@ -333,4 +333,15 @@ class PendingBody implements BodyConsumer {
   error(err: unknown): void {
     this.pipeline.fail(err, this.sink, this.headOnly);
   }
+}
+
+let collectorClass: typeof MultipartCollector | undefined;
+
+/**
+ * Loaded on the first streamed multipart body: busboy, its search and node:crypto
+ * cost a start-up ~10 ms that apps without uploads (or whose uploads all fit the
+ * one-pass parser) never need back.
+ */
+function multipartCollector(): typeof MultipartCollector {
+  return (collectorClass ??= (require("../multipart/collector") as typeof import("../multipart/collector")).MultipartCollector);
 }
