@@ -41,9 +41,8 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
   app.any("/*", (res, req) => {
     inFlight++;
     const raw = new UwsRequest(req, res);
-    const sink = new UwsSink(res, finished, draining);
-    const body = new UwsBody(res, raw, sink);
-    pipeline.handle(raw, body, sink);
+    const sink = new UwsSink(res, raw, finished, draining);
+    pipeline.handle(raw, sink, sink);
     // The pipeline detached what it still needs; uWS's request object dies now.
     raw.release();
     sink.leaveHandler();
@@ -155,7 +154,13 @@ function readAll(req: HttpRequest): Record<string, string> {
   return out;
 }
 
-class UwsSink implements ResponseSink {
+/**
+ * The response side of one uWS request, and its body source too: one object
+ * per request instead of two (each request's allocations are what the young
+ * generation collects). Body registration happens synchronously in the
+ * handler, as uWS requires.
+ */
+class UwsSink implements ResponseSink, BodySource {
   aborted = false;
   private done = false;
   get isDone(): boolean {
@@ -170,9 +175,66 @@ class UwsSink implements ResponseSink {
 
   constructor(
     private readonly res: HttpResponse,
+    private readonly raw: UwsRequest,
     private readonly finished: () => void,
     private readonly closeAfter: boolean,
   ) {}
+
+  /** Read on demand (only body routes ask), while the request is still live. */
+  get contentLength(): number | undefined {
+    return this.raw.contentLength();
+  }
+
+  read(limit: number, to: BodyConsumer): void {
+    const declared = this.contentLength;
+    if (declared !== undefined && declared > limit) return to.error(new PayloadTooLargeError(limit));
+    if (declared === 0) return to.body(Buffer.alloc(0));
+    // With a Content-Length we copy into one preallocated buffer instead of concatenating chunks; not past
+    // PREALLOCATE_MAX, so an unlimited route does not reserve whatever size a client claims before sending it.
+    const reader = new BodyReader(limit, declared !== undefined && declared <= PREALLOCATE_MAX ? Buffer.allocUnsafe(declared) : undefined, to);
+    this.onAbort(() => reader.fail(new Error("client aborted")));
+    this.res.onData((ab, isLast) => reader.data(ab, isLast));
+  }
+
+  stream(onChunk: (chunk: Buffer) => void | Promise<void>, limit: number): Promise<void> {
+    const declared = this.contentLength;
+    if (declared !== undefined && declared > limit) return Promise.reject(new PayloadTooLargeError(limit));
+    return new Promise((resolve, reject) => {
+      let total = 0;
+      let failed = false;
+      this.onAbort(() => reject(new Error("client aborted")));
+      this.res.onData((ab, isLast) => {
+        if (failed) return;
+        total += ab.byteLength;
+        if (total > limit) {
+          failed = true;
+          return reject(new PayloadTooLargeError(limit));
+        }
+        let pending: void | Promise<void>;
+        try {
+          pending = onChunk(Buffer.from(ab.slice(0)));
+        } catch (err) {
+          // A consumer that rejects the bytes (a malformed multipart part) must not throw into uWS: that ends the process.
+          failed = true;
+          return reject(err);
+        }
+        if (pending !== undefined) {
+          // Backpressure: stop reading the socket until the consumer caught up.
+          this.res.pause();
+          pending.then(
+            () => {
+              if (isLast) resolve();
+              else if (!this.aborted) this.res.resume();
+            },
+            (err: unknown) => {
+              failed = true;
+              reject(err);
+            },
+          );
+        } else if (isLast) resolve();
+      });
+    });
+  }
 
   /** Called when the uWS handler returns: an unanswered response now needs an abort handler. */
   leaveHandler(): void {
@@ -365,68 +427,4 @@ class BodyReader {
   }
 }
 
-/** Request body from uWS's onData. Registration happens synchronously in the handler, as uWS requires. */
-class UwsBody implements BodySource {
-  constructor(
-    private readonly res: HttpResponse,
-    private readonly raw: UwsRequest,
-    private readonly sink: UwsSink,
-  ) {}
-
-  /** Read on demand (only body routes ask), while the request is still live. */
-  get contentLength(): number | undefined {
-    return this.raw.contentLength();
-  }
-
-  read(limit: number, to: BodyConsumer): void {
-    const declared = this.contentLength;
-    if (declared !== undefined && declared > limit) return to.error(new PayloadTooLargeError(limit));
-    if (declared === 0) return to.body(Buffer.alloc(0));
-    // With a Content-Length we copy into one preallocated buffer instead of concatenating chunks; not past
-    // PREALLOCATE_MAX, so an unlimited route does not reserve whatever size a client claims before sending it.
-    const reader = new BodyReader(limit, declared !== undefined && declared <= PREALLOCATE_MAX ? Buffer.allocUnsafe(declared) : undefined, to);
-    this.sink.onAbort(() => reader.fail(new Error("client aborted")));
-    this.res.onData((ab, isLast) => reader.data(ab, isLast));
-  }
-
-  stream(onChunk: (chunk: Buffer) => void | Promise<void>, limit: number): Promise<void> {
-    const declared = this.contentLength;
-    if (declared !== undefined && declared > limit) return Promise.reject(new PayloadTooLargeError(limit));
-    return new Promise((resolve, reject) => {
-      let total = 0;
-      let failed = false;
-      this.sink.onAbort(() => reject(new Error("client aborted")));
-      this.res.onData((ab, isLast) => {
-        if (failed) return;
-        total += ab.byteLength;
-        if (total > limit) {
-          failed = true;
-          return reject(new PayloadTooLargeError(limit));
-        }
-        let pending: void | Promise<void>;
-        try {
-          pending = onChunk(Buffer.from(ab.slice(0)));
-        } catch (err) {
-          // A consumer that rejects the bytes (a malformed multipart part) must not throw into uWS: that ends the process.
-          failed = true;
-          return reject(err);
-        }
-        if (pending !== undefined) {
-          // Backpressure: stop reading the socket until the consumer caught up.
-          this.res.pause();
-          pending.then(
-            () => {
-              if (isLast) resolve();
-              else if (!this.sink.aborted) this.res.resume();
-            },
-            (err: unknown) => {
-              failed = true;
-              reject(err);
-            },
-          );
-        } else if (isLast) resolve();
-      });
-    });
-  }
-}
 
