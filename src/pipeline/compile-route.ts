@@ -39,6 +39,8 @@ export interface CompiledRoute {
   readonly providers: RouteDefinition["providers"];
   /** Headers are read after the adapter's synchronous call (body routes with header/cookie parameters, hooks, Request). */
   readonly readsHeadersLate: boolean;
+  /** Something reads the Request (an argument, a check, a body, hooks); when nothing does, none is built. */
+  readonly usesRequest: boolean;
   /** Set at start-up, in `dependencyErrors: "respond"` builds, when the route's dependencies cannot be resolved: every request answers it. */
   readonly dependencyError?: DependencyGraphError;
 }
@@ -101,6 +103,14 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
     hooks,
     slow: hooks !== undefined || injects.length > 0 || backgroundIndices.length > 0,
     providers: def.providers,
+    usesRequest:
+      hooks !== undefined ||
+      injects.length > 0 ||
+      backgroundIndices.length > 0 ||
+      requestIndices.length > 0 ||
+      body !== undefined ||
+      checks.size > 0 ||
+      extractors.some((e) => e !== undefined),
     readsHeadersLate:
       hooks !== undefined ||
       injects.length > 0 ||

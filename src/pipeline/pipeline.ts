@@ -133,7 +133,8 @@ export class Pipeline {
       return this.sendProblem(sink, methodNotAllowedProblem(`Method ${method} is not allowed for ${raw.path}`), method === "HEAD", ["allow", allowed]);
     }
     if (route.readsHeadersLate) raw.detach();
-    const req = new Request(raw, match.params, route.paramNames);
+    // A route with no arguments, checks, body or hooks (a health check) reads no Request: none is built.
+    const req = route.usesRequest ? new Request(raw, match.params, route.paramNames) : undefined;
     if (route.body !== undefined) {
       const r = route;
       let plan: BodyPlan;
@@ -142,8 +143,8 @@ export class Pipeline {
       } catch (err) {
         return this.fail(err, sink, headOnly);
       }
-      if (plan.kind === "multipart") return this.receiveMultipart(r, req, plan, body, sink, headOnly);
-      return this.receiveBody(r, req, plan, body, sink, headOnly);
+      if (plan.kind === "multipart") return this.receiveMultipart(r, req!, plan, body, sink, headOnly);
+      return this.receiveBody(r, req!, plan, body, sink, headOnly);
     }
     this.run(route, req, undefined, sink, headOnly);
   }
@@ -204,8 +205,9 @@ export class Pipeline {
   }
 
   /** Extracts, validates, calls the handler and writes its result (public for PendingBody, which resumes here). */
-  run(route: CompiledRoute, req: Request, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): void {
-    if (route.slow) return this.runSlow(route, req, body, sink, headOnly);
+  run(route: CompiledRoute, req: Request | undefined, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): void {
+    // Undefined only for routes that read no Request (route.usesRequest): none of the steps below that take it run for them.
+    if (route.slow) return this.runSlow(route, req!, body, sink, headOnly);
     const n = route.argCount;
     // A handler without parameters shares one empty list (nothing below writes to it when n is 0).
     const args = n === 0 ? NO_ARGS : new Array<unknown>(n);
@@ -215,9 +217,9 @@ export class Pipeline {
     const extractors = route.extractors;
     for (let i = 0; i < n; i++) {
       const ex = extractors[i];
-      if (ex !== undefined) args[i] = ex(req, errors);
+      if (ex !== undefined) args[i] = ex(req!, errors);
     }
-    for (const check of route.segmentChecks) check(req, errors);
+    for (const check of route.segmentChecks) check(req!, errors);
     for (const i of route.requestIndices) args[i] = req;
     if (route.body !== undefined) {
       const bodyErrors: ValidationErrorDetail[] = [];
