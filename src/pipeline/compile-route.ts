@@ -97,26 +97,17 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
   });
   const merged = mergeHooks(defaults.hooks ?? emptyHooks(), def.hooks ?? emptyHooks());
   const hooks = hasHooks(merged) ? merged : undefined;
+  // The lifecycle runner (hooks, dependencies, background tasks) hands the Request around after the adapter's call.
+  const slow = hooks !== undefined || injects.length > 0 || backgroundIndices.length > 0;
+  const handsOutRequest = slow || requestIndices.length > 0;
   return {
     injects,
     backgroundIndices,
     hooks,
-    slow: hooks !== undefined || injects.length > 0 || backgroundIndices.length > 0,
+    slow,
     providers: def.providers,
-    usesRequest:
-      hooks !== undefined ||
-      injects.length > 0 ||
-      backgroundIndices.length > 0 ||
-      requestIndices.length > 0 ||
-      body !== undefined ||
-      checks.size > 0 ||
-      extractors.some((e) => e !== undefined),
-    readsHeadersLate:
-      hooks !== undefined ||
-      injects.length > 0 ||
-      backgroundIndices.length > 0 ||
-      requestIndices.length > 0 ||
-      (body !== undefined && def.meta.args.some((a) => a.in === "header" || a.in === "cookie")),
+    usesRequest: handsOutRequest || body !== undefined || checks.size > 0 || extractors.some((e) => e !== undefined),
+    readsHeadersLate: handsOutRequest || (body !== undefined && def.meta.args.some((a) => a.in === "header" || a.in === "cookie")),
     method: def.method,
     path: def.path,
     segments,
