@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Response, Spikard, StreamingResponse } from "spikard";
 import { LiveTestClient, TestClient } from "spikard/testing";
-import { buildResponsesApp, EVENTS } from "./apps/responses";
+import { buildResponsesApp, EVENTS, PETS, SHAPES } from "./apps/responses";
 
 // Response bodies: StreamingResponse over every source kind, and Response with every content kind.
 
@@ -120,6 +120,11 @@ describe.each([
       res.assertStatusOk();
       const expected = { int: 42, neg: -7, frac: 0.1 + 0.2, big: 1e21, tiny: 5e-7, negZero: -0, nan: NaN, inf: -Infinity, list: [1, 2.5, NaN], nested: { n: 3 } };
       expect(res.text()).toBe(JSON.stringify(expected));
+    });
+
+    it("serializes unions of objects member by member, by shape and by tag", async () => {
+      expect((await client.get("/shapes")).assertStatusOk().text()).toBe(JSON.stringify(SHAPES));
+      expect((await client.get("/pets")).assertStatusOk().text()).toBe(JSON.stringify(PETS));
     });
 
     it("sends 204 without a body", async () => {

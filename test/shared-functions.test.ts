@@ -68,3 +68,27 @@ export default app;
     expect(count(js, /__spikard_pattern_\d+\.test\(/g)).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe("serializers", () => {
+  const js = emit(`
+import { Spikard } from "spikard";
+interface Line { sku: string; qty: number }
+interface Order { id: string; lines: Line[]; note?: { text: string } }
+type Shape = { at: { x: string } } | { at: { y: number } };
+const app = new Spikard();
+app.get("/order", (): Order => ({ id: "o", lines: [] }));
+app.get("/shape", (): Shape => ({ at: { y: 1 } }));
+export default app;
+`);
+  // A serializer is one statement, `(() => { ... })();`, ending its line.
+  const serializer = (n: number): string => js.match(new RegExp(`const __spikard_stringify_${n} = [\\s\\S]*?\\}\\)\\(\\);\\n`))![0];
+
+  it("carry no type-test functions when no union needs telling apart", () => {
+    expect(serializer(1)).toContain("_so0");
+    expect(serializer(1)).not.toMatch(/_i[ouat]\d/);
+  });
+
+  it("keep the type tests a union of objects is told apart by", () => {
+    expect(serializer(2)).toMatch(/const _io\d+ = /);
+  });
+});

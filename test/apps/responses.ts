@@ -26,6 +26,14 @@ export interface Numbers {
   nested: { n: number };
 }
 
+/** Members told apart only by a nested object's shape: the serializer tests each member in full. */
+export type Shape = { at: { x: string } } | { at: { y: number } };
+export const SHAPES: Shape[] = [{ at: { x: "s" } }, { at: { y: 2.5 } }];
+
+/** Members told apart by a literal tag. */
+export type Pet = { kind: "cat"; lives: number } | { kind: "dog"; good: boolean };
+export const PETS: Pet[] = [{ kind: "dog", good: true }, { kind: "cat", lives: 9 }];
+
 /** Streamed and fully controlled responses. `streamFile` is served by /stream/file. */
 export function buildResponsesApp(streamFile: string): Spikard {
   const app = new Spikard();
@@ -54,5 +62,8 @@ export function buildResponsesApp(streamFile: string): Spikard {
   app.delete("/response/empty", () => new Response({ statusCode: 204 }));
   // Typed serialization of numbers the way JSON.stringify writes them.
   app.get("/numbers", (): Numbers => ({ int: 42, neg: -7, frac: 0.1 + 0.2, big: 1e21, tiny: 5e-7, negZero: -0, nan: NaN, inf: -Infinity, list: [1, 2.5, NaN], nested: { n: 3 } }));
+  // Unions of objects: the serializer picks each value's member at run time.
+  app.get("/shapes", (): Shape[] => SHAPES);
+  app.get("/pets", (): Pet[] => PETS);
   return app;
 }

@@ -34,20 +34,53 @@ function checksOf(c: EmitContext, type: ts.Type, equals: boolean): ts.Expression
     f.createPropertyAssignment("is", f.createIdentifier("__is")),
     f.createPropertyAssignment("validate", result.arrow),
   ]);
-  // The same shape typia's own write() emits around a decomposed result.
+  return writeDecomposed(functor, result, both);
+}
+
+export function writeStringify(c: EmitContext, type: ts.Type): ts.Expression {
+  return shared(c.typia, type, "stringify", () => polish(c, stringifyOf(c, type)));
+}
+
+/**
+ * typia's `write()` serializes a value it treats as unchecked, so it also
+ * generates an `is` function per object to tell union members apart, and
+ * emits them whether or not the type has a union (a fifth of a serializer's
+ * nodes, built, transformed and printed for nothing). Decomposed as
+ * "validated", it leaves them out; a serializer that does discriminate
+ * objects asks the functor for them, and is then written typia's usual way.
+ * `finite` is off for it: a validated number would be written bare, and a
+ * handler's NaN would become invalid JSON instead of `null`.
+ */
+function stringifyOf(c: EmitContext, type: ts.Type): ts.Expression {
+  const functor = new FunctionProgrammer(c.modulo.getText());
+  const context: ITypiaContext = { ...c.typia, options: { ...c.typia.options, finite: false } };
+  const result = JsonStringifyProgrammer.decompose({ context, functor, type, name: undefined, validated: true });
+  if (usesIsFunctions(functor)) return JsonStringifyProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined });
+  return writeDecomposed(functor, result, result.arrow);
+}
+
+/** IsProgrammer's functions are named `_i…` (`_io0`, `_iu1`); the serializer's own are `_s…`. */
+function usesIsFunctions(functor: FunctionProgrammer): boolean {
+  const locals = (functor as unknown as { local_: Set<string> }).local_;
+  for (const name of locals) if (name.startsWith("_i")) return true;
+  return false;
+}
+
+/**
+ * `(() => { ...helpers; return value })()`: the shape typia's own write()
+ * gives a decomposed result, with only the helper functions the code uses.
+ */
+function writeDecomposed(functor: FunctionProgrammer, result: { functions: Record<string, ts.Statement>; statements: ts.Statement[] }, value: ts.Expression): ts.Expression {
+  const f = ts.factory;
   const body = f.createBlock([
     ...functor.declare(),
     ...Object.entries(result.functions)
       .filter(([k]) => functor.hasLocal(k))
       .map(([, v]) => v),
     ...result.statements,
-    f.createReturnStatement(both),
+    f.createReturnStatement(value),
   ]);
   return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, [], undefined, undefined, body)), undefined, []);
-}
-
-export function writeStringify(c: EmitContext, type: ts.Type): ts.Expression {
-  return shared(c.typia, type, "stringify", () => polish(c, JsonStringifyProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined })));
 }
 
 /**
