@@ -145,6 +145,10 @@ describe.each([
     const notAllowed = await client.post("/users/1");
     notAllowed.assertStatus(405);
     expect(notAllowed.headers.allow).toBe("GET,HEAD");
+    // A method with no catch-all of its own in the uWS adapter arrives through its `any` route.
+    const other = await client.request("TRACE", "/users/1");
+    other.assertStatus(405);
+    expect(other.headers.allow).toBe("GET,HEAD");
   });
 
   it("captures the rest of the path with {name:path}", async () => {

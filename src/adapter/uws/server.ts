@@ -23,30 +23,31 @@ export interface UwsServer {
 }
 
 /**
- * The only module that talks to uWebSockets.js. One catch-all route hands every
+ * The only module that talks to uWebSockets.js. Catch-all routes hand every
  * request to the Pipeline, so routing behaves exactly as in TestClient.
  */
 export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsServer> {
   const uws = loadUws({ allowSlowFallback: options.allowSlowFallback });
   const app = uws.App();
-  let inFlight = 0;
-  let draining = false;
-  const idleWaiters: Array<() => void> = [];
-  const finished = (): void => {
-    inFlight--;
-    // Guarded: splice(0) allocates an array, and most requests end with nobody waiting.
-    if (inFlight === 0 && idleWaiters.length > 0) for (const w of idleWaiters.splice(0)) w();
-  };
+  const tracker = new InFlight();
 
-  app.any("/*", (res, req) => {
-    inFlight++;
-    const raw = new UwsRequest(req, res);
-    const sink = new UwsSink(res, raw, finished, draining);
-    pipeline.handle(raw, sink, sink);
-    // The pipeline detached what it still needs; uWS's request object dies now.
-    raw.release();
-    sink.leaveHandler();
-  });
+  const serve =
+    (method: string | undefined) =>
+    (res: HttpResponse, req: HttpRequest): void => {
+      const exchange = new UwsExchange(req, res, method ?? upperMethod(req.getMethod()), tracker);
+      pipeline.handle(exchange, exchange, exchange);
+      exchange.leaveHandler();
+    };
+  // One catch-all per common method: the method is then a constant, not a string uWS builds for every
+  // request. uWS prefers a method's own route to `any`, which takes the rest (CONNECT, PROPFIND, ...).
+  app.get("/*", serve("GET"));
+  app.post("/*", serve("POST"));
+  app.put("/*", serve("PUT"));
+  app.patch("/*", serve("PATCH"));
+  app.del("/*", serve("DELETE"));
+  app.head("/*", serve("HEAD"));
+  app.options("/*", serve("OPTIONS"));
+  app.any("/*", serve(undefined));
 
   return new Promise((resolve, reject) => {
     const onListen = (socket: us_listen_socket | false): void => {
@@ -56,21 +57,14 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
         host: options.host,
         port,
         get inFlight() {
-          return inFlight;
+          return tracker.count;
         },
         close(timeoutMs = 10_000) {
-          if (!draining) {
-            draining = true;
+          if (!tracker.draining) {
+            tracker.draining = true;
             uws.us_listen_socket_close(socket);
           }
-          if (inFlight === 0) return Promise.resolve();
-          return new Promise<void>((done) => {
-            const timer = setTimeout(done, timeoutMs);
-            idleWaiters.push(() => {
-              clearTimeout(timer);
-              done();
-            });
-          });
+          return tracker.idle(timeoutMs);
         },
       });
     };
@@ -78,47 +72,90 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
   });
 }
 
+/** Requests being answered, and whether the server is closing (its answers then close their connections). */
+class InFlight {
+  count = 0;
+  draining = false;
+  private readonly waiters: Array<() => void> = [];
+
+  finished(): void {
+    // Guarded: splice(0) allocates an array, and most requests end with nobody waiting.
+    if (--this.count === 0 && this.waiters.length > 0) for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Resolves once no request is in flight, or after `timeoutMs`. */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise<void>((done) => {
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        done();
+      });
+    });
+  }
+}
+
 const decoder = new TextDecoder();
 const PREALLOCATE_MAX = 16 * 1024 * 1024;
 // Null prototype: a method named "constructor" must not find Object.prototype's.
 const UPPER_METHODS: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string>, { get: "GET", post: "POST", put: "PUT", patch: "PATCH", delete: "DELETE", head: "HEAD", options: "OPTIONS" });
+const upperMethod = (lower: string): string => UPPER_METHODS[lower] ?? lower.toUpperCase();
 
 /** What a released request that was never detached answers for its headers; shared, never written. */
 const NO_HEADERS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
+// UwsExchange.flags
+const ABORTED = 1;
+const DONE = 2;
+const IN_HANDLER = 4;
+const CLOSE_AFTER = 8;
+
+/** What only bodies and streams need; most requests never create it. */
+interface ExchangeExtras {
+  abortCallbacks: Array<() => void> | undefined;
+  drainCallbacks: Array<() => void> | undefined;
+  /** A stream with a declared Content-Length: framed by uWS's tryEnd instead of chunked encoding. */
+  fixed: FixedLengthStream | undefined;
+}
+
 /**
+ * One uWS request: what the pipeline reads of it, the source of its body and
+ * the sink of its response, as one object. Every request allocates it, and
+ * per-request allocations are what the young generation collects: one object
+ * with its flags in one field instead of a request and a sink object halved
+ * what a plain GET allocates on top of uWS's own objects.
+ *
  * uWS's HttpRequest lives only during the synchronous handler call. Header
  * reads go straight to it while live; `detach()` snapshots what later code may
- * still ask for.
+ * still ask for. Body registration happens in the handler too, as uWS requires.
  */
-class UwsRequest implements RawRequest {
-  locals: Record<string, unknown> | undefined;
-  readonly method: string;
+class UwsExchange implements RawRequest, ResponseSink, BodySource {
+  locals: Record<string, unknown> | undefined = undefined;
   readonly path: string;
   readonly query: string;
   private req: HttpRequest | undefined;
-  private snapshot: Record<string, string> | undefined;
+  private snapshot: Record<string, string> | undefined = undefined;
+  private flags: number;
+  private extras: ExchangeExtras | undefined = undefined;
 
-  constructor(req: HttpRequest, private readonly res: HttpResponse) {
+  constructor(
+    req: HttpRequest,
+    private readonly res: HttpResponse,
+    readonly method: string,
+    private readonly tracker: InFlight,
+  ) {
     this.req = req;
-    const lower = req.getMethod();
-    // uWS lower-cases the method; the common ones map to interned constants instead of a new string.
-    this.method = UPPER_METHODS[lower] ?? lower.toUpperCase();
     this.path = req.getUrl();
     this.query = req.getQuery() ?? "";
+    this.flags = IN_HANDLER | (tracker.draining ? CLOSE_AFTER : 0);
+    tracker.count++;
   }
 
-  contentLength(): number | undefined {
-    const v = this.header("content-length");
-    return v === undefined ? undefined : Number(v);
-  }
+  // --- the request
 
   header(lowerName: string): string | undefined {
-    if (this.req !== undefined) {
-      const v = this.req.getHeader(lowerName);
-      return v === "" ? undefined : v;
-    }
-    const v = this.snapshot![lowerName];
+    const v = this.req !== undefined ? this.req.getHeader(lowerName) : this.snapshot![lowerName];
     return v === "" ? undefined : v;
   }
 
@@ -133,56 +170,30 @@ class UwsRequest implements RawRequest {
     this.req = undefined;
   }
 
-  /** Ends the live phase; later reads see only what `detach()` copied (nothing, if it was not called). */
-  release(): void {
-    if (this.req === undefined) return;
-    this.req = undefined;
-    this.snapshot ??= NO_HEADERS;
-  }
-
   remoteAddress(): string {
     return decoder.decode(this.res.getRemoteAddressAsText());
   }
-}
 
-function readAll(req: HttpRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  req.forEach((k, v) => {
-    const prev = out[k];
-    out[k] = prev === undefined ? v : `${prev}, ${v}`;
-  });
-  return out;
-}
-
-/**
- * The response side of one uWS request, and its body source too: one object
- * per request instead of two (each request's allocations are what the young
- * generation collects). Body registration happens synchronously in the
- * handler, as uWS requires.
- */
-class UwsSink implements ResponseSink, BodySource {
-  aborted = false;
-  private done = false;
-  get isDone(): boolean {
-    return this.done;
+  /**
+   * Called when the uWS handler returns: uWS's request object dies (later
+   * reads see only what `detach()` copied), and an unanswered response now
+   * needs an abort handler.
+   */
+  leaveHandler(): void {
+    if (this.req !== undefined) {
+      this.req = undefined;
+      this.snapshot ??= NO_HEADERS;
+    }
+    this.flags &= ~IN_HANDLER;
+    if ((this.flags & DONE) === 0) this.res.onAborted(() => this.abort());
   }
-  private inHandler = true;
-  // Created on first use: most requests (no body, no stream) never register a callback.
-  private abortCallbacks: Array<() => void> | undefined;
-  private drainCallbacks: Array<() => void> | undefined;
-  /** A stream with a declared Content-Length: framed by uWS's tryEnd instead of chunked encoding. */
-  private fixed: FixedLengthStream | undefined;
 
-  constructor(
-    private readonly res: HttpResponse,
-    private readonly raw: UwsRequest,
-    private readonly finished: () => void,
-    private readonly closeAfter: boolean,
-  ) {}
+  // --- its body
 
   /** Read on demand (only body routes ask), while the request is still live. */
   get contentLength(): number | undefined {
-    return this.raw.contentLength();
+    const v = this.header("content-length");
+    return v === undefined ? undefined : Number(v);
   }
 
   read(limit: number, to: BodyConsumer): void {
@@ -236,28 +247,38 @@ class UwsSink implements ResponseSink, BodySource {
     });
   }
 
-  /** Called when the uWS handler returns: an unanswered response now needs an abort handler. */
-  leaveHandler(): void {
-    this.inHandler = false;
-    if (!this.done) {
-      this.res.onAborted(() => {
-        this.aborted = true;
-        this.complete();
-        for (const cb of this.abortCallbacks?.splice(0) ?? []) cb();
-        for (const cb of this.drainCallbacks?.splice(0) ?? []) cb();
-      });
-    }
+  // --- its response
+
+  get aborted(): boolean {
+    return (this.flags & ABORTED) !== 0;
+  }
+
+  private get ended(): boolean {
+    return (this.flags & (ABORTED | DONE)) !== 0;
+  }
+
+  private extra(): ExchangeExtras {
+    return (this.extras ??= { abortCallbacks: undefined, drainCallbacks: undefined, fixed: undefined });
   }
 
   onAbort(cb: () => void): void {
     if (this.aborted) cb();
-    else (this.abortCallbacks ??= []).push(cb);
+    else (this.extra().abortCallbacks ??= []).push(cb);
+  }
+
+  private abort(): void {
+    this.flags |= ABORTED;
+    this.complete();
+    const e = this.extras;
+    if (e === undefined) return;
+    for (const cb of e.abortCallbacks?.splice(0) ?? []) cb();
+    for (const cb of e.drainCallbacks?.splice(0) ?? []) cb();
   }
 
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
-    if (this.aborted || this.done) return;
+    if (this.ended) return;
     // Inside the uWS handler writes are corked already; only a later answer needs cork (and its closure).
-    if (this.inHandler) this.writeResponse(status, headers, body, headOnly);
+    if ((this.flags & IN_HANDLER) !== 0) this.writeResponse(status, headers, body, headOnly);
     else this.res.cork(() => this.writeResponse(status, headers, body, headOnly));
     this.complete();
   }
@@ -284,13 +305,14 @@ class UwsSink implements ResponseSink, BodySource {
       if (name.length === 4 && name.toLowerCase() === "date") continue;
       res.writeHeader(name, headers[i + 1]!);
     }
+    const closeAfter = (this.flags & CLOSE_AFTER) !== 0;
     // uWS 20.30 mishandles endWithoutBody's arguments (the process aborts), so it is only
     // ever called bare, with the length written by hand.
     if (headOnly && chunked && declaredLength === undefined) res.endWithoutBody();
     else if (headOnly) res.writeHeader("content-length", declaredLength ?? String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
     else if (status === 204 || status === 304) res.endWithoutBody();
-    else if (body === undefined) res.end(undefined, this.closeAfter);
-    else res.end(body, this.closeAfter);
+    else if (body === undefined) res.end(undefined, closeAfter);
+    else res.end(body, closeAfter);
   }
 
   startStream(status: number, headers: readonly string[]): void {
@@ -307,22 +329,23 @@ class UwsSink implements ResponseSink, BodySource {
         res.writeHeader(headers[i]!, headers[i + 1]!);
       }
     });
-    if (total !== undefined) this.fixed = { total, sent: 0, pending: undefined, pendingAt: 0 };
+    const extra = this.extra();
+    if (total !== undefined) extra.fixed = { total, sent: 0, pending: undefined, pendingAt: 0 };
     res.onWritable((offset) => {
-      const f = this.fixed;
+      const f = extra.fixed;
       if (f?.pending !== undefined) {
         // tryEnd keeps no copy of what it could not write: resend the rest of the chunk from where the socket stopped.
         if (!res.tryEnd(f.pending.subarray(offset - f.pendingAt), f.total)[0]) return false;
         f.pending = undefined;
       }
-      for (const cb of this.drainCallbacks?.splice(0) ?? []) cb();
+      for (const cb of extra.drainCallbacks?.splice(0) ?? []) cb();
       return true;
     });
   }
 
   write(chunk: string | Uint8Array): boolean {
     if (this.aborted) return true;
-    const f = this.fixed;
+    const f = this.extras?.fixed;
     let ok = true;
     if (f === undefined) {
       this.res.cork(() => {
@@ -345,30 +368,43 @@ class UwsSink implements ResponseSink, BodySource {
 
   onDrain(cb: () => void): void {
     if (this.aborted) cb();
-    else (this.drainCallbacks ??= []).push(cb);
+    else (this.extra().drainCallbacks ??= []).push(cb);
   }
 
   endStream(): void {
-    if (this.aborted || this.done) return;
-    const f = this.fixed;
+    if (this.ended) return;
+    const f = this.extras?.fixed;
     // With a declared length the last tryEnd ended the response (an empty one has none: end it here);
     // a short stream would leave the client waiting for the rest.
-    if (f === undefined || f.total === 0) this.res.cork(() => this.res.end(undefined, this.closeAfter));
+    if (f === undefined || f.total === 0) this.res.cork(() => this.res.end(undefined, (this.flags & CLOSE_AFTER) !== 0));
     else if (f.sent < f.total) throw streamTooShort(f.sent, f.total);
     this.complete();
   }
 
   close(): void {
-    if (this.aborted || this.done) return;
+    if (this.ended) return;
     this.complete();
     this.res.close();
   }
 
   private complete(): void {
-    if (this.done) return;
-    this.done = true;
-    this.finished();
+    if ((this.flags & DONE) !== 0) return;
+    this.flags |= DONE;
+    this.tracker.finished();
   }
+}
+
+function readAll(req: HttpRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  req.forEach((k, v) => {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : `${prev}, ${v}`;
+  });
+  return out;
+}
+
+function byteLength(body: string | Uint8Array): number {
+  return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
 }
 
 interface FixedLengthStream {
@@ -379,9 +415,6 @@ interface FixedLengthStream {
   pendingAt: number;
 }
 
-function byteLength(body: string | Uint8Array): number {
-  return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-}
 
 /**
  * One buffered body on its way in: the state uWS's onData advances, as one
