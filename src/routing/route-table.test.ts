@@ -45,6 +45,14 @@ describe("RouteTable", () => {
     expect(find(t, "/u/me/posts/settings")).toEqual({ route: "GET /u/me/{tab}/settings", params: ["posts"] });
   });
 
+  it("gives each route exactly its own captures when deeper patterns share the table", () => {
+    const t = table(["GET", "/a/{x}"], ["GET", "/a/{x}/{y}/{z}"], ["GET", "/f/{p:path}"]);
+    expect(find(t, "/a/1")!.params).toStrictEqual(["1"]);
+    expect(find(t, "/a/1/2/3")!.params).toStrictEqual(["1", "2", "3"]);
+    expect(find(t, "/f/x/y")!.params).toStrictEqual(["x/y"]);
+    expect(t.find("/a/1/2")).toBeUndefined();
+  });
+
   it("captures the remainder, slashes included, for {rest:path}", () => {
     const t = table(["GET", "/static/{rest:path}"]);
     expect(find(t, "/static/css/app.css")).toEqual({ route: "GET /static/{rest:path}", params: ["css/app.css"] });

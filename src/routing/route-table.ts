@@ -34,6 +34,8 @@ export class RouteTable<R> {
   private readonly statics = new Map<string, Match<R>>();
   private readonly root: Node<R> = newNode();
   private hasDynamic = false;
+  /** Most values any pattern captures: each lookup's list is made that size. */
+  private maxParams = 0;
 
   add(method: string, pattern: string, segments: readonly Segment[], route: R): void {
     let methods: MethodMap<R>;
@@ -44,6 +46,7 @@ export class RouteTable<R> {
       if (existing === undefined) this.statics.set(key, { methods, params: EMPTY });
     } else {
       this.hasDynamic = true;
+      this.maxParams = Math.max(this.maxParams, segments.filter((s) => s.kind !== "static").length);
       let node = this.root;
       let restMethods: MethodMap<R> | undefined;
       for (const seg of segments) {
@@ -82,18 +85,25 @@ export class RouteTable<R> {
       if (decodedHit !== undefined) return decodedHit;
     }
     if (!this.hasDynamic) return undefined;
-    const params: string[] = [];
+    // Sized up front: the first push into an empty array reserves 17 slots, 152 bytes per request.
+    const params = new Array<string>(this.maxParams);
     // Segments are read in place (no split); "/" and "" have none, so the walk starts past the end.
-    const methods = walk(this.root, path, path.length <= 1 ? path.length + 1 : 1, params);
+    const methods = walk(this.root, path, path.length <= 1 ? path.length + 1 : 1, params, 0);
     return methods === undefined ? undefined : { methods, params };
   }
 }
 
 const EMPTY: string[] = [];
 
-/** Matches the segment starting at `start` (segments end at "/" or the end of the path), then the rest. */
-function walk<R>(node: Node<R>, path: string, start: number, params: string[]): MethodMap<R> | undefined {
-  if (start > path.length) return node.methods;
+/**
+ * Matches the segment starting at `start` (segments end at "/" or the end of
+ * the path), then the rest; `params[0..depth)` hold the values captured so far.
+ */
+function walk<R>(node: Node<R>, path: string, start: number, params: string[], depth: number): MethodMap<R> | undefined {
+  if (start > path.length) {
+    if (node.methods !== undefined) params.length = depth;
+    return node.methods;
+  }
   let end = path.indexOf("/", start);
   if (end === -1) end = path.length;
   const pct = path.indexOf("%", start);
@@ -114,18 +124,18 @@ function walk<R>(node: Node<R>, path: string, start: number, params: string[]): 
     child = node.statics.get(part);
   }
   if (child !== undefined) {
-    const found = walk(child, path, end + 1, params);
+    const found = walk(child, path, end + 1, params, depth);
     if (found !== undefined) return found;
   }
   if (node.param !== undefined && end > start) {
-    params.push(part ?? path.slice(start, end));
-    const found = walk(node.param, path, end + 1, params);
+    params[depth] = part ?? path.slice(start, end);
+    const found = walk(node.param, path, end + 1, params, depth + 1);
     if (found !== undefined) return found;
-    params.pop();
   }
   if (node.rest !== undefined) {
     const rest = path.slice(start);
-    params.push(rest.indexOf("%") === -1 ? rest : (safeDecodePath(rest) ?? rest));
+    params[depth] = rest.indexOf("%") === -1 ? rest : (safeDecodePath(rest) ?? rest);
+    params.length = depth + 1;
     return node.rest;
   }
   return undefined;
