@@ -39,7 +39,8 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
       exchange.leaveHandler();
     };
   // One catch-all per common method: the method is then a constant, not a string uWS builds for every
-  // request. uWS prefers a method's own route to `any`, which takes the rest (CONNECT, PROPFIND, ...).
+  // request. uWS prefers a method's own route to `any`, which takes the rest (CONNECT, TRACE; its parser
+  // refuses extension methods such as PROPFIND before any route).
   app.get("/*", serve("GET"));
   app.post("/*", serve("POST"));
   app.put("/*", serve("PUT"));
