@@ -7,15 +7,14 @@ import { parseCookies, parseQuery, scanQuery, type RawRequest } from "./request"
  * @spikardRequest
  */
 export class Request {
-  private _state: Record<string, unknown> | undefined;
-  private _query: Record<string, string | string[]> | undefined;
   /** Whether the raw query has no escapes, so single keys can be scanned; decided on first use. */
-  private _plainQuery: boolean | undefined;
-  private _cookies: Record<string, string> | undefined;
-  private _headers: Record<string, string> | undefined;
-  private _params: Record<string, string> | undefined;
-  private _method: string | undefined;
-  private _path: string | undefined;
+  private _plainQuery: boolean | undefined = undefined;
+  /**
+   * What hooks replaced and what was parsed whole, in one object made on
+   * first such use: most requests never make it, and each field here would
+   * otherwise be allocated with every Request (V8 sizes objects by fields).
+   */
+  private _more: Overrides | undefined = undefined;
 
   constructor(
     /** The adapter's request. */
@@ -25,40 +24,48 @@ export class Request {
     private readonly paramNames: readonly string[],
   ) {}
 
+  private more(): Overrides {
+    // Every field present from the start: one hidden class for all of them.
+    return (this._more ??= { state: undefined, query: undefined, cookies: undefined, headers: undefined, params: undefined, method: undefined, path: undefined });
+  }
+
   /** Values shared between hooks, dependencies and the handler of one request (seeded from middleware's locals). */
   get state(): Record<string, unknown> {
     // Created on first use: most requests never touch it.
-    return (this._state ??= this.raw.locals !== undefined ? { ...this.raw.locals } : {});
+    const more = this.more();
+    return (more.state ??= this.raw.locals !== undefined ? { ...this.raw.locals } : {});
   }
   set state(s: Record<string, unknown>) {
-    this._state = s;
+    this.more().state = s;
   }
 
   get method(): string {
-    return this._method ?? this.raw.method;
+    return this._more?.method ?? this.raw.method;
   }
   set method(m: string) {
-    this._method = m;
+    this.more().method = m;
   }
 
   get path(): string {
-    return this._path ?? this.raw.path;
+    return this._more?.path ?? this.raw.path;
   }
   set path(p: string) {
-    this._path = p;
+    this.more().path = p;
   }
 
   /** Query parameters; repeated keys become arrays. */
   get query(): Record<string, string | string[]> {
-    return (this._query ??= parseQuery(this.raw.query));
+    const more = this.more();
+    return (more.query ??= parseQuery(this.raw.query));
   }
   set query(q: Record<string, string | string[]>) {
-    this._query = q;
+    this.more().query = q;
   }
 
   /** One query parameter's value(s), as `query[key]`; an unescaped query is scanned instead of parsed whole. */
   queryParam(key: string): string | string[] | undefined {
-    if (this._query !== undefined) return this._query[key];
+    const parsed = this._more?.query;
+    if (parsed !== undefined) return parsed[key];
     const raw = this.raw.query;
     this._plainQuery ??= raw.indexOf("%") === -1 && raw.indexOf("+") === -1;
     return this._plainQuery && plainKey(key) ? scanQuery(raw, key) : this.query[key];
@@ -66,44 +73,59 @@ export class Request {
 
   /** Headers with lower-case names. */
   get headers(): Record<string, string> {
-    return (this._headers ??= this.raw.headers());
+    const more = this.more();
+    return (more.headers ??= this.raw.headers());
   }
   set headers(h: Record<string, string>) {
-    this._headers = h;
+    this.more().headers = h;
   }
 
   get cookies(): Record<string, string> {
-    return (this._cookies ??= parseCookies(this.header("cookie")));
+    const more = this.more();
+    return (more.cookies ??= parseCookies(this.header("cookie")));
   }
   set cookies(c: Record<string, string>) {
-    this._cookies = c;
+    this.more().cookies = c;
   }
 
   /** Path parameters by name (raw strings). */
   get params(): Record<string, string> {
-    if (this._params === undefined) {
+    const more = this.more();
+    if (more.params === undefined) {
       const out: Record<string, string> = {};
       this.paramNames.forEach((n, i) => (out[n] = this.pathValues[i] ?? ""));
-      this._params = out;
+      more.params = out;
     }
-    return this._params;
+    return more.params;
   }
   set params(p: Record<string, string>) {
-    this._params = p;
+    this.more().params = p;
   }
 
   /** One header by case-insensitive name; hooks may have replaced the record. */
   header(name: string): string | undefined {
     const lower = name.toLowerCase();
-    if (this._headers !== undefined) return this._headers[lower];
+    const replaced = this._more?.headers;
+    if (replaced !== undefined) return replaced[lower];
     return this.raw.header(lower);
   }
 
   /** Path parameter by position, honouring replacement by hooks. */
   pathValue(index: number): string | undefined {
-    if (this._params !== undefined) return this._params[this.paramNames[index]!];
+    const replaced = this._more?.params;
+    if (replaced !== undefined) return replaced[this.paramNames[index]!];
     return this.pathValues[index];
   }
+}
+
+interface Overrides {
+  state: Record<string, unknown> | undefined;
+  query: Record<string, string | string[]> | undefined;
+  cookies: Record<string, string> | undefined;
+  headers: Record<string, string> | undefined;
+  params: Record<string, string> | undefined;
+  method: string | undefined;
+  path: string | undefined;
 }
 
 /** A key the scan can match literally: nothing a query string escapes or splits on. */
