@@ -134,3 +134,48 @@ describe("uWebSockets.js loading", () => {
     }
   });
 });
+
+describe("closing over a real socket", () => {
+  /** One request on `agent`'s kept-alive connection: status, Connection header and body. */
+  function get(url: string, agent: http.Agent): Promise<{ status: number; connection: string | undefined; body: string }> {
+    return new Promise((resolve, reject) => {
+      http
+        .get(url, { agent }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode!, connection: res.headers.connection, body }));
+        })
+        .on("error", reject);
+    });
+  }
+
+  it("finishes in-flight requests, and answers a kept-alive connection's next request with Connection: close", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const app = new Spikard();
+    app.get("/slow", async () => {
+      await held;
+      return "slow done";
+    });
+    app.get("/fast", () => "fast");
+    const server = await app.serve({ host: "127.0.0.1", port: 0 });
+    const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const other = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      // HTTP/1.1 keeps the connection open unless told otherwise.
+      expect(await get(`${server.url}/fast`, keepAlive)).toEqual({ status: 200, connection: undefined, body: "fast" });
+      const slow = get(`${server.url}/slow`, other);
+      await new Promise((r) => setTimeout(r, 50));
+      const closed = server.close();
+      // The listener is gone, the connection is not: its next request is answered, and the connection ends with it.
+      expect(await get(`${server.url}/fast`, keepAlive)).toEqual({ status: 200, connection: "close", body: "fast" });
+      release();
+      expect(await slow).toMatchObject({ status: 200, body: "slow done" });
+      await closed;
+    } finally {
+      release();
+      keepAlive.destroy();
+      other.destroy();
+    }
+  });
+});
