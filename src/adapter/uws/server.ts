@@ -258,6 +258,11 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
     return (this.flags & (ABORTED | DONE)) !== 0;
   }
 
+  /** Begun while the server was closing: the answer ends the connection. */
+  private get closeAfter(): boolean {
+    return (this.flags & CLOSE_AFTER) !== 0;
+  }
+
   private extra(): ExchangeExtras {
     return (this.extras ??= { abortCallbacks: undefined, drainCallbacks: undefined, fixed: undefined });
   }
@@ -306,14 +311,13 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
       if (name.length === 4 && name.toLowerCase() === "date") continue;
       res.writeHeader(name, headers[i + 1]!);
     }
-    const closeAfter = (this.flags & CLOSE_AFTER) !== 0;
     // uWS 20.30 mishandles endWithoutBody's arguments (the process aborts), so it is only
     // ever called bare, with the length written by hand.
     if (headOnly && chunked && declaredLength === undefined) res.endWithoutBody();
     else if (headOnly) res.writeHeader("content-length", declaredLength ?? String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
     else if (status === 204 || status === 304) res.endWithoutBody();
-    else if (body === undefined) res.end(undefined, closeAfter);
-    else res.end(body, closeAfter);
+    else if (body === undefined) res.end(undefined, this.closeAfter);
+    else res.end(body, this.closeAfter);
   }
 
   startStream(status: number, headers: readonly string[]): void {
@@ -377,7 +381,7 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
     const f = this.extras?.fixed;
     // With a declared length the last tryEnd ended the response (an empty one has none: end it here);
     // a short stream would leave the client waiting for the rest.
-    if (f === undefined || f.total === 0) this.res.cork(() => this.res.end(undefined, (this.flags & CLOSE_AFTER) !== 0));
+    if (f === undefined || f.total === 0) this.res.cork(() => this.res.end(undefined, this.closeAfter));
     else if (f.sent < f.total) throw streamTooShort(f.sent, f.total);
     this.complete();
   }
