@@ -5,6 +5,8 @@ import { declaredStreamLength, streamTooLong, streamTooShort } from "../pipeline
 import { encodeRequest, type RequestOptions } from "./request-options";
 import { HttpVerbs } from "./http-verbs";
 import { TestResponse } from "./test-response";
+import { requestFramingError } from "../adapter/request-framing";
+import { badRequestProblem, PROBLEM_CONTENT_TYPE } from "../problem";
 
 export interface TestClientOptions {
   /** Headers sent with every request. */
@@ -42,6 +44,11 @@ export class TestClient extends HttpVerbs {
     };
     return new Promise((resolve, reject) => {
       const sink = new MemorySink(resolve, reject);
+      // As the server's adapter does, before anything reads the body.
+      const te = enc.headers["transfer-encoding"];
+      const cl = enc.headers["content-length"];
+      const bad = requestFramingError(cl === undefined ? [] : [cl], te === undefined ? [] : [te]);
+      if (bad !== undefined) return sink.send(400, ["content-type", PROBLEM_CONTENT_TYPE], JSON.stringify(badRequestProblem(bad)), false);
       this.app.pipeline().handle(raw, new MemoryBody(enc.body, enc.headers["content-length"]), sink);
     });
   }

@@ -6,6 +6,8 @@ import { PayloadTooLargeError, type BodyConsumer, type BodySource, type Response
 import { declaredStreamLength, streamTooLong, streamTooShort } from "../../pipeline/stream-length";
 import { statusLine } from "./status-lines";
 import { loadUws } from "./load";
+import { requestFramingError } from "../request-framing";
+import { badRequestProblem, internalProblem, PROBLEM_CONTENT_TYPE } from "../../problem";
 
 export interface ListenOptions {
   host: string;
@@ -34,8 +36,19 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
   const serve =
     (method: string | undefined) =>
     (res: HttpResponse, req: HttpRequest): void => {
+      // Two lookups for every request; only one that declares a body pays for reading every header field.
+      if (req.getHeader("content-length") !== "" || req.getHeader("transfer-encoding") !== "") {
+        const bad = framingError(req);
+        if (bad !== undefined) return refuse(res, bad);
+      }
       const exchange = new UwsExchange(req, res, method ?? upperMethod(req.getMethod()), tracker);
-      pipeline.handle(exchange, exchange, exchange);
+      try {
+        pipeline.handle(exchange, exchange, exchange);
+      } catch (err) {
+        // A throw out of a uWS callback ends the process: whatever escaped is answered here instead.
+        console.error("spikard: unhandled error in the request path", err);
+        exchange.send(500, PROBLEM_HEADERS, JSON.stringify(internalProblem()), false);
+      }
       exchange.leaveHandler();
     };
   // One catch-all per common method: the method is then a constant, not a string uWS builds for every
@@ -95,6 +108,33 @@ class InFlight {
       });
     });
   }
+}
+
+function framingError(req: HttpRequest): string | undefined {
+  const lengths: string[] = [];
+  const codings: string[] = [];
+  req.forEach((k, v) => {
+    if (k === "content-length") lengths.push(v);
+    else if (k === "transfer-encoding") codings.push(v);
+  });
+  return requestFramingError(lengths, codings);
+}
+
+const PROBLEM_HEADERS = ["content-type", PROBLEM_CONTENT_TYPE];
+
+/**
+ * A request whose length cannot be trusted: 400, and the connection closes (its remaining bytes cannot be framed).
+ * Answered on the next turn, not in the handler: uWS goes on parsing the bytes after this request in the same
+ * read, and would answer a request smuggled there; with this response pending it drops the connection instead.
+ * A length uWS's own parser cannot read (negative, not digits) makes it close the connection before any answer.
+ */
+function refuse(res: HttpResponse, detail: string): void {
+  let gone = false;
+  res.onAborted(() => (gone = true));
+  const body = JSON.stringify(badRequestProblem(detail));
+  setImmediate(() => {
+    if (!gone) res.cork(() => res.writeStatus(statusLine(400)).writeHeader("content-type", PROBLEM_CONTENT_TYPE).end(body, true));
+  });
 }
 
 const decoder = new TextDecoder();
