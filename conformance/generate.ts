@@ -265,7 +265,7 @@ function serverConfig(h: Record<string, any>, staticDir: string): string {
 }
 
 export const PRELUDE = `import { randomUUID } from "node:crypto";
-import { Spikard, Router, Request, Response, StreamingResponse, Provide, BackgroundTasks, UploadFile, type Inject, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
+import { Spikard, Router, Request, Response, StreamingResponse, Provide, BackgroundTasks, UploadFile, type AnyResponse, type Inject, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
 import type { tags } from "typia";
 import { hook } from "./_hooks";
 const quiet = { error() {}, warn() {}, info() {} };

@@ -11,10 +11,10 @@
  * differently.
  */
 import { randomUUID } from "node:crypto";
-import { Request, Response } from "spikard";
+import { Request, Response, type AnyResponse } from "spikard";
 
 type Config = Record<string, unknown> | undefined;
-type Hook = (req: Request, res: Response | undefined, config: Config, deps: Record<string, any>) => unknown;
+type Hook = (req: Request, res: AnyResponse | undefined, config: Config, deps: Record<string, any>) => unknown;
 
 const bearer = (req: Request): string | undefined => /^Bearer (.+)$/.exec(req.headers["authorization"] ?? "")?.[1];
 const state = (req: Request, key: string): unknown[] => ((req.state[key] as unknown[] | undefined) ?? (req.state[key] = []));
