@@ -68,6 +68,7 @@ export function generateApp(fixture: Fixture, index: number): GeneratedApp {
   const sleep = h.middleware?.request_timeout?.sleep_ms;
   if (typeof sleep === "number") lifecycle.prelude.unshift(`await new Promise((r) => setTimeout(r, ${sleep}));`);
   params.push(...lifecycle.params);
+  noOptionalBeforeRequired(params);
   const owner = responder(fixture);
   const answer =
     owner === "handler"
@@ -112,6 +113,20 @@ function withFiles(body: JsonSchema | undefined, files: Record<string, JsonSchem
   }
   return { ...(body ?? {}), type: "object", properties, required: [...required] };
 }
+
+/**
+ * TypeScript refuses `a?: X` before a required parameter (TS1016); the fixture's declared order is kept by
+ * giving such a parameter an undefined default instead, which the transformer reads as optional too.
+ */
+function noOptionalBeforeRequired(params: string[]): void {
+  const isOptional = (p: string): boolean => OPTIONAL_PARAM.test(p);
+  const lastRequired = params.findLastIndex((p) => !isOptional(p) && !p.includes(" = "));
+  for (let i = 0; i < lastRequired; i++) {
+    if (isOptional(params[i]!)) params[i] = `${params[i]!.replace(OPTIONAL_PARAM, "$1:")} = undefined as never`;
+  }
+}
+
+const OPTIONAL_PARAM = /^([A-Za-z_$][\w$]*)\?:/;
 
 function routeMethod(method: string): string {
   return ["get", "post", "put", "patch", "delete", "head", "options"].includes(method) ? method : "route";
@@ -265,7 +280,7 @@ function serverConfig(h: Record<string, any>, staticDir: string): string {
 }
 
 export const PRELUDE = `import { randomUUID } from "node:crypto";
-import { Spikard, Router, Request, Response, StreamingResponse, Provide, BackgroundTasks, UploadFile, type Inject, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
+import { Spikard, Router, Request, Response, StreamingResponse, Provide, BackgroundTasks, UploadFile, type Inject, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule, type MinProperties, type MaxProperties } from "spikard";
 import type { tags } from "typia";
 import { hook } from "./_hooks";
 const quiet = { error() {}, warn() {}, info() {} };
