@@ -193,8 +193,19 @@ export function responder(fixture: Fixture): "handler" | "framework" | "throw" {
   if (h === undefined) return "handler";
   if (configured(h)) return "framework";
   const shapesRequest = h.body_schema !== undefined || h.parameters !== undefined;
-  return shapesRequest && FRAMEWORK_STATUSES.has(status) ? "framework" : "handler";
+  return shapesRequest && FRAMEWORK_STATUSES.has(status) && !needsUnconfiguredFeature(status, h) ? "framework" : "handler";
 }
+
+/**
+ * A status only a feature the fixture does not configure could produce (408 without a request timeout,
+ * 429 without a rate limit) is the endpoint's own answer, however the request is shaped.
+ */
+function needsUnconfiguredFeature(status: number, h: Record<string, any>): boolean {
+  const feature = FEATURE_STATUSES[status];
+  return feature !== undefined && h.middleware?.[feature] === undefined;
+}
+
+const FEATURE_STATUSES: Record<number, string> = { 408: "request_timeout", 429: "rate_limit" };
 
 /** The middleware a fixture configures (its keys, plus handler-level cors). */
 function middlewareNames(h: Record<string, any>): string[] {
@@ -226,7 +237,7 @@ function respondExpression(exp: Record<string, any>, middleware: string[], compu
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries((exp.headers ?? {}) as Record<string, string>)) {
     if (typeof v === "string" && v.startsWith("<<") && v.endsWith(">>")) continue;
-    if (TRANSPORT_HEADERS.test(k) && k.toLowerCase() !== "content-length") continue;
+    if (TRANSPORT_HEADERS.test(k) && k.toLowerCase() !== "content-length" && k.toLowerCase() !== "connection") continue;
     if (middleware.some((m) => MIDDLEWARE_HEADERS[m]?.test(k))) continue;
     headers[k] = v;
   }
