@@ -193,19 +193,29 @@ export function responder(fixture: Fixture): "handler" | "framework" | "throw" {
   if (h === undefined) return "handler";
   if (configured(h)) return "framework";
   const shapesRequest = h.body_schema !== undefined || h.parameters !== undefined;
-  return shapesRequest && FRAMEWORK_STATUSES.has(status) && !needsUnconfiguredFeature(status, h) ? "framework" : "handler";
+  return shapesRequest && FRAMEWORK_STATUSES.has(status) && !needsUnconfiguredFeature(status, h, fixture.data.request) ? "framework" : "handler";
 }
 
 /**
  * A status only a feature the fixture does not configure could produce (408 without a request timeout,
- * 429 without a rate limit) is the endpoint's own answer, however the request is shaped.
+ * 429 without a rate limit, 413 without a body limit for a body under the default one) is the endpoint's
+ * own answer, however the request is shaped.
  */
-function needsUnconfiguredFeature(status: number, h: Record<string, any>): boolean {
+function needsUnconfiguredFeature(status: number, h: Record<string, any>, req: Record<string, any>): boolean {
+  if (status === 413) return h.middleware?.body_limit === undefined && h.max_body_size === undefined && requestSize(req) < DEFAULT_MAX_BODY_SIZE;
   const feature = FEATURE_STATUSES[status];
   return feature !== undefined && h.middleware?.[feature] === undefined;
 }
 
 const FEATURE_STATUSES: Record<number, string> = { 408: "request_timeout", 429: "rate_limit" };
+/** ServerConfig's default maxBodySize. */
+const DEFAULT_MAX_BODY_SIZE = 1 << 20;
+
+/** About how many bytes the fixture's request body takes (enough to compare with a limit of a MiB). */
+function requestSize(req: Record<string, any>): number {
+  const files = Array.isArray(req.files) ? (req.files as Array<{ content?: string }>).reduce((n, f) => n + String(f.content ?? "").length, 0) : 0;
+  return files + JSON.stringify(req.body ?? req.body_raw ?? req.form_data ?? "").length;
+}
 
 /** The middleware a fixture configures (its keys, plus handler-level cors). */
 function middlewareNames(h: Record<string, any>): string[] {
