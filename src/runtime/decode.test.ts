@@ -49,6 +49,11 @@ describe("decodeInteger", () => {
     },
   );
 
+  it("reads a hostile 10 000-digit value as out of range, and zero padding as the number", () => {
+    expect(decodeInteger("9".repeat(10_000))).toBe("9".repeat(10_000));
+    expect(decodeInteger(`${"0".repeat(10_000)}42`)).toBe(42);
+  });
+
   it("decodes a fractional value to its number, for the integer check to reject and echo", () => {
     expect(decodeInteger("42.5")).toBe(42.5);
   });
