@@ -5,10 +5,12 @@ import type { ResponseSink } from "../pipeline/sink";
  * A server-level middleware from ServerConfig. It runs before routing, in the
  * adapter's synchronous call: it may answer (`send` on the sink) or continue
  * with `next`, possibly with a wrapped sink that adjusts the response.
+ * One that decides asynchronously returns a promise settled once it answered
+ * or called `next`; the pipeline then holds the request's headers and body.
  */
 export interface Middleware {
   readonly name: string;
-  handle(raw: RawRequest, sink: ResponseSink, next: (sink: ResponseSink) => void): void;
+  handle(raw: RawRequest, sink: ResponseSink, next: (sink: ResponseSink) => void): void | Promise<void>;
 }
 
 /** Answers a whole response from a middleware. */

@@ -26,6 +26,7 @@ import { withDependencyErrors } from "./dependency-check";
 import type { Container } from "../di/container";
 import type { HookTable } from "../hooks";
 import type { Middleware } from "../middleware/types";
+import { HeldBody, holdRequest } from "./held-body";
 import { parameterErrors } from "./param-errors";
 
 export interface PipelineOptions {
@@ -103,9 +104,26 @@ export class Pipeline {
   // Closures live in their own methods: V8 allocates a function's closure context on entry,
   // so a closure anywhere in handle/route/run would cost every request an allocation.
   private throughMiddleware(middleware: readonly Middleware[], raw: RawRequest, body: BodySource, sink: ResponseSink): void {
+    let source = body;
     const step = (i: number, s: ResponseSink): void => {
-      if (i === middleware.length) return this.route(raw, body, s);
-      middleware[i]!.handle(raw, s, (next) => step(i + 1, next));
+      if (i === middleware.length) return this.route(raw, source, s);
+      let reached = false;
+      let held: HeldBody | undefined;
+      const pending = middleware[i]!.handle(raw, s, (next) => {
+        reached = true;
+        step(i + 1, held === undefined ? next : withCleanup(next, () => held!.discard()));
+      });
+      if (pending !== undefined) {
+        // A middleware that continues later (a rate limit kept in Redis): the headers and body are held for the rest of the chain.
+        if (!reached && !(source instanceof HeldBody)) source = held = holdRequest(raw, source, Math.max(this.options.maxBodySize, this.options.maxUploadSize));
+        pending.then(
+          () => void (!reached && held?.discard()),
+          (err: unknown) => {
+            held?.discard();
+            this.fail(err, s, raw.method === "HEAD");
+          },
+        );
+      }
     };
     step(0, sink);
   }

@@ -158,6 +158,8 @@ interface ExchangeExtras {
   drainCallbacks: Array<() => void> | undefined;
   /** A stream with a declared Content-Length: framed by uWS's tryEnd instead of chunked encoding. */
   fixed: FixedLengthStream | undefined;
+  /** The body stream paused the socket (its consumer is behind); an answer resumes it first. */
+  paused: boolean;
 }
 
 /**
@@ -271,12 +273,15 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
           return reject(err);
         }
         if (pending !== undefined) {
-          // Backpressure: stop reading the socket until the consumer caught up.
-          this.res.pause();
+          // Backpressure: stop reading the socket until the consumer caught up (uWS forbids it once answered).
+          if (!this.ended) {
+            this.res.pause();
+            this.extra().paused = true;
+          }
           pending.then(
             () => {
+              this.resumeBody();
               if (isLast) resolve();
-              else if (!this.aborted) this.res.resume();
             },
             (err: unknown) => {
               failed = true;
@@ -286,6 +291,17 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
         } else if (isLast) resolve();
       });
     });
+  }
+
+  /**
+   * Undoes a body stream's pause while the response can still be touched: uWS forbids it after the
+   * response ended, and a socket left paused neither reads the rest of the body nor sends the answer.
+   */
+  private resumeBody(): void {
+    const e = this.extras;
+    if (e === undefined || !e.paused || this.ended) return;
+    e.paused = false;
+    this.res.resume();
   }
 
   // --- its response
@@ -304,7 +320,7 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
   }
 
   private extra(): ExchangeExtras {
-    return (this.extras ??= { abortCallbacks: undefined, drainCallbacks: undefined, fixed: undefined });
+    return (this.extras ??= { abortCallbacks: undefined, drainCallbacks: undefined, fixed: undefined, paused: false });
   }
 
   onAbort(cb: () => void): void {
@@ -323,6 +339,7 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
 
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
     if (this.ended) return;
+    this.resumeBody();
     // Inside the uWS handler writes are corked already; only a later answer needs cork (and its closure).
     if ((this.flags & IN_HANDLER) !== 0) this.writeResponse(status, headers, body, headOnly);
     else this.res.cork(() => this.writeResponse(status, headers, body, headOnly));
@@ -362,6 +379,7 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
 
   startStream(status: number, headers: readonly string[]): void {
     if (this.aborted) return;
+    this.resumeBody();
     const res = this.res;
     const total = declaredStreamLength(headers);
     res.cork(() => {
