@@ -2,6 +2,8 @@ import os from "node:os";
 
 import type { OpenApiConfig } from "./openapi/config";
 import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
+import type { TrustProxy } from "./client-address";
+import type { RawRequest } from "./request";
 
 /** Server configuration, after the seed's `ServerConfig` (camelCase names). */
 export interface ServerConfig {
@@ -43,6 +45,13 @@ export interface ServerConfig {
   compression?: CompressionOptions;
   /** Token bucket per client: `{ perSecond, burst, ipBased }`; over it, 429. */
   rateLimit?: RateLimitOptions;
+  /**
+   * Which peers are proxies whose forwarding header names the client (the rate limit's bucket key):
+   * a hop count (`1`), addresses/CIDRs (`["10.0.0.0/8"]`, `"loopback"`), or
+   * `{ hops | addresses, header: "forwarded" }` to read RFC 7239 `Forwarded` instead of `X-Forwarded-For`.
+   * Default: none (the peer's address is the client's).
+   */
+  trustProxy?: TrustProxy;
   /** Bearer JWT on every request: `{ secret, algorithm, audience, issuer, leeway }`; claims in `req.state.jwt`. */
   jwtAuth?: JwtOptions;
   /** API key in a header (or api_key query parameter) on every request: `{ keys, headerName }`. */
@@ -73,6 +82,8 @@ export interface ResolvedConfig {
   openapi: OpenApiConfig | undefined;
   compression: CompressionOptions | undefined;
   rateLimit: RateLimitOptions | undefined;
+  /** The client's address as `trustProxy` reads it; undefined: the peer's. */
+  clientAddress: ((raw: RawRequest) => string) | undefined;
   jwtAuth: JwtOptions | undefined;
   apiKeyAuth: ApiKeyOptions | undefined;
   cors: CorsOptions | undefined;
@@ -102,6 +113,8 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     openapi: c.openapi,
     compression: c.compression,
     rateLimit: c.rateLimit,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    clientAddress: c.trustProxy === undefined ? undefined : (require("./client-address") as typeof import("./client-address")).clientAddressReader(c.trustProxy),
     jwtAuth: c.jwtAuth,
     apiKeyAuth: c.apiKeyAuth,
     cors: c.cors,
