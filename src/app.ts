@@ -210,7 +210,7 @@ function configuredMiddleware(c: ResolvedConfig): Middleware[] {
   if (c.requestTimeout !== undefined) m.push((require("./middleware/timeout") as typeof import("./middleware/timeout")).timeout({ seconds: c.requestTimeout }));
   if (c.apiKeyAuth) m.push((require("./middleware/api-key") as typeof import("./middleware/api-key")).apiKeyAuth(c.apiKeyAuth));
   if (c.jwtAuth) m.push((require("./middleware/jwt") as typeof import("./middleware/jwt")).jwtAuth(c.jwtAuth));
-  if (c.rateLimit) m.push((require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).rateLimit(c.rateLimit));
+  if (c.rateLimit) m.push((require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).rateLimit(c.rateLimit, { clientAddress: c.clientAddress, logger: c.logger }));
   if (c.compression) m.push((require("./middleware/compression") as typeof import("./middleware/compression")).compression(c.compression));
   /* eslint-enable @typescript-eslint/no-require-imports */
   return m;

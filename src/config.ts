@@ -2,6 +2,7 @@ import os from "node:os";
 
 import type { OpenApiConfig } from "./openapi/config";
 import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
+import type { RateLimitStore } from "./middleware/rate-limit/store";
 import type { TrustProxy } from "./client-address";
 import type { RawRequest } from "./request";
 
@@ -43,7 +44,10 @@ export interface ServerConfig {
   openapi?: OpenApiConfig;
   /** gzip/brotli for responses the client accepts: `{ gzip, brotli, minSize, quality }`. */
   compression?: CompressionOptions;
-  /** Token bucket per client: `{ perSecond, burst, ipBased }`; over it, 429. */
+  /**
+   * Token bucket per client, checked before authentication: `{ perSecond, burst, ipBased, maxClients, store, onStoreError }`;
+   * over it, 429. The default store is shared by all worker threads; `redisStore({ url })` by all instances.
+   */
   rateLimit?: RateLimitOptions;
   /**
    * Which peers are proxies whose forwarding header names the client (the rate limit's bucket key):
@@ -81,7 +85,7 @@ export interface ResolvedConfig {
   logger: Pick<Console, "error" | "warn" | "info">;
   openapi: OpenApiConfig | undefined;
   compression: CompressionOptions | undefined;
-  rateLimit: RateLimitOptions | undefined;
+  rateLimit: (RateLimitOptions & { store: RateLimitStore }) | undefined;
   /** The client's address as `trustProxy` reads it; undefined: the peer's. */
   clientAddress: ((raw: RawRequest) => string) | undefined;
   jwtAuth: JwtOptions | undefined;
@@ -112,9 +116,11 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     logger: c.logger ?? console,
     openapi: c.openapi,
     compression: c.compression,
-    rateLimit: c.rateLimit,
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    // The store is made now, at construction: a memory store must exist before run() starts the workers that share it.
+    rateLimit: c.rateLimit && (require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).withStore(c.rateLimit),
     clientAddress: c.trustProxy === undefined ? undefined : (require("./client-address") as typeof import("./client-address")).clientAddressReader(c.trustProxy),
+    /* eslint-enable @typescript-eslint/no-require-imports */
     jwtAuth: c.jwtAuth,
     apiKeyAuth: c.apiKeyAuth,
     cors: c.cors,

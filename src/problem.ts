@@ -8,6 +8,9 @@ export const ProblemType = {
   methodNotAllowed: "https://spikard.dev/errors/method-not-allowed",
   internal: "https://spikard.dev/errors/internal-server-error",
   badRequest: "https://spikard.dev/errors/bad-request",
+  /** Upstream's type for a rate limit (its GraphQL errors); its HTTP layer answers plain text. */
+  rateLimitExceeded: "https://spikard.dev/errors/rate-limit-exceeded",
+  serviceUnavailable: "https://spikard.dev/errors/service-unavailable",
 } as const;
 
 export interface Problem {
