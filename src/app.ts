@@ -197,7 +197,8 @@ export class Spikard extends Router {
 /**
  * ServerConfig's middleware, outermost first: request ids see every request,
  * CORS preflights and static files need no credentials, then the timeout,
- * authentication, rate limiting and compression wrap the routes.
+ * rate limiting (before authentication, so guessing credentials is limited too),
+ * authentication and compression wrap the routes.
  */
 function configuredMiddleware(c: ResolvedConfig): Middleware[] {
   const m: Middleware[] = [];
@@ -208,9 +209,9 @@ function configuredMiddleware(c: ResolvedConfig): Middleware[] {
   if (c.cors) m.push((require("./middleware/cors") as typeof import("./middleware/cors")).cors(c.cors));
   if (c.staticFiles?.length) m.push((require("./middleware/static") as typeof import("./middleware/static")).staticFiles(c.staticFiles));
   if (c.requestTimeout !== undefined) m.push((require("./middleware/timeout") as typeof import("./middleware/timeout")).timeout({ seconds: c.requestTimeout }));
+  if (c.rateLimit) m.push((require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).rateLimit(c.rateLimit, { clientAddress: c.clientAddress, logger: c.logger }));
   if (c.apiKeyAuth) m.push((require("./middleware/api-key") as typeof import("./middleware/api-key")).apiKeyAuth(c.apiKeyAuth));
   if (c.jwtAuth) m.push((require("./middleware/jwt") as typeof import("./middleware/jwt")).jwtAuth(c.jwtAuth));
-  if (c.rateLimit) m.push((require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).rateLimit(c.rateLimit, { clientAddress: c.clientAddress, logger: c.logger }));
   if (c.compression) m.push((require("./middleware/compression") as typeof import("./middleware/compression")).compression(c.compression));
   /* eslint-enable @typescript-eslint/no-require-imports */
   return m;

@@ -80,6 +80,29 @@ describe("workers: 4, in-memory store", () => {
     // The requests were served by several threads, all from one set of buckets.
     expect(tally.threads.size).toBeGreaterThanOrEqual(2);
   });
+
+  it("answers 429, not 401, to 300 wrong API keys in 0.1 s against a 5/s limit (rate limit before auth)", async () => {
+    const url = await start({ RL_PER_SECOND: "5", RL_BURST: "5", RL_API_KEY: "the-right-key" });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+    const started = Date.now();
+    const statuses = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        new Promise<number>((resolve, reject) => {
+          http.get(`${url}/ping`, { agent, headers: { "x-api-key": `guess-${i}` } }, (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode!));
+          }).on("error", reject);
+        }),
+      ),
+    );
+    const elapsed = (Date.now() - started) / 1000;
+    agent.destroy();
+    const count = (s: number): number => statuses.filter((x) => x === s).length;
+    console.log(`300 wrong API keys in ${elapsed.toFixed(2)} s: ${count(401)} answered 401, ${count(429)} answered 429`);
+    // Only the burst (and what refilled meanwhile) reached the key check.
+    expect(count(401)).toBeLessThanOrEqual(5 + Math.ceil(5 * elapsed));
+    expect(count(429)).toBe(300 - count(401));
+  });
 });
 
 describe.skipIf(redisMissing !== undefined)("workers: 4, Redis store", () => {

@@ -84,6 +84,18 @@ describe("buckets", () => {
   });
 });
 
+describe("rate limiting runs before authentication", () => {
+  it("answers 429 to a flood of wrong API keys instead of telling each one it is wrong", async () => {
+    const app = new Spikard({ rateLimit: { perSecond: 5, burst: 5 }, apiKeyAuth: { keys: ["right"] }, logger: quiet });
+    app.get("/data", () => ({ secret: 42 }));
+    const client = new TestClient(app);
+    const statuses = await Promise.all(Array.from({ length: 300 }, (_, i) => client.get("/data", { headers: { "x-api-key": `guess-${i}` } }).then((r) => r.statusCode)));
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(6);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(294);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+  });
+});
+
 describe("trustProxy", () => {
   const build = (trustProxy?: number | string[]): Spikard => {
     const app = new Spikard({ rateLimit: { perSecond: 0.001, burst: 1 }, trustProxy, logger: quiet });
