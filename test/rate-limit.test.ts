@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { Spikard, SpikardError, type Body } from "spikard";
 import { memoryStore, type RateLimitDecision, type RateLimitStore } from "spikard/rate-limit";
 import { LiveTestClient, TestClient } from "spikard/testing";
@@ -68,6 +68,21 @@ describe("buckets", () => {
     global.get("/ping", () => "pong");
     (await new TestClient(global, { remoteAddress: "10.0.0.1" }).get("/ping")).assertStatusOk();
     (await new TestClient(global, { remoteAddress: "10.0.0.2" }).get("/ping")).assertStatus(429);
+  });
+
+  it("refill on a monotonic clock: a wall clock stepped back (NTP) stops nothing", async () => {
+    const app = new Spikard({ rateLimit: { perSecond: 20, burst: 1 }, logger: quiet });
+    app.get("/ping", () => "pong");
+    const client = new TestClient(app);
+    (await client.get("/ping")).assertStatusOk();
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now - 3_600_000);
+    try {
+      await new Promise((r) => setTimeout(r, 80));
+      (await client.get("/ping")).assertStatusOk();
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it("are bounded by maxClients: a client pushed out starts again full, and memory does not grow", async () => {

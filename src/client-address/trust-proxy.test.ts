@@ -112,8 +112,10 @@ describe("clientAddressReader", () => {
       expect(client({ addresses: ["10.0.0.0/8"], header: "forwarded" }, "10.0.0.5", headers)).toBe("203.0.113.7");
       expect(client({ addresses: ["10.0.0.0/8"] }, "10.0.0.5", headers)).toBe("6.6.6.6");
     });
-    it("an element without `for` stops the walk", () => {
+    it("an element without `for`, or a quote left open, stops the walk", () => {
       expect(client({ hops: 1, header: "forwarded" }, "10.0.0.5", { forwarded: "proto=https" })).toBe("10.0.0.5");
+      expect(client({ hops: 1, header: "forwarded" }, "10.0.0.5", { forwarded: 'for="203.0.113.7' })).toBe("10.0.0.5");
+      expect(client({ hops: 1, header: "forwarded" }, "10.0.0.5", { forwarded: 'for=203.0.113.7, for="\\' })).toBe("10.0.0.5");
     });
   });
 
