@@ -13,18 +13,21 @@ import { SpikardError } from "../errors";
  */
 
 export interface WholeFrame {
-  /** Headers to write as they are (no Content-Length among them). */
+  /** Headers to write as they are (no Content-Length or Connection among them). */
   headers: string[];
   /** The Content-Length to declare, or undefined for none. */
   contentLength: number | undefined;
   /** Whether body bytes go on the wire. */
   body: boolean;
+  /** The handler said `Connection: close`: the adapter closes the connection after this response (and writes the header itself). */
+  close: boolean;
 }
 
 export interface StreamFrame {
   headers: string[];
   /** A declared length frames the stream; otherwise it is chunked. */
   length: number | undefined;
+  close: boolean;
 }
 
 export function frameWhole(status: number, headers: readonly string[], bodyLength: number, headOnly: boolean): WholeFrame {
@@ -32,12 +35,18 @@ export function frameWhole(status: number, headers: readonly string[], bodyLengt
   const out: string[] = [];
   let declared: string | undefined;
   let chunked = false;
+  let close = false;
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
     const value = headers[i + 1]!;
     if (!trusted) checkHeader(name, value);
     if (name.length === 14 && name.toLowerCase() === "content-length") {
       declared = value;
+      continue;
+    }
+    // Connection is hop-by-hop and the server's to write: "close" is honoured by closing, not just by saying so.
+    if (name.length === 10 && name.toLowerCase() === "connection") {
+      close ||= closes(value);
       continue;
     }
     if (name.length === 17 && name.toLowerCase() === "transfer-encoding") {
@@ -47,19 +56,22 @@ export function frameWhole(status: number, headers: readonly string[], bodyLengt
     if (name.length === 4 && name.toLowerCase() === "date") continue;
     out.push(name, value);
   }
-  if (status === 204 || status === 304) return { headers: out, contentLength: undefined, body: false };
+  if (status === 204 || status === 304) return { headers: out, contentLength: undefined, body: false, close };
   if (headOnly) {
-    if (chunked && declared === undefined) return { headers: out, contentLength: undefined, body: false };
+    if (chunked && declared === undefined) return { headers: out, contentLength: undefined, body: false, close };
     const length = declared !== undefined && DIGITS.test(declared.trim()) ? Number(declared.trim()) : bodyLength;
-    return { headers: out, contentLength: length, body: false };
+    return { headers: out, contentLength: length, body: false, close };
   }
-  return { headers: out, contentLength: bodyLength, body: true };
+  return { headers: out, contentLength: bodyLength, body: true, close };
 }
+
+const closes = (value: string): boolean => value.split(",").some((t) => t.trim().toLowerCase() === "close");
 
 export function frameStream(headers: readonly string[]): StreamFrame {
   const trusted = Object.isFrozen(headers);
   const out: string[] = [];
   let length: number | undefined;
+  let close = false;
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
     const value = headers[i + 1]!;
@@ -70,10 +82,14 @@ export function frameStream(headers: readonly string[]): StreamFrame {
       length = DIGITS.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : undefined;
       continue;
     }
+    if (lower === "connection") {
+      close ||= closes(value);
+      continue;
+    }
     if (lower === "transfer-encoding" || lower === "date") continue;
     out.push(name, value);
   }
-  return { headers: out, length };
+  return { headers: out, length, close };
 }
 
 /** The body's size on the wire. */

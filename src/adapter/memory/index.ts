@@ -146,6 +146,7 @@ class MemoryExchange implements Exchange {
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
     if (this.done) return;
     const frame = frameWhole(status, headers, byteLength(body), headOnly);
+    if (frame.close) this.closing = true;
     this.status = status;
     this.setHeaders(frame.headers);
     if (frame.contentLength !== undefined) this.sent.push(["content-length", String(frame.contentLength)]);
@@ -155,6 +156,7 @@ class MemoryExchange implements Exchange {
 
   startStream(status: number, headers: readonly string[]): void {
     const frame = frameStream(headers);
+    if (frame.close) this.closing = true;
     this.status = status;
     this.declaredTotal = frame.length;
     this.setHeaders(frame.headers);

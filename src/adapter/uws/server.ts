@@ -334,6 +334,7 @@ class UwsExchange implements Exchange {
     if (this.ended) return;
     this.resumeBody();
     const frame = frameWhole(status, headers, byteLength(body), headOnly);
+    if (frame.close) this.flags |= CLOSE_AFTER;
     // Inside the uWS handler writes are corked already; only a later answer needs cork (and its closure).
     if ((this.flags & IN_HANDLER) !== 0) this.writeResponse(status, frame.headers, frame.body ? body : undefined, frame.contentLength, frame.body);
     else this.res.cork(() => this.writeResponse(status, frame.headers, frame.body ? body : undefined, frame.contentLength, frame.body));
@@ -356,6 +357,7 @@ class UwsExchange implements Exchange {
     this.resumeBody();
     const res = this.res;
     const frame = frameStream(headers);
+    if (frame.close) this.flags |= CLOSE_AFTER;
     res.cork(() => {
       res.writeStatus(statusLine(status));
       // uWS writes the framing itself: the length when tryEnd frames the body, or its own Transfer-Encoding.
