@@ -63,6 +63,7 @@ describe("HTTP_ERRORS", () => {
     const p = httpError("METHOD_NOT_ALLOWED", ["x"], ["allow", "GET"]);
     expect(p.headers).toEqual(["allow", "GET", "content-type", "application/problem+json; charset=utf-8"]);
     expect(Object.isFrozen(httpError("NOT_FOUND", ["x"]).headers)).toBe(true);
+    expect(httpError("NOT_FOUND", ["x"]).headers).toBe(httpError("NOT_FOUND", ["y"]).headers);
   });
 
   it("a Rejection carries its table entry's response", () => {

@@ -93,7 +93,7 @@ export function httpError<C extends HttpErrorCode>(code: C, args: Args<C>, extra
   const value = (spec.body as (...a: unknown[]) => unknown)(...(args as unknown[]));
   const body = value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value);
   const type = spec.contentType === undefined || body === undefined ? undefined : spec.contentType;
-  // Without extra headers the list is a shared frozen one (frozen lists are known-safe to the framing check).
+  // Without extra headers the list is one shared constant.
   const headers = extraHeaders.length === 0 ? typeHeaders(type) : type === undefined ? [...extraHeaders] : [...extraHeaders, "content-type", type];
   return { status: spec.status, headers, body };
 }

@@ -1,6 +1,6 @@
 import { createSigner } from "fast-jwt";
 import { describe, expect, it, vi } from "vitest";
-import { Provide, Request, Response, Router, Spikard, StreamingResponse, type AnyResponse, type Header, type Middleware, type Query } from "spikard";
+import { HttpError, Provide, Request, Response, Router, Spikard, StreamingResponse, type AnyResponse, type Header, type Middleware, type Query } from "spikard";
 import { jwtAuth } from "spikard/middleware";
 import { LiveTestClient, TestClient } from "spikard/testing";
 import { bothClients } from "./support/clients";
@@ -310,5 +310,28 @@ describe("the docs with authentication configured", () => {
     expect(doc.paths["/private"]!.get.security).toEqual([{ bearerAuth: [] }]);
     const closed = build(false);
     (await closed.get("/openapi.json")).assertStatus(401);
+  });
+});
+
+describe("headers a handler sets, on every way they reach the wire", () => {
+  it("an HttpError's header, a cookie and a hook's header with CR/LF answer 500 and write nothing of them", async () => {
+    const app = new Spikard({ logger: quiet });
+    app.get("/error", (v: Query<string>) => {
+      throw new HttpError(401, "no", { headers: { "www-authenticate": v } });
+    });
+    app.get("/cookie", (v: Query<string>) => new Response({ content: "ok" }).setCookie("a", "b", { domain: v }));
+    const hooked = new Router();
+    hooked.onResponse((res: AnyResponse, req: Request) => {
+      res.headers["x-echo"] = req.queryParam("v") as string;
+    });
+    hooked.get("/hooked", () => ({ ok: true }));
+    app.includeRouter(hooked);
+    const client = new TestClient(app);
+    for (const path of ["/error", "/cookie", "/hooked"]) {
+      const res = await client.get(path, { query: { v: "x\r\nSet-Cookie: evil=1" } });
+      expect(res.statusCode, path).toBe(500);
+      expect(res.headers["set-cookie"]).toBeUndefined();
+    }
+    (await client.get("/error", { query: { v: "Bearer" } })).assertStatus(401);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkHeader, frameStream, frameWhole } from "./framing";
+import { frameStream, frameWhole } from "./framing";
 
 describe("frameWhole", () => {
   it("keeps the handler's own list when nothing is left out, and copies it otherwise", () => {
@@ -26,14 +26,6 @@ describe("frameWhole", () => {
     expect({ ...frameWhole(200, ["connection", "keep-alive"], undefined, false) }).toMatchObject({ headers: [], close: false });
     expect(frameStream(["connection", "close"])).toMatchObject({ headers: [], close: true });
   });
-  it("refuses CR, LF and NUL in values and non-token names, unless the list is a frozen constant", () => {
-    expect(() => frameWhole(302, ["location", "/a\r\nSet-Cookie: x=1"], undefined, false)).toThrow(/INVALID_HEADER|CR, LF or NUL/);
-    expect(() => frameWhole(200, ["x-a", "b\nc"], undefined, false)).toThrow();
-    expect(() => frameWhole(200, ["x-a", "b\u0000c"], undefined, false)).toThrow();
-    expect(() => frameWhole(200, ["bad name", "v"], undefined, false)).toThrow(/name/);
-    expect(() => frameWhole(200, ["", "v"], undefined, false)).toThrow(/name/);
-    expect(frameWhole(200, Object.freeze(["content-type", "text/plain"]), "x", false).headers).toEqual(["content-type", "text/plain"]);
-  });
 });
 
 describe("frameStream", () => {
@@ -42,15 +34,5 @@ describe("frameStream", () => {
     expect(frameStream(["content-length", "-1"]).length).toBeUndefined();
     expect(frameStream(["content-length", "1e3"]).length).toBeUndefined();
     expect(frameStream(["transfer-encoding", "gzip", "date", "x"])).toEqual({ headers: [], length: undefined, close: false });
-  });
-  it("checks header values as whole responses do", () => {
-    expect(() => frameStream(["x-a", "b\r\n"])).toThrow();
-  });
-});
-
-describe("checkHeader", () => {
-  it("accepts ordinary names and values, tabs and obs-text included", () => {
-    expect(() => checkHeader("X-Frame-Options", "DENY")).not.toThrow();
-    expect(() => checkHeader("x", "a\tb é")).not.toThrow();
   });
 });
