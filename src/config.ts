@@ -1,6 +1,7 @@
 import os from "node:os";
 
 import type { OpenApiConfig } from "./openapi/config";
+import type { GrpcServerConfig } from "./grpc/config";
 import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
 
 /** Server configuration, after the seed's `ServerConfig` (camelCase names). */
@@ -54,6 +55,8 @@ export interface ServerConfig {
   enableRequestId?: boolean;
   /** Seconds before a request is answered 408. */
   requestTimeout?: number;
+  /** The gRPC (HTTP/2) listener: `{ port, host, tls, maxReceiveMessageSize, maxSendMessageSize, keepalive }`. */
+  grpc?: GrpcServerConfig;
 }
 
 export interface ResolvedConfig {
@@ -79,6 +82,7 @@ export interface ResolvedConfig {
   staticFiles: StaticFilesOptions[] | undefined;
   enableRequestId: boolean;
   requestTimeout: number | undefined;
+  grpc: GrpcServerConfig | undefined;
 }
 
 export const MIB = 1024 * 1024;
@@ -108,5 +112,6 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     staticFiles: c.staticFiles,
     enableRequestId: c.enableRequestId ?? false,
     requestTimeout: c.requestTimeout,
+    grpc: c.grpc,
   };
 }

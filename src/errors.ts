@@ -82,6 +82,7 @@ export const FRAMEWORK_ERRORS = {
   DEPENDENCY: "%s",
   HOOK: "%s",
   STREAM_LENGTH: "StreamingResponse: %s.",
+  GRPC_SERVICE: "%s.",
 } as const;
 
 export type FrameworkErrorCode = keyof typeof FRAMEWORK_ERRORS;

@@ -1,0 +1,31 @@
+/**
+ * The contract between a transport (the HTTP/2 adapter; later gRPC-Web on HTTP/1.1) and the
+ * protocol core (`dispatch.ts`). The transport knows streams and headers; the core knows framing,
+ * compression, deadlines, statuses and handlers.
+ */
+export type HeaderValues = Record<string, string | string[] | undefined>;
+export type OutgoingHeaders = Record<string, string | string[]>;
+
+export interface TransportCall {
+  /** `/package.Service/Method` */
+  readonly path: string;
+  /** The request headers (lower-case names, pseudo-headers included). */
+  readonly headers: HeaderValues;
+  /** The client's address, when known. */
+  readonly peer: string | undefined;
+  /** Aborts when the client cancels (RST_STREAM) or the connection goes away. */
+  readonly signal: AbortSignal;
+  /** The request body's raw chunks; the transport stops reading from the client while the consumer lags. */
+  readonly body: AsyncIterable<Buffer>;
+  /** Sends the response headers (`:status` 200 and content-type are the transport's). Only once. */
+  sendHeaders(metadata: OutgoingHeaders): void;
+  /**
+   * Writes one framed message. Returns a promise when the client is not reading fast enough
+   * (the caller awaits it before producing more), undefined when it can write on.
+   */
+  write(frame: Buffer): Promise<void> | undefined;
+  /** Ends the call with trailers (status, message, trailing metadata); trailers-only when no headers were sent. */
+  end(trailers: OutgoingHeaders): void;
+  /** True once headers went out. */
+  readonly headersSent: boolean;
+}

@@ -1,0 +1,23 @@
+import protobuf from "protobufjs";
+import type { MessageCodec } from "./typed";
+
+/**
+ * How decoded messages look to handlers: every field present (proto3 defaults filled in),
+ * 64-bit integers as decimal strings (exact, unlike number), enums as numbers, bytes as Buffer.
+ */
+const DECODED: protobuf.IConversionOptions = { longs: String, enums: Number, defaults: true, arrays: true, objects: true };
+
+/** The protobufjs Root a generated module embeds (its JSON descriptor; no .proto is read at run time). */
+export function loadRoot(json: protobuf.INamespace): protobuf.Root {
+  return protobuf.Root.fromJSON(json);
+}
+
+/** A codec over one message type of a Root, by fully qualified name. */
+export function messageCodec<T, TInit = T>(root: protobuf.Root, typeName: string): MessageCodec<T, TInit> {
+  const type = root.lookupType(typeName);
+  return {
+    typeName,
+    encode: (value: TInit): Uint8Array => type.encode(value as protobuf.Message).finish(),
+    decode: (bytes: Uint8Array): T => type.toObject(type.decode(bytes), DECODED) as T,
+  };
+}

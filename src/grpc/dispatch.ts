@@ -1,0 +1,221 @@
+import type { HeaderValues, OutgoingHeaders, TransportCall } from "./call";
+import { ACCEPT_ENCODING, chooseResponseEncoding, compress, decompress, isSupportedEncoding, type MessageEncoding } from "./compression";
+import type { GrpcCallContext } from "./context";
+import { GrpcError } from "./error";
+import { encodeMessage, MessageDecoder } from "./framing";
+import { Metadata, type MetadataValue } from "./metadata";
+import type { GrpcRegistry } from "./registry";
+import type { OutgoingMessage, RegisteredMethod } from "./service";
+import { GrpcStatus, type GrpcStatusCode } from "./status";
+import { encodeStatusMessage } from "./status-message";
+import { parseGrpcTimeout } from "./timeout";
+
+export interface DispatchOptions {
+  /** Largest request message accepted (after decompression); RESOURCE_EXHAUSTED beyond. */
+  maxReceiveMessageSize: number;
+  /** Largest response message sent; RESOURCE_EXHAUSTED beyond. */
+  maxSendMessageSize: number;
+  /** Encoding for responses when the client accepts it and did not pick one itself. */
+  compression: MessageEncoding | undefined;
+  logger: Pick<Console, "error" | "warn">;
+}
+
+/**
+ * Runs one call: finds its method, reads its deadline and encoding, then hands it to `runCall`.
+ * Problems found before the handler runs answer trailers-only.
+ */
+export function dispatch(registry: GrpcRegistry, call: TransportCall, options: DispatchOptions): Promise<void> {
+  const method = registry.lookup(call.path);
+  if (method === undefined) {
+    endImmediately(call, GrpcStatus.UNIMPLEMENTED, unimplementedMessage(registry, call.path));
+    return Promise.resolve();
+  }
+  const h = call.headers;
+  let timeoutMs: number | undefined;
+  const timeout = single(h["grpc-timeout"]);
+  if (timeout !== undefined) {
+    timeoutMs = parseGrpcTimeout(timeout);
+    if (timeoutMs === undefined) {
+      endImmediately(call, GrpcStatus.INTERNAL, `Invalid grpc-timeout value "${timeout.slice(0, 32)}"`);
+      return Promise.resolve();
+    }
+  }
+  const requestEncoding = single(h["grpc-encoding"]) ?? "identity";
+  if (!isSupportedEncoding(requestEncoding)) {
+    endImmediately(call, GrpcStatus.UNIMPLEMENTED, `Unsupported grpc-encoding "${requestEncoding.slice(0, 32)}"`, { "grpc-accept-encoding": ACCEPT_ENCODING });
+    return Promise.resolve();
+  }
+  // Answer in the client's own encoding when it compresses, else in the configured one if accepted.
+  const responseEncoding = chooseResponseEncoding(single(h["grpc-accept-encoding"]), requestEncoding !== "identity" ? requestEncoding : options.compression);
+  return runCall(method, new CallState(call, method, options, requestEncoding, responseEncoding, timeoutMs));
+}
+
+/**
+ * The one place a handler is invoked. Everything the handler sees is on `state.ctx`; the steps
+ * around it (read → [hooks/DI, once the request-path redesign lands] → handler → write) are
+ * kept apart so interceptors can slot in between reading and invoking.
+ */
+export async function runCall(method: RegisteredMethod, state: CallState): Promise<void> {
+  try {
+    const input = method.kind === "unary" || method.kind === "server_streaming" ? await state.readSingle() : state.requests();
+    if (state.finished) return;
+    await method.invoke(input, state.ctx, state.send);
+    state.finish(GrpcStatus.OK, "");
+  } catch (err) {
+    state.fail(err);
+  }
+}
+
+export class CallState {
+  finished = false;
+  readonly ctx: GrpcCallContext;
+  private readonly controller = new AbortController();
+  private readonly headerMd = new Metadata();
+  private readonly trailerMd = new Metadata();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly decoder: MessageDecoder;
+
+  constructor(
+    private readonly call: TransportCall,
+    private readonly method: RegisteredMethod,
+    private readonly options: DispatchOptions,
+    private readonly requestEncoding: MessageEncoding,
+    private readonly responseEncoding: MessageEncoding,
+    timeoutMs: number | undefined,
+  ) {
+    this.decoder = new MessageDecoder(options.maxReceiveMessageSize);
+    const deadline = timeoutMs === undefined ? undefined : new Date(Date.now() + timeoutMs);
+    if (timeoutMs !== undefined) {
+      this.timer = setTimeout(() => this.expire(), Math.min(timeoutMs, 0x7fffffff));
+    }
+    const onCancel = (): void => this.cancelled();
+    if (call.signal.aborted) queueMicrotask(onCancel);
+    else call.signal.addEventListener("abort", onCancel, { once: true });
+    const headerMd = this.headerMd;
+    const trailerMd = this.trailerMd;
+    const self = this;
+    this.ctx = {
+      serviceName: method.serviceName,
+      methodName: method.methodName,
+      metadata: Metadata.fromHeaders(call.headers),
+      signal: this.controller.signal,
+      deadline,
+      peer: call.peer,
+      setHeader(key: string, value: MetadataValue): void {
+        if (self.call.headersSent) {
+          self.options.logger.warn(`spikard: gRPC ${method.path}: setHeader("${key}") after the response headers were sent is ignored`);
+          return;
+        }
+        headerMd.add(key, value);
+      },
+      setTrailer(key: string, value: MetadataValue): void {
+        trailerMd.add(key, value);
+      },
+    };
+  }
+
+  /** The request stream: frames decoded, decompressed and size-checked as the handler pulls them. */
+  async *requests(): AsyncGenerator<Buffer> {
+    for await (const chunk of this.call.body) {
+      if (this.finished) return;
+      for (const raw of this.decoder.push(chunk)) {
+        yield raw.compressed ? await decompress(this.requestEncoding, raw.data, this.options.maxReceiveMessageSize) : raw.data;
+        if (this.finished) return;
+      }
+    }
+    if (this.decoder.partial) throw new GrpcError(GrpcStatus.INTERNAL, "Request stream ended in the middle of a message");
+  }
+
+  /** Unary and server-streaming calls take exactly one request message. */
+  async readSingle(): Promise<Buffer> {
+    let message: Buffer | undefined;
+    for await (const m of this.requests()) {
+      if (message !== undefined) throw new GrpcError(GrpcStatus.UNIMPLEMENTED, `Received a second request message for ${this.method.kind === "unary" ? "unary" : "server streaming"} method ${this.method.path}`);
+      message = m;
+    }
+    if (message === undefined) throw new GrpcError(GrpcStatus.UNIMPLEMENTED, `Received no request message for method ${this.method.path}`);
+    return message;
+  }
+
+  readonly send = (message: OutgoingMessage): Promise<void> | undefined => {
+    if (this.finished) return undefined;
+    const payload = message.payload;
+    if (payload.byteLength > this.options.maxSendMessageSize) {
+      this.options.logger.error(`spikard: gRPC ${this.method.path}: response message of ${payload.byteLength} bytes is over maxSendMessageSize (${this.options.maxSendMessageSize})`);
+      this.finish(GrpcStatus.RESOURCE_EXHAUSTED, `Sent message larger than max (${payload.byteLength} vs. ${this.options.maxSendMessageSize})`);
+      return undefined;
+    }
+    if (!this.call.headersSent) {
+      if (message.metadata !== undefined) this.headerMd.merge(message.metadata);
+      this.call.sendHeaders(this.responseHeaders());
+    }
+    if (this.responseEncoding === "identity") return this.call.write(encodeMessage(payload));
+    return compress(this.responseEncoding, payload).then((data) => {
+      if (this.finished) return;
+      return this.call.write(encodeMessage(data, true));
+    });
+  };
+
+  private responseHeaders(): OutgoingHeaders {
+    const h = this.headerMd.toHeaders();
+    h["grpc-accept-encoding"] = ACCEPT_ENCODING;
+    if (this.responseEncoding !== "identity") h["grpc-encoding"] = this.responseEncoding;
+    return h;
+  }
+
+  /** Ends the call with a status. The first end wins; later ones (a late handler result) are ignored. */
+  finish(code: GrpcStatusCode, message: string, extra?: Metadata): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (!this.call.signal.aborted) {
+      if (extra !== undefined) this.trailerMd.merge(extra);
+      const trailers = this.trailerMd.toHeaders();
+      trailers["grpc-status"] = String(code);
+      if (message !== "") trailers["grpc-message"] = encodeStatusMessage(message);
+      if (!this.call.headersSent) {
+        // Trailers-only: the header metadata set so far goes with it.
+        this.headerMd.toHeaders(trailers);
+        trailers["grpc-accept-encoding"] = ACCEPT_ENCODING;
+      }
+      this.call.end(trailers);
+    }
+    if (code !== GrpcStatus.OK && !this.controller.signal.aborted) this.controller.abort(new GrpcError(code, message || "call ended"));
+  }
+
+  /** A handler (or request-reading) failure: GrpcErrors keep their status, anything else is INTERNAL and logged. */
+  fail(err: unknown): void {
+    if (this.finished) return;
+    if (err instanceof GrpcError) {
+      this.finish(err.code, err.message, err.metadata);
+      return;
+    }
+    this.options.logger.error(`spikard: gRPC ${this.method.path} failed:`, err);
+    this.finish(GrpcStatus.INTERNAL, "Internal server error");
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    this.finish(GrpcStatus.DEADLINE_EXCEEDED, "Deadline exceeded");
+  }
+
+  private cancelled(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.finished = true;
+    if (!this.controller.signal.aborted) this.controller.abort(new GrpcError(GrpcStatus.CANCELLED, "Call cancelled by the client"));
+  }
+}
+
+function endImmediately(call: TransportCall, code: GrpcStatusCode, message: string, extra: OutgoingHeaders = {}): void {
+  call.end({ ...extra, "grpc-status": String(code), "grpc-message": encodeStatusMessage(message) });
+}
+
+function unimplementedMessage(registry: GrpcRegistry, path: string): string {
+  const m = /^\/([^/]+)\/([^/]+)$/.exec(path);
+  if (m === null) return `Malformed method path "${path.slice(0, 100)}"`;
+  return registry.hasService(m[1]!) ? `Method ${m[2]} is not implemented by ${m[1]}` : `Service ${m[1]} is not implemented`;
+}
+
+function single(v: HeaderValues[string]): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}

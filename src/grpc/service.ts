@@ -1,0 +1,29 @@
+import type { Metadata } from "./metadata";
+import type { GrpcCallContext } from "./context";
+
+/** How a method streams, from its descriptor's `stream` keywords. */
+export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
+
+export function methodKind(requestStream: boolean | undefined, responseStream: boolean | undefined): MethodKind {
+  if (requestStream) return responseStream ? "bidi_streaming" : "client_streaming";
+  return responseStream ? "server_streaming" : "unary";
+}
+
+/** A response the core writes: bytes, and optionally metadata for the response headers. */
+export interface OutgoingMessage {
+  payload: Uint8Array;
+  metadata?: Metadata;
+}
+
+/**
+ * One registered method, normalised over both handler forms. `invoke` gets the single request
+ * (unary, server streaming) or the request stream (client, bidi), and `send` for each response;
+ * its promise settles when the handler is done. `send` resolves when the transport can take more.
+ */
+export interface RegisteredMethod {
+  readonly path: string;
+  readonly serviceName: string;
+  readonly methodName: string;
+  readonly kind: MethodKind;
+  invoke(input: Buffer | AsyncIterable<Buffer>, ctx: GrpcCallContext, send: (message: OutgoingMessage) => Promise<void> | undefined): Promise<void>;
+}
