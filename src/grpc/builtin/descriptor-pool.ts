@@ -27,6 +27,7 @@ export class DescriptorPool {
     roots.forEach((root, index) => {
       if (seen.has(root)) return;
       seen.add(root);
+      root.resolveAll();
       const set = (root as unknown as { toDescriptor(e: string): { file: FileProto[] } }).toDescriptor("proto3");
       const names = new Map<string, string>();
       for (const f of set.file) {
