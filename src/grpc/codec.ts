@@ -8,8 +8,9 @@ import type { MessageCodec } from "./typed";
 const DECODED: protobuf.IConversionOptions = { longs: String, enums: Number, defaults: true, arrays: true, objects: true };
 
 /** The protobufjs Root a generated module embeds (its JSON descriptor; no .proto is read at run time). */
-export function loadRoot(json: protobuf.INamespace): protobuf.Root {
-  return protobuf.Root.fromJSON(json);
+export function loadRoot(json: object): protobuf.Root {
+  // protobufjs's INamespace type leaves out members its own toJSON writes (keyType, protoName).
+  return protobuf.Root.fromJSON(json as protobuf.INamespace);
 }
 
 /** A codec over one message type of a Root, by fully qualified name. */
