@@ -5,7 +5,7 @@ import protobuf from "protobufjs";
 /** A grpc-js client for a service of a protobufjs Root (messages encoded with protobufjs, keepCase). */
 export function grpcClient(root: protobuf.Root, serviceName: string, port: number, options: grpc.ChannelOptions = {}): grpc.Client & Record<string, any> {
   const service = root.lookupService(serviceName);
-  const definition: grpc.ServiceDefinition = {};
+  const definition: Record<string, grpc.MethodDefinition<any, any>> = {};
   for (const m of service.methodsArray) {
     m.resolve();
     const req = m.resolvedRequestType!;
