@@ -71,21 +71,20 @@ export class Base64BodyDecoder {
   push(chunk: Buffer | string): Buffer {
     const text = this.carry + (typeof chunk === "string" ? chunk : chunk.toString("latin1")).replace(/\s+/g, "");
     if (/[^A-Za-z0-9+/=_-]/.test(text)) throw new SyntaxError("gRPC-Web text body is not base64");
+    const whole = text.length - (text.length % 4);
+    this.carry = text.slice(whole);
+    // 4-character groups decode independently; a group with padding ends one segment.
     const out: Buffer[] = [];
     let start = 0;
-    // Each padded segment ends at its last '='; decode segment by segment.
-    for (let i = 0; i < text.length; i++) {
-      if (text[i] === "=" && (i + 1 === text.length || text[i + 1] !== "=")) {
-        const seg = text.slice(start, i + 1);
-        if (seg.length % 4 !== 0) throw new SyntaxError("gRPC-Web text body has misplaced base64 padding");
-        out.push(Buffer.from(seg, "base64"));
-        start = i + 1;
+    for (let g = 0; g < whole; g += 4) {
+      const pad = text.indexOf("=", g);
+      if (pad !== -1 && pad < g + 4) {
+        if (pad < g + 2 || /[^=]/.test(text.slice(pad, g + 4))) throw new SyntaxError("gRPC-Web text body has misplaced base64 padding");
+        out.push(Buffer.from(text.slice(start, g + 4), "base64"));
+        start = g + 4;
       }
     }
-    const rest = text.slice(start);
-    const whole = rest.length - (rest.length % 4);
-    if (whole > 0) out.push(Buffer.from(rest.slice(0, whole), "base64"));
-    this.carry = rest.slice(whole);
+    if (start < whole) out.push(Buffer.from(text.slice(start, whole), "base64"));
     return out.length === 1 ? out[0]! : Buffer.concat(out);
   }
 
