@@ -13,10 +13,12 @@ export interface TransportCall {
   readonly headers: HeaderValues;
   /** The client's address, when known. */
   readonly peer: string | undefined;
-  /** Aborts when the client cancels (RST_STREAM) or the connection goes away. */
-  readonly signal: AbortSignal;
+  /** True once the client cancelled (RST_STREAM) or the connection went away. */
+  readonly cancelled: boolean;
+  /** Called once when the client cancels (not when the call ends normally). A plain callback: an AbortSignal per call costs. */
+  onCancel(listener: () => void): void;
   /** The request body's raw chunks; the transport stops reading from the client while the consumer lags. */
-  readonly body: AsyncIterable<Buffer>;
+  readonly body: AsyncIterable<Buffer> & { next(): Promise<IteratorResult<Buffer>> };
   /** Sends the response headers (`:status` 200 and content-type are the transport's). Only once. */
   sendHeaders(metadata: OutgoingHeaders): void;
   /**
@@ -24,8 +26,11 @@ export interface TransportCall {
    * (the caller awaits it before producing more), undefined when it can write on.
    */
   write(frame: Buffer): Promise<void> | undefined;
-  /** Ends the call with trailers (status, message, trailing metadata); trailers-only when no headers were sent. */
-  end(trailers: OutgoingHeaders): void;
+  /**
+   * Ends the call with trailers (status, message, trailing metadata); trailers-only when no headers
+   * were sent. `lastFrame` is written with the end (one write for a unary answer instead of two).
+   */
+  end(trailers: OutgoingHeaders, lastFrame?: Buffer): void;
   /** True once headers went out. */
   readonly headersSent: boolean;
 }

@@ -2,10 +2,10 @@ import type { HeaderValues, OutgoingHeaders, TransportCall } from "./call";
 import { ACCEPT_ENCODING, chooseResponseEncoding, compress, decompress, isSupportedEncoding, type MessageEncoding } from "./compression";
 import type { GrpcCallContext } from "./context";
 import { GrpcError } from "./error";
-import { encodeMessage, MessageDecoder } from "./framing";
+import { encodeMessage, MessageDecoder, type RawMessage } from "./framing";
 import { Metadata, type MetadataValue } from "./metadata";
 import type { GrpcRegistry } from "./registry";
-import type { OutgoingMessage, RegisteredMethod } from "./service";
+import type { OutgoingMessage, RegisteredMethod, ResponseSink } from "./service";
 import { GrpcStatus, type GrpcStatusCode } from "./status";
 import { encodeStatusMessage } from "./status-message";
 import { parseGrpcTimeout } from "./timeout";
@@ -59,59 +59,60 @@ export async function runCall(method: RegisteredMethod, state: CallState): Promi
   try {
     const input = method.kind === "unary" || method.kind === "server_streaming" ? await state.readSingle() : state.requests();
     if (state.finished) return;
-    await method.invoke(input, state.ctx, state.send);
+    await method.invoke(input, state.ctx, state);
     state.finish(GrpcStatus.OK, "");
   } catch (err) {
     state.fail(err);
   }
 }
 
-export class CallState {
+/**
+ * One call's state. Allocation-lean on purpose (the unary hot path): the AbortSignal, the request
+ * Metadata and the header/trailer Metadata exist only once something asks for them.
+ */
+export class CallState implements ResponseSink {
   finished = false;
-  readonly ctx: GrpcCallContext;
-  private readonly controller = new AbortController();
-  private readonly headerMd = new Metadata();
-  private readonly trailerMd = new Metadata();
+  readonly ctx: CallContext;
+  private controller: AbortController | undefined;
+  private abortReason: GrpcError | undefined;
+  headerMd: Metadata | undefined;
+  trailerMd: Metadata | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly decoder: MessageDecoder;
+  /** Unary and client-streaming answers: the one frame, written together with the trailers. */
+  private single: Buffer | undefined;
 
   constructor(
-    private readonly call: TransportCall,
+    readonly call: TransportCall,
     private readonly method: RegisteredMethod,
-    private readonly options: DispatchOptions,
+    readonly options: DispatchOptions,
     private readonly requestEncoding: MessageEncoding,
     private readonly responseEncoding: MessageEncoding,
     timeoutMs: number | undefined,
   ) {
     this.decoder = new MessageDecoder(options.maxReceiveMessageSize);
-    const deadline = timeoutMs === undefined ? undefined : new Date(Date.now() + timeoutMs);
+    let deadline: Date | undefined;
     if (timeoutMs !== undefined) {
+      deadline = new Date(Date.now() + timeoutMs);
       this.timer = setTimeout(() => this.expire(), Math.min(timeoutMs, 0x7fffffff));
     }
-    const onCancel = (): void => this.cancelled();
-    if (call.signal.aborted) queueMicrotask(onCancel);
-    else call.signal.addEventListener("abort", onCancel, { once: true });
-    const headerMd = this.headerMd;
-    const trailerMd = this.trailerMd;
-    const self = this;
-    this.ctx = {
-      serviceName: method.serviceName,
-      methodName: method.methodName,
-      metadata: Metadata.fromHeaders(call.headers),
-      signal: this.controller.signal,
-      deadline,
-      peer: call.peer,
-      setHeader(key: string, value: MetadataValue): void {
-        if (self.call.headersSent) {
-          self.options.logger.warn(`spikard: gRPC ${method.path}: setHeader("${key}") after the response headers were sent is ignored`);
-          return;
-        }
-        headerMd.add(key, value);
-      },
-      setTrailer(key: string, value: MetadataValue): void {
-        trailerMd.add(key, value);
-      },
-    };
+    call.onCancel(() => this.cancelled());
+    this.ctx = new CallContext(this, method, deadline);
+  }
+
+  /** The handler's signal, made on first use (already aborted if the call ended before). */
+  signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  private abort(reason: GrpcError): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
   }
 
   /** The request stream: frames decoded, decompressed and size-checked as the handler pulls them. */
@@ -126,41 +127,55 @@ export class CallState {
     if (this.decoder.partial) throw new GrpcError(GrpcStatus.INTERNAL, "Request stream ended in the middle of a message");
   }
 
-  /** Unary and server-streaming calls take exactly one request message. */
+  /** Unary and server-streaming calls take exactly one request message (read without a generator: the hot path). */
   async readSingle(): Promise<Buffer> {
-    let message: Buffer | undefined;
-    for await (const m of this.requests()) {
-      if (message !== undefined) throw new GrpcError(GrpcStatus.UNIMPLEMENTED, `Received a second request message for ${this.method.kind === "unary" ? "unary" : "server streaming"} method ${this.method.path}`);
-      message = m;
+    const body = this.call.body;
+    let message: RawMessage | undefined;
+    for (;;) {
+      const r = await body.next();
+      if (r.done) break;
+      for (const raw of this.decoder.push(r.value)) {
+        if (message !== undefined) throw new GrpcError(GrpcStatus.UNIMPLEMENTED, `Received a second request message for ${this.method.kind === "unary" ? "unary" : "server streaming"} method ${this.method.path}`);
+        message = raw;
+      }
     }
+    if (this.decoder.partial) throw new GrpcError(GrpcStatus.INTERNAL, "Request stream ended in the middle of a message");
     if (message === undefined) throw new GrpcError(GrpcStatus.UNIMPLEMENTED, `Received no request message for method ${this.method.path}`);
-    return message;
+    return message.compressed ? decompress(this.requestEncoding, message.data, this.options.maxReceiveMessageSize) : message.data;
   }
 
-  readonly send = (message: OutgoingMessage): Promise<void> | undefined => {
-    if (this.finished) return undefined;
+  send(message: OutgoingMessage): Promise<void> | undefined | false {
+    if (this.finished) return false;
     const payload = message.payload;
     if (payload.byteLength > this.options.maxSendMessageSize) {
       this.options.logger.error(`spikard: gRPC ${this.method.path}: response message of ${payload.byteLength} bytes is over maxSendMessageSize (${this.options.maxSendMessageSize})`);
       this.finish(GrpcStatus.RESOURCE_EXHAUSTED, `Sent message larger than max (${payload.byteLength} vs. ${this.options.maxSendMessageSize})`);
-      return undefined;
+      return false;
     }
-    if (!this.call.headersSent) {
-      if (message.metadata !== undefined) this.headerMd.merge(message.metadata);
-      this.call.sendHeaders(this.responseHeaders());
+    if (message.metadata !== undefined && !this.call.headersSent) (this.headerMd ??= new Metadata()).merge(message.metadata);
+    const singleAnswer = this.method.kind === "unary" || this.method.kind === "client_streaming";
+    if (this.responseEncoding === "identity") {
+      const frame = encodeMessage(payload);
+      if (singleAnswer && this.single === undefined) {
+        this.single = frame;
+        return undefined;
+      }
+      this.sendHeaders();
+      return this.call.write(frame);
     }
-    if (this.responseEncoding === "identity") return this.call.write(encodeMessage(payload));
     return compress(this.responseEncoding, payload).then((data) => {
       if (this.finished) return;
+      this.sendHeaders();
       return this.call.write(encodeMessage(data, true));
     });
-  };
+  }
 
-  private responseHeaders(): OutgoingHeaders {
-    const h = this.headerMd.toHeaders();
+  private sendHeaders(): void {
+    if (this.call.headersSent) return;
+    const h: OutgoingHeaders = this.headerMd?.toHeaders() ?? {};
     h["grpc-accept-encoding"] = ACCEPT_ENCODING;
     if (this.responseEncoding !== "identity") h["grpc-encoding"] = this.responseEncoding;
-    return h;
+    this.call.sendHeaders(h);
   }
 
   /** Ends the call with a status. The first end wins; later ones (a late handler result) are ignored. */
@@ -168,19 +183,22 @@ export class CallState {
     if (this.finished) return;
     this.finished = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    if (!this.call.signal.aborted) {
-      if (extra !== undefined) this.trailerMd.merge(extra);
-      const trailers = this.trailerMd.toHeaders();
+    if (!this.call.cancelled) {
+      const single = code === GrpcStatus.OK ? this.single : undefined;
+      if (single !== undefined) this.sendHeaders();
+      if (extra !== undefined && extra.size > 0) (this.trailerMd ??= new Metadata()).merge(extra);
+      const trailers: OutgoingHeaders = this.trailerMd?.toHeaders() ?? {};
       trailers["grpc-status"] = String(code);
       if (message !== "") trailers["grpc-message"] = encodeStatusMessage(message);
       if (!this.call.headersSent) {
         // Trailers-only: the header metadata set so far goes with it.
-        this.headerMd.toHeaders(trailers);
+        this.headerMd?.toHeaders(trailers);
         trailers["grpc-accept-encoding"] = ACCEPT_ENCODING;
       }
-      this.call.end(trailers);
+      this.call.end(trailers, single);
     }
-    if (code !== GrpcStatus.OK && !this.controller.signal.aborted) this.controller.abort(new GrpcError(code, message || "call ended"));
+    this.single = undefined;
+    if (code !== GrpcStatus.OK) this.abort(new GrpcError(code, message || "call ended"));
   }
 
   /** A handler (or request-reading) failure: GrpcErrors keep their status, anything else is INTERNAL and logged. */
@@ -202,7 +220,50 @@ export class CallState {
   private cancelled(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.finished = true;
-    if (!this.controller.signal.aborted) this.controller.abort(new GrpcError(GrpcStatus.CANCELLED, "Call cancelled by the client"));
+    this.abort(new GrpcError(GrpcStatus.CANCELLED, "Call cancelled by the client"));
+  }
+}
+
+/** The `ctx` a handler gets: a view of its CallState with lazily built parts. */
+class CallContext implements GrpcCallContext {
+  private md: Metadata | undefined;
+
+  constructor(
+    private readonly state: CallState,
+    private readonly method: RegisteredMethod,
+    readonly deadline: Date | undefined,
+  ) {}
+
+  get serviceName(): string {
+    return this.method.serviceName;
+  }
+
+  get methodName(): string {
+    return this.method.methodName;
+  }
+
+  get metadata(): Metadata {
+    return (this.md ??= Metadata.fromHeaders(this.state.call.headers));
+  }
+
+  get signal(): AbortSignal {
+    return this.state.signal();
+  }
+
+  get peer(): string | undefined {
+    return this.state.call.peer;
+  }
+
+  setHeader(key: string, value: MetadataValue): void {
+    if (this.state.call.headersSent) {
+      this.state.options.logger.warn(`spikard: gRPC ${this.method.path}: setHeader("${key}") after the response headers were sent is ignored`);
+      return;
+    }
+    (this.state.headerMd ??= new Metadata()).add(key, value);
+  }
+
+  setTrailer(key: string, value: MetadataValue): void {
+    (this.state.trailerMd ??= new Metadata()).add(key, value);
   }
 }
 

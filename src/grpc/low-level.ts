@@ -45,20 +45,22 @@ export function lowLevelMethods(serviceName: string, methods: MethodShape[], han
     let invoke: RegisteredMethod["invoke"];
     switch (kind) {
       case "unary":
-        invoke = async (input, ctx, send) => {
-          await send(toMessage((await call(request(input as Buffer, ctx), ctx)) as GrpcResponse));
+        invoke = async (input, ctx, sink) => {
+          const wait = sink.send(toMessage((await call(request(input as Buffer, ctx), ctx)) as GrpcResponse));
+          if (wait) await wait;
         };
         break;
       case "server_streaming":
-        invoke = (input, ctx, send) => pump(call(request(input as Buffer, ctx), ctx) as AsyncIterable<GrpcResponse>, ctx, send, toMessage);
+        invoke = (input, ctx, sink) => pump(call(request(input as Buffer, ctx), ctx) as AsyncIterable<GrpcResponse>, sink, toMessage);
         break;
       case "client_streaming":
-        invoke = async (input, ctx, send) => {
-          await send(toMessage((await call(requests(input as AsyncIterable<Buffer>, ctx), ctx)) as GrpcResponse));
+        invoke = async (input, ctx, sink) => {
+          const wait = sink.send(toMessage((await call(requests(input as AsyncIterable<Buffer>, ctx), ctx)) as GrpcResponse));
+          if (wait) await wait;
         };
         break;
       case "bidi_streaming":
-        invoke = (input, ctx, send) => pump(call(requests(input as AsyncIterable<Buffer>, ctx), ctx) as AsyncIterable<GrpcResponse>, ctx, send, toMessage);
+        invoke = (input, ctx, sink) => pump(call(requests(input as AsyncIterable<Buffer>, ctx), ctx) as AsyncIterable<GrpcResponse>, sink, toMessage);
         break;
     }
     return { ...base, invoke };

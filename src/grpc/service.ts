@@ -17,13 +17,21 @@ export interface OutgoingMessage {
 
 /**
  * One registered method, normalised over both handler forms. `invoke` gets the single request
- * (unary, server streaming) or the request stream (client, bidi), and `send` for each response;
- * its promise settles when the handler is done. `send` resolves when the transport can take more.
+ * (unary, server streaming) or the request stream (client, bidi), and a sink for each response;
+ * its promise settles when the handler is done.
  */
+/**
+ * Writes one response. Returns undefined to go on, a promise to wait for (the client is behind),
+ * or false when the call is over (deadline, cancel, an error): the producer should stop.
+ */
+export interface ResponseSink {
+  send(message: OutgoingMessage): Promise<void> | undefined | false;
+}
+
 export interface RegisteredMethod {
   readonly path: string;
   readonly serviceName: string;
   readonly methodName: string;
   readonly kind: MethodKind;
-  invoke(input: Buffer | AsyncIterable<Buffer>, ctx: GrpcCallContext, send: (message: OutgoingMessage) => Promise<void> | undefined): Promise<void>;
+  invoke(input: Buffer | AsyncIterable<Buffer>, ctx: GrpcCallContext, sink: ResponseSink): Promise<void>;
 }

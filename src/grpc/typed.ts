@@ -1,7 +1,7 @@
 import type protobuf from "protobufjs";
 import type { GrpcCallContext } from "./context";
 import { GrpcError } from "./error";
-import type { MethodKind, OutgoingMessage, RegisteredMethod } from "./service";
+import type { MethodKind, OutgoingMessage, RegisteredMethod, ResponseSink } from "./service";
 import { GrpcStatus } from "./status";
 
 /** A message type's codec: `decode` gives the plain object a handler reads, `encode` takes what it returns. */
@@ -63,10 +63,10 @@ async function* decodeAll<T>(codec: MessageCodec<T, unknown>, input: AsyncIterab
 }
 
 /** Writes each item of a handler's response stream, waiting whenever the client is behind. */
-export async function pump<T>(items: Stream<T>, ctx: GrpcCallContext, send: (m: OutgoingMessage) => Promise<void> | undefined, toMessage: (item: T) => OutgoingMessage): Promise<void> {
+export async function pump<T>(items: Stream<T>, sink: ResponseSink, toMessage: (item: T) => OutgoingMessage): Promise<void> {
   for await (const item of items as AsyncIterable<T>) {
-    if (ctx.signal.aborted) return;
-    const wait = send(toMessage(item));
+    const wait = sink.send(toMessage(item));
+    if (wait === false) return; // the call is over: `return` from for-await closes the generator
     if (wait !== undefined) await wait;
   }
 }
@@ -87,22 +87,24 @@ export function typedMethods(service: ServiceDefinition, impl: Record<string, un
     let invoke: RegisteredMethod["invoke"];
     switch (def.kind) {
       case "unary":
-        invoke = async (input, ctx, send) => {
+        invoke = async (input, ctx, sink) => {
           const out = await call(decodeWith(req, input as Buffer), ctx);
-          await send(encode(out));
+          const wait = sink.send(encode(out));
+          if (wait) await wait;
         };
         break;
       case "server_streaming":
-        invoke = (input, ctx, send) => pump(call(decodeWith(req, input as Buffer), ctx) as Stream<unknown>, ctx, send, encode);
+        invoke = (input, ctx, sink) => pump(call(decodeWith(req, input as Buffer), ctx) as Stream<unknown>, sink, encode);
         break;
       case "client_streaming":
-        invoke = async (input, ctx, send) => {
+        invoke = async (input, ctx, sink) => {
           const out = await call(decodeAll(req, input as AsyncIterable<Buffer>), ctx);
-          await send(encode(out));
+          const wait = sink.send(encode(out));
+          if (wait) await wait;
         };
         break;
       case "bidi_streaming":
-        invoke = (input, ctx, send) => pump(call(decodeAll(req, input as AsyncIterable<Buffer>), ctx) as Stream<unknown>, ctx, send, encode);
+        invoke = (input, ctx, sink) => pump(call(decodeAll(req, input as AsyncIterable<Buffer>), ctx) as Stream<unknown>, sink, encode);
         break;
     }
     return { ...base, invoke };

@@ -17,7 +17,11 @@ export class StreamBody implements AsyncIterable<Buffer> {
   constructor(private readonly stream: http2.ServerHttp2Stream) {
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.once("end", () => this.finish());
-    stream.once("close", () => this.finish());
+  }
+
+  /** The stream closed (the owner's 'close' listener calls this): no more data will come. */
+  closed(): void {
+    this.finish();
   }
 
   private onData(chunk: Buffer): void {

@@ -7,41 +7,48 @@ const { HTTP2_HEADER_STATUS, HTTP2_HEADER_CONTENT_TYPE, NGHTTP2_NO_ERROR } = htt
 /** One gRPC call on an HTTP/2 stream. */
 export class Http2Call implements TransportCall {
   readonly path: string;
-  readonly peer: string | undefined;
   readonly body: StreamBody;
-  private readonly controller = new AbortController();
-  private ended = false;
+  cancelled = false;
   headersSent = false;
+  private ended = false;
+  private cancelListener: (() => void) | undefined;
 
   constructor(
     private readonly stream: http2.ServerHttp2Stream,
     readonly headers: HeaderValues,
   ) {
     this.path = headers[":path"] as string;
-    const socket = stream.session?.socket;
-    this.peer = socket?.remoteAddress === undefined ? undefined : `${socket.remoteAddress}:${socket.remotePort}`;
     this.body = new StreamBody(stream);
-    // Without a listener an 'error' (a reset mid-write) would be thrown; 'close' reports it.
-    stream.on("error", () => undefined);
+    // One 'close' listener does the body's end and the cancel check.
     stream.once("close", () => {
+      this.body.closed();
       if (!this.ended || stream.rstCode !== NGHTTP2_NO_ERROR) this.cancel();
     });
-    stream.once("aborted", () => this.cancel());
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  get peer(): string | undefined {
+    const socket = this.stream.session?.socket;
+    return socket?.remoteAddress === undefined ? undefined : `${socket.remoteAddress}:${socket.remotePort}`;
+  }
+
+  onCancel(listener: () => void): void {
+    if (this.cancelled) queueMicrotask(listener);
+    else this.cancelListener = listener;
   }
 
   private cancel(): void {
     this.ended = true;
-    if (!this.controller.signal.aborted) this.controller.abort();
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.cancelListener?.();
   }
 
   sendHeaders(metadata: OutgoingHeaders): void {
     if (this.headersSent || this.stream.destroyed) return;
     this.headersSent = true;
-    this.stream.respond({ ...metadata, [HTTP2_HEADER_STATUS]: 200, [HTTP2_HEADER_CONTENT_TYPE]: "application/grpc" }, { waitForTrailers: true });
+    metadata[HTTP2_HEADER_STATUS] = "200";
+    metadata[HTTP2_HEADER_CONTENT_TYPE] = "application/grpc";
+    this.stream.respond(metadata, { waitForTrailers: true });
   }
 
   write(frame: Buffer): Promise<void> | undefined {
@@ -59,7 +66,7 @@ export class Http2Call implements TransportCall {
     });
   }
 
-  end(trailers: OutgoingHeaders): void {
+  end(trailers: OutgoingHeaders, lastFrame?: Buffer): void {
     if (this.ended) return;
     this.ended = true;
     const stream = this.stream;
@@ -70,10 +77,13 @@ export class Http2Call implements TransportCall {
         stream.sendTrailers(trailers);
         this.stopReading();
       });
-      stream.end();
+      if (lastFrame === undefined) stream.end();
+      else stream.end(lastFrame);
     } else {
       this.headersSent = true;
-      stream.respond({ ...trailers, [HTTP2_HEADER_STATUS]: 200, [HTTP2_HEADER_CONTENT_TYPE]: "application/grpc" }, { endStream: true });
+      trailers[HTTP2_HEADER_STATUS] = "200";
+      trailers[HTTP2_HEADER_CONTENT_TYPE] = "application/grpc";
+      stream.respond(trailers, { endStream: true });
       this.stopReading();
     }
   }
