@@ -131,12 +131,20 @@ for (let round = 1; round <= ROUNDS; round++) {
   }
 }
 
+// Ratios are taken within each round (the two servers ran back to back) and their median reported:
+// on a shared host the speed drifts between rounds more than between neighbours.
 const row = (kind, cpuKind) => {
-  const s = median(results.spikard[kind]);
-  const g = median(results["grpc-js"][kind]);
-  const sc = median(results.spikard[cpuKind]);
-  const gc = median(results["grpc-js"][cpuKind]);
-  return { spikard: Math.round(s), grpcJs: Math.round(g), ratio: Number((s / g).toFixed(2)), cpuUs: { spikard: Number(sc.toFixed(2)), grpcJs: Number(gc.toFixed(2)), ratio: Number((gc / sc).toFixed(2)) } };
+  const S = results.spikard;
+  const G = results["grpc-js"];
+  const ratios = S[kind].map((v, i) => v / G[kind][i]);
+  const cpuRatios = S[cpuKind].map((v, i) => G[cpuKind][i] / v);
+  return {
+    spikard: Math.round(median(S[kind])),
+    grpcJs: Math.round(median(G[kind])),
+    ratio: Number(median(ratios).toFixed(2)),
+    roundRatios: ratios.map((r) => Number(r.toFixed(2))),
+    cpuUs: { spikard: Number(median(S[cpuKind]).toFixed(2)), grpcJs: Number(median(G[cpuKind]).toFixed(2)), ratio: Number(median(cpuRatios).toFixed(2)) },
+  };
 };
 const summary = {
   date: new Date().toISOString(),
@@ -154,6 +162,6 @@ fs.mkdirSync(path.join(here, "results"), { recursive: true });
 fs.writeFileSync(path.join(here, "results", "latest.json"), `${JSON.stringify(summary, null, 2)}\n`);
 const { unary: U, serverStreaming: S } = summary;
 console.log(`\nmedians of ${ROUNDS} rounds:`);
-console.log(`  unary            ${U.spikard} vs ${U.grpcJs} calls/s (${U.ratio}×); CPU per call ${U.cpuUs.spikard} vs ${U.cpuUs.grpcJs} µs (${U.cpuUs.ratio}× less)`);
-console.log(`  server streaming ${S.spikard} vs ${S.grpcJs} msgs/s (${S.ratio}×); CPU per message ${S.cpuUs.spikard} vs ${S.cpuUs.grpcJs} µs (${S.cpuUs.ratio}× less)`);
+console.log(`  unary            ${U.spikard} vs ${U.grpcJs} calls/s, ratio ${U.ratio}× (rounds ${U.roundRatios.join(", ")}); CPU per call ${U.cpuUs.spikard} vs ${U.cpuUs.grpcJs} µs (${U.cpuUs.ratio}× less)`);
+console.log(`  server streaming ${S.spikard} vs ${S.grpcJs} msgs/s, ratio ${S.ratio}× (rounds ${S.roundRatios.join(", ")}); CPU per message ${S.cpuUs.spikard} vs ${S.cpuUs.grpcJs} µs (${S.cpuUs.ratio}× less)`);
 fs.rmSync(tmp, { recursive: true, force: true });

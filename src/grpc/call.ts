@@ -6,6 +6,14 @@
 export type HeaderValues = Record<string, string | string[] | undefined>;
 export type OutgoingHeaders = Record<string, string | string[]>;
 
+export interface RequestBody extends AsyncIterable<Buffer> {
+  /**
+   * Push mode, for calls that take one message: every chunk goes to `onChunk` as it arrives,
+   * then `onEnd` once (also when the stream closes early). No promise per chunk.
+   */
+  consume(onChunk: (chunk: Buffer) => void, onEnd: () => void): void;
+}
+
 export interface TransportCall {
   /** `/package.Service/Method` */
   readonly path: string;
@@ -15,10 +23,10 @@ export interface TransportCall {
   readonly peer: string | undefined;
   /** True once the client cancelled (RST_STREAM) or the connection went away. */
   readonly cancelled: boolean;
-  /** Called once when the client cancels (not when the call ends normally). A plain callback: an AbortSignal per call costs. */
-  onCancel(listener: () => void): void;
+  /** Told once when the client cancels (not when the call ends normally). A plain listener: an AbortSignal per call costs. */
+  onCancel(listener: { cancelled(): void }): void;
   /** The request body's raw chunks; the transport stops reading from the client while the consumer lags. */
-  readonly body: AsyncIterable<Buffer> & { next(): Promise<IteratorResult<Buffer>> };
+  readonly body: RequestBody;
   /** Sends the response headers (`:status` 200 and content-type are the transport's). Only once. */
   sendHeaders(metadata: OutgoingHeaders): void;
   /**

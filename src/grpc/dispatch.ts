@@ -59,12 +59,15 @@ export async function runCall(method: RegisteredMethod, state: CallState): Promi
   try {
     const input = method.kind === "unary" || method.kind === "server_streaming" ? await state.readSingle() : state.requests();
     if (state.finished) return;
-    await method.invoke(input, state.ctx, state);
+    const pending = method.invoke(input, state.ctx, state);
+    if (pending !== undefined) await pending;
     state.finish(GrpcStatus.OK, "");
   } catch (err) {
     state.fail(err);
   }
 }
+
+const STATUS_TEXT = Array.from({ length: 17 }, (_, i) => String(i));
 
 /**
  * One call's state. Allocation-lean on purpose (the unary hot path): the AbortSignal, the request
@@ -96,7 +99,7 @@ export class CallState implements ResponseSink {
       deadline = new Date(Date.now() + timeoutMs);
       this.timer = setTimeout(() => this.expire(), Math.min(timeoutMs, 0x7fffffff));
     }
-    call.onCancel(() => this.cancelled());
+    call.onCancel(this);
     this.ctx = new CallContext(this, method, deadline);
   }
 
@@ -127,21 +130,33 @@ export class CallState implements ResponseSink {
     if (this.decoder.partial) throw new GrpcError(GrpcStatus.INTERNAL, "Request stream ended in the middle of a message");
   }
 
-  /** Unary and server-streaming calls take exactly one request message (read without a generator: the hot path). */
-  async readSingle(): Promise<Buffer> {
-    const body = this.call.body;
-    let message: RawMessage | undefined;
-    for (;;) {
-      const r = await body.next();
-      if (r.done) break;
-      for (const raw of this.decoder.push(r.value)) {
-        if (message !== undefined) throw new GrpcError(GrpcStatus.UNIMPLEMENTED, `Received a second request message for ${this.method.kind === "unary" ? "unary" : "server streaming"} method ${this.method.path}`);
-        message = raw;
-      }
-    }
-    if (this.decoder.partial) throw new GrpcError(GrpcStatus.INTERNAL, "Request stream ended in the middle of a message");
-    if (message === undefined) throw new GrpcError(GrpcStatus.UNIMPLEMENTED, `Received no request message for method ${this.method.path}`);
-    return message.compressed ? decompress(this.requestEncoding, message.data, this.options.maxReceiveMessageSize) : message.data;
+  /** Unary and server-streaming calls take exactly one request message (read in push mode: the hot path). */
+  readSingle(): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      let message: RawMessage | undefined;
+      let failed = false;
+      this.call.body.consume(
+        (chunk) => {
+          if (failed) return;
+          try {
+            for (const raw of this.decoder.push(chunk)) {
+              if (message !== undefined) throw new GrpcError(GrpcStatus.UNIMPLEMENTED, `Received a second request message for ${this.method.kind === "unary" ? "unary" : "server streaming"} method ${this.method.path}`);
+              message = raw;
+            }
+          } catch (err) {
+            failed = true;
+            reject(err);
+          }
+        },
+        () => {
+          if (failed) return;
+          if (this.decoder.partial) reject(new GrpcError(GrpcStatus.INTERNAL, "Request stream ended in the middle of a message"));
+          else if (message === undefined) reject(new GrpcError(GrpcStatus.UNIMPLEMENTED, `Received no request message for method ${this.method.path}`));
+          else if (message.compressed) resolve(decompress(this.requestEncoding, message.data, this.options.maxReceiveMessageSize));
+          else resolve(message.data);
+        },
+      );
+    });
   }
 
   send(message: OutgoingMessage): Promise<void> | undefined | false {
@@ -188,7 +203,7 @@ export class CallState implements ResponseSink {
       if (single !== undefined) this.sendHeaders();
       if (extra !== undefined && extra.size > 0) (this.trailerMd ??= new Metadata()).merge(extra);
       const trailers: OutgoingHeaders = this.trailerMd?.toHeaders() ?? {};
-      trailers["grpc-status"] = String(code);
+      trailers["grpc-status"] = STATUS_TEXT[code]!;
       if (message !== "") trailers["grpc-message"] = encodeStatusMessage(message);
       if (!this.call.headersSent) {
         // Trailers-only: the header metadata set so far goes with it.
@@ -217,7 +232,7 @@ export class CallState implements ResponseSink {
     this.finish(GrpcStatus.DEADLINE_EXCEEDED, "Deadline exceeded");
   }
 
-  private cancelled(): void {
+  cancelled(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.finished = true;
     this.abort(new GrpcError(GrpcStatus.CANCELLED, "Call cancelled by the client"));

@@ -23,7 +23,8 @@ export function encodeMessage(data: Uint8Array, compressed = false): Buffer {
  * error (INTERNAL), as grpc-core treats it.
  */
 export class MessageDecoder {
-  private readonly prefix = Buffer.alloc(5);
+  // Only a prefix split across chunks needs this buffer; most calls never allocate it.
+  private prefixBuf: Buffer | undefined;
   private prefixFill = 0;
   private body: Buffer | undefined;
   private bodyFill = 0;
@@ -60,13 +61,14 @@ export class MessageDecoder {
           continue;
         }
         const take = Math.min(5 - this.prefixFill, n - i);
-        chunk.copy(this.prefix, this.prefixFill, i, i + take);
+        const prefix = (this.prefixBuf ??= Buffer.alloc(5));
+        chunk.copy(prefix, this.prefixFill, i, i + take);
         this.prefixFill += take;
         i += take;
         if (this.prefixFill < 5) break;
         this.prefixFill = 0;
-        const flag = this.prefix[0]!;
-        const len = this.prefix.readUInt32BE(1);
+        const flag = prefix[0]!;
+        const len = prefix.readUInt32BE(1);
         this.startBody(flag, len);
         this.flag = flag;
         if (len === 0) {

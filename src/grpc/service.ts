@@ -33,5 +33,6 @@ export interface RegisteredMethod {
   readonly serviceName: string;
   readonly methodName: string;
   readonly kind: MethodKind;
-  invoke(input: Buffer | AsyncIterable<Buffer>, ctx: GrpcCallContext, sink: ResponseSink): Promise<void>;
+  /** Returns undefined when the handler finished synchronously (no promise to wait for). */
+  invoke(input: Buffer | AsyncIterable<Buffer>, ctx: GrpcCallContext, sink: ResponseSink): Promise<void> | undefined;
 }

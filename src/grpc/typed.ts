@@ -87,10 +87,11 @@ export function typedMethods(service: ServiceDefinition, impl: Record<string, un
     let invoke: RegisteredMethod["invoke"];
     switch (def.kind) {
       case "unary":
-        invoke = async (input, ctx, sink) => {
-          const out = await call(decodeWith(req, input as Buffer), ctx);
-          const wait = sink.send(encode(out));
-          if (wait) await wait;
+        invoke = (input, ctx, sink) => {
+          const out = call(decodeWith(req, input as Buffer), ctx);
+          // A handler that returns a value (not a promise) is answered without another microtask.
+          if (!isThenable(out)) return settle(sink.send(encode(out)));
+          return Promise.resolve(out).then((v) => settle(sink.send(encode(v))));
         };
         break;
       case "server_streaming":
@@ -109,6 +110,14 @@ export function typedMethods(service: ServiceDefinition, impl: Record<string, un
     }
     return { ...base, invoke };
   });
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === "object" && v !== null && typeof (v as PromiseLike<unknown>).then === "function";
+}
+
+function settle(wait: Promise<void> | undefined | false): Promise<void> | undefined {
+  return wait === false ? undefined : wait;
 }
 
 /** True for a definition written by `spikard generate proto` (as opposed to a protobufjs Service). */

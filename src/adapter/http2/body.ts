@@ -1,31 +1,32 @@
 import type http2 from "node:http2";
+import type { RequestBody } from "../../grpc/call";
 
 /** Bytes buffered from the client before the stream is paused (HTTP/2 flow control then holds the client back). */
 const HIGH_WATER = 64 * 1024;
 
 /**
- * A request body as an async iterable with backpressure: chunks queue while the consumer is
- * busy, and the stream is paused once HIGH_WATER bytes wait, so a fast client cannot fill memory.
+ * A request body with backpressure: chunks queue while the consumer is busy and the stream is
+ * paused once HIGH_WATER bytes wait, so a fast client cannot fill memory. Pull mode (async
+ * iteration) for request streams, push mode (`consume`) for single-message calls.
  */
-export class StreamBody implements AsyncIterable<Buffer> {
+export class StreamBody implements RequestBody {
   private readonly queue: Buffer[] = [];
   private queued = 0;
   private ended = false;
   private waiting: ((r: IteratorResult<Buffer>) => void) | undefined;
   private paused = false;
+  private onChunk: ((chunk: Buffer) => void) | undefined;
+  private onEnd: (() => void) | undefined;
 
-  constructor(private readonly stream: http2.ServerHttp2Stream) {
-    stream.on("data", (chunk: Buffer) => this.onData(chunk));
-    stream.once("end", () => this.finish());
-  }
+  constructor(private readonly stream: http2.ServerHttp2Stream) {}
 
-  /** The stream closed (the owner's 'close' listener calls this): no more data will come. */
-  closed(): void {
-    this.finish();
-  }
-
-  private onData(chunk: Buffer): void {
+  /** A chunk from the stream (the owner's 'data' listener calls this). */
+  data(chunk: Buffer): void {
     if (this.ended) return;
+    if (this.onChunk !== undefined) {
+      this.onChunk(chunk);
+      return;
+    }
     const w = this.waiting;
     if (w !== undefined) {
       this.waiting = undefined;
@@ -40,9 +41,16 @@ export class StreamBody implements AsyncIterable<Buffer> {
     }
   }
 
-  private finish(): void {
+  /** End of the request stream, or the stream closed: no more data will come. */
+  finish(): void {
     if (this.ended) return;
     this.ended = true;
+    const end = this.onEnd;
+    if (end !== undefined) {
+      this.onEnd = undefined;
+      end();
+      return;
+    }
     const w = this.waiting;
     if (w !== undefined && this.queue.length === 0) {
       this.waiting = undefined;
@@ -50,10 +58,27 @@ export class StreamBody implements AsyncIterable<Buffer> {
     }
   }
 
+  consume(onChunk: (chunk: Buffer) => void, onEnd: () => void): void {
+    for (const c of this.queue.splice(0)) onChunk(c);
+    this.queued = 0;
+    if (this.paused) {
+      this.paused = false;
+      this.stream.resume();
+    }
+    if (this.ended) {
+      onEnd();
+      return;
+    }
+    this.onChunk = onChunk;
+    this.onEnd = onEnd;
+  }
+
   /** Stops reading: later chunks are dropped (the call has already ended). */
   discard(): void {
     this.queue.length = 0;
     this.queued = 0;
+    this.onChunk = undefined;
+    this.onEnd = undefined;
     this.ended = true;
     if (this.paused) this.stream.resume();
     this.paused = false;
@@ -74,6 +99,12 @@ export class StreamBody implements AsyncIterable<Buffer> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    return { next: () => this.next(), return: () => { this.discard(); return Promise.resolve({ value: undefined, done: true }); } };
+    return {
+      next: () => this.next(),
+      return: () => {
+        this.discard();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
   }
 }

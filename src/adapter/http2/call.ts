@@ -4,6 +4,23 @@ import { StreamBody } from "./body";
 
 const { HTTP2_HEADER_STATUS, HTTP2_HEADER_CONTENT_TYPE, NGHTTP2_NO_ERROR } = http2.constants;
 
+// The call rides on its stream; the listeners are shared functions (`this` is the stream), so a
+// call costs no closures for them.
+const CALL = Symbol("spikard.grpcCall");
+type CallStream = http2.ServerHttp2Stream & { [CALL]: Http2Call };
+function onData(this: CallStream, chunk: Buffer): void {
+  this[CALL].body.data(chunk);
+}
+function onEnd(this: CallStream): void {
+  this[CALL].body.finish();
+}
+function onClose(this: CallStream): void {
+  this[CALL].closed();
+}
+function onWantTrailers(this: CallStream): void {
+  this[CALL].sendPendingTrailers();
+}
+
 /** One gRPC call on an HTTP/2 stream. */
 export class Http2Call implements TransportCall {
   readonly path: string;
@@ -11,7 +28,8 @@ export class Http2Call implements TransportCall {
   cancelled = false;
   headersSent = false;
   private ended = false;
-  private cancelListener: (() => void) | undefined;
+  private cancelListener: { cancelled(): void } | undefined;
+  private pendingTrailers: OutgoingHeaders | undefined;
 
   constructor(
     private readonly stream: http2.ServerHttp2Stream,
@@ -19,11 +37,24 @@ export class Http2Call implements TransportCall {
   ) {
     this.path = headers[":path"] as string;
     this.body = new StreamBody(stream);
-    // One 'close' listener does the body's end and the cancel check.
-    stream.once("close", () => {
-      this.body.closed();
-      if (!this.ended || stream.rstCode !== NGHTTP2_NO_ERROR) this.cancel();
-    });
+    (stream as CallStream)[CALL] = this;
+    stream.on("data", onData);
+    stream.once("end", onEnd);
+    stream.once("close", onClose);
+  }
+
+  /** The stream closed: the body ends, and unless we had ended the call cleanly, the client cancelled. */
+  closed(): void {
+    this.body.finish();
+    if (!this.ended || this.stream.rstCode !== NGHTTP2_NO_ERROR) this.cancel();
+  }
+
+  sendPendingTrailers(): void {
+    const t = this.pendingTrailers;
+    if (t === undefined) return;
+    this.pendingTrailers = undefined;
+    this.stream.sendTrailers(t);
+    this.stopReading();
   }
 
   get peer(): string | undefined {
@@ -31,8 +62,8 @@ export class Http2Call implements TransportCall {
     return socket?.remoteAddress === undefined ? undefined : `${socket.remoteAddress}:${socket.remotePort}`;
   }
 
-  onCancel(listener: () => void): void {
-    if (this.cancelled) queueMicrotask(listener);
+  onCancel(listener: { cancelled(): void }): void {
+    if (this.cancelled) queueMicrotask(() => listener.cancelled());
     else this.cancelListener = listener;
   }
 
@@ -40,7 +71,7 @@ export class Http2Call implements TransportCall {
     this.ended = true;
     if (this.cancelled) return;
     this.cancelled = true;
-    this.cancelListener?.();
+    this.cancelListener?.cancelled();
   }
 
   sendHeaders(metadata: OutgoingHeaders): void {
@@ -73,10 +104,8 @@ export class Http2Call implements TransportCall {
     this.body.discard();
     if (stream.destroyed) return;
     if (this.headersSent) {
-      stream.once("wantTrailers", () => {
-        stream.sendTrailers(trailers);
-        this.stopReading();
-      });
+      this.pendingTrailers = trailers;
+      stream.once("wantTrailers", onWantTrailers);
       if (lastFrame === undefined) stream.end();
       else stream.end(lastFrame);
     } else {
