@@ -50,14 +50,18 @@ const streamBody = path.join(tmp, "stream.bin");
 fs.writeFileSync(unaryBody, grpcBody({ name: "world" }));
 fs.writeFileSync(streamBody, grpcBody({ name: "tick", count: PER_STREAM }));
 
-async function start(name, port) {
+/** Starts a server on a free port (it prints `ready <port>`). */
+async function start(name) {
   const [cmd, args] = pin(0, process.execPath, [path.join(here, "servers", `${name}.mjs`)]);
-  const child = spawn(cmd, args, { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise((resolve, reject) => {
-    child.stdout.on("data", (d) => String(d).includes("ready") && resolve());
+  const child = spawn(cmd, args, { env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.on("data", (d) => {
+      const m = /ready (\d+)/.exec(String(d));
+      if (m) resolve(Number(m[1]));
+    });
     child.once("exit", (code) => reject(new Error(`${name} exited ${code}`)));
   });
-  return child;
+  return { child, port };
 }
 
 /** One grpc-js call of each kind, so a server that answers fast but wrong is caught before it is timed. */
@@ -109,10 +113,9 @@ function h2load(port, pathName, body, seconds, pid) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = Object.fromEntries(SERVERS.map((s) => [s, { unary: [], stream: [], unaryCpuUs: [], streamCpuUsPerMsg: [] }]));
-let port = 50600;
 for (let round = 1; round <= ROUNDS; round++) {
   for (const name of round % 2 ? SERVERS : [...SERVERS].reverse()) {
-    const child = await start(name, ++port);
+    const { child, port } = await start(name);
     try {
       await verify(port);
       const u = h2load(port, "/bench.v1.Bench/Say", unaryBody, SECONDS, child.pid);

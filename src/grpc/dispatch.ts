@@ -97,7 +97,8 @@ export class CallState implements ResponseSink {
     let deadline: Date | undefined;
     if (timeoutMs !== undefined) {
       deadline = new Date(Date.now() + timeoutMs);
-      this.timer = setTimeout(() => this.expire(), Math.min(timeoutMs, 0x7fffffff));
+      // Beyond setTimeout's range (24.8 days) a deadline cannot fire in this process's lifetime anyway.
+      if (timeoutMs <= 0x7fffffff) this.timer = setTimeout(() => this.expire(), timeoutMs);
     }
     call.onCancel(this);
     this.ctx = new CallContext(this, method, deadline);

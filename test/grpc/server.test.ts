@@ -212,6 +212,12 @@ describe("deadlines and cancellation", () => {
     expect((events.cancel!.reason as GrpcError).code).toBe(GrpcStatus.CANCELLED);
   });
 
+  it("the longest grpc-timeout (99999999H) is a deadline that does not fire; 0m fires at once", async () => {
+    const body = encodeMessage(GetUserRequest.encode({ id: 42 }).finish());
+    expect((await rawCall(server.grpcPort!, "/example.v1.UserService/GetUser", body, { "grpc-timeout": "99999999H" })).status).toBe("0");
+    expect((await rawCall(server.grpcPort!, "/example.v1.UserService/GetUser", encodeMessage(GetUserRequest.encode({ id: 101 }).finish()), { "grpc-timeout": "0m", "x-test": "zero" })).status).toBe("4");
+  });
+
   it.each(["1", "10", "123456789S", "-1S", "1.5S", "1s", "S", "1 S x"])("a malformed grpc-timeout %j is INTERNAL", async (value) => {
     const r = await rawCall(server.grpcPort!, "/example.v1.UserService/GetUser", encodeMessage(GetUserRequest.encode({ id: 42 }).finish()), { "grpc-timeout": value });
     expect(r.status).toBe("13");
