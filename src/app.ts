@@ -10,6 +10,7 @@ import { Container, tokenFor, type Token } from "./di/container";
 import { spawnWorkers, workerRole } from "./workers";
 import type { Middleware } from "./middleware";
 import type { Provider } from "./di/provide";
+import { SpikardError } from "./errors";
 import type { GrpcRegistry } from "./grpc/registry";
 import type { GrpcHandler } from "./grpc/handler";
 import type { GrpcServing } from "./grpc/serve";
@@ -93,6 +94,7 @@ export class Spikard extends Router {
   }
 
   private grpcServices: GrpcRegistry | undefined;
+  private grpcServing = false;
 
   /**
    * Registers a gRPC service, served on the HTTP/2 listener (`grpc` config):
@@ -102,6 +104,7 @@ export class Spikard extends Router {
   grpc<S extends ServiceDefinition>(service: S, implementation: ServiceImplementation<S>): this;
   grpc(service: ProtobufService | ServiceDefinition, handler: GrpcHandler): this;
   grpc(service: ProtobufService | ServiceDefinition, handler: GrpcHandler | Record<string, unknown>): this {
+    if (this.grpcServing) throw new SpikardError("GRPC_SERVICE", "app.grpc() was called after serve(): register gRPC services before the server starts");
     // Loaded on first use: protobufjs and the gRPC modules cost start-up time an HTTP-only app should not pay.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.grpcServices ??= new (require("./grpc/registry") as typeof import("./grpc/registry")).GrpcRegistry();
@@ -112,6 +115,7 @@ export class Spikard extends Router {
   /** The HTTP/2 listener beside the HTTP/1.1 one, when the app has gRPC services or `grpc` config. */
   private startGrpc(host: string, port: number | undefined): Promise<GrpcServing> | undefined {
     if (this.grpcServices === undefined && this.config.grpc === undefined) return undefined;
+    this.grpcServing = true;
     // Worker threads cannot share an HTTP/2 port: with `workers` > 1 the main thread alone serves gRPC.
     if (workerRole() !== undefined) return undefined;
     /* eslint-disable @typescript-eslint/no-require-imports */

@@ -128,6 +128,18 @@ describe("configuration", () => {
     );
   });
 
+  it("registering a service after serve() is a coded error, not a silently unserved service", async () => {
+    const app = userApp();
+    const server = await app.serve({ port: 0, grpcPort: 0 });
+    try {
+      expect(() => app.grpc(HEALTH.lookupService("grpc.health.v1.Health"), { handleRequest: async () => new GrpcResponse({ payload: new Uint8Array() }) })).toThrow(
+        expect.objectContaining({ code: "GRPC_SERVICE", message: expect.stringContaining("after serve()") }),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it("the listener's port in use is LISTEN_FAILED", async () => {
     const first = await userApp().serve({ port: 0, grpcPort: 0 });
     try {
