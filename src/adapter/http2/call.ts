@@ -21,6 +21,10 @@ function onWantTrailers(this: CallStream): void {
   this[CALL].sendPendingTrailers();
 }
 
+// No Date header: gRPC clients do not read it, and it is one more field to validate and encode per call.
+const HEADERS_OPTIONS = { waitForTrailers: true, sendDate: false } as http2.ServerStreamResponseOptions;
+const TRAILERS_ONLY_OPTIONS = { endStream: true, sendDate: false } as http2.ServerStreamResponseOptions;
+
 /** One gRPC call on an HTTP/2 stream. */
 export class Http2Call implements TransportCall {
   readonly path: string;
@@ -79,7 +83,7 @@ export class Http2Call implements TransportCall {
     this.headersSent = true;
     metadata[HTTP2_HEADER_STATUS] = "200";
     metadata[HTTP2_HEADER_CONTENT_TYPE] = "application/grpc";
-    this.stream.respond(metadata, { waitForTrailers: true });
+    this.stream.respond(metadata, HEADERS_OPTIONS);
   }
 
   write(frame: Buffer): Promise<void> | undefined {
@@ -112,7 +116,7 @@ export class Http2Call implements TransportCall {
       this.headersSent = true;
       trailers[HTTP2_HEADER_STATUS] = "200";
       trailers[HTTP2_HEADER_CONTENT_TYPE] = "application/grpc";
-      stream.respond(trailers, { endStream: true });
+      stream.respond(trailers, TRAILERS_ONLY_OPTIONS);
       this.stopReading();
     }
   }
