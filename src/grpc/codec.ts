@@ -20,5 +20,14 @@ export function messageCodec<T, TInit = T>(root: protobuf.Root, typeName: string
     typeName,
     encode: (value: TInit): Uint8Array => type.encode(value as protobuf.Message).finish(),
     decode: (bytes: Uint8Array): T => type.toObject(type.decode(bytes), DECODED) as T,
+    encodeFramed: (value: TInit): Buffer => {
+      // The gRPC prefix is written first as 5 placeholder bytes (a 1-byte varint 0 and a fixed32),
+      // then patched: the response needs one buffer instead of an encoding plus a framed copy.
+      const w = protobuf.Writer.create();
+      w.uint32(0).fixed32(0);
+      const out = type.encode(value as protobuf.Message, w).finish() as Buffer;
+      out.writeUInt32BE(out.length - 5, 1);
+      return out;
+    },
   };
 }

@@ -171,7 +171,7 @@ export class CallState implements ResponseSink {
     if (message.metadata !== undefined && !this.call.headersSent) (this.headerMd ??= new Metadata()).merge(message.metadata);
     const singleAnswer = this.method.kind === "unary" || this.method.kind === "client_streaming";
     if (this.responseEncoding === "identity") {
-      const frame = encodeMessage(payload);
+      const frame = message.frame ?? encodeMessage(payload);
       if (singleAnswer && this.single === undefined) {
         this.single = frame;
         return undefined;

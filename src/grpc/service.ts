@@ -13,6 +13,8 @@ export function methodKind(requestStream: boolean | undefined, responseStream: b
 export interface OutgoingMessage {
   payload: Uint8Array;
   metadata?: Metadata;
+  /** The payload already behind an uncompressed 5-byte prefix (`payload` is a view into it): saves a copy. */
+  frame?: Buffer;
 }
 
 /**

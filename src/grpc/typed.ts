@@ -9,6 +9,8 @@ export interface MessageCodec<T, TInit = T> {
   readonly typeName: string;
   encode(value: TInit): Uint8Array;
   decode(bytes: Uint8Array): T;
+  /** The encoding behind an uncompressed gRPC prefix, in one buffer (codecs from `messageCodec` have it). */
+  encodeFramed?(value: TInit): Buffer;
 }
 
 export interface MethodDefinition<I = any, O = any, OInit = any, K extends MethodKind = MethodKind> {
@@ -78,7 +80,14 @@ export function typedMethods(service: ServiceDefinition, impl: Record<string, un
     const path = `/${service.typeName}/${def.name}`;
     const req = def.requestType;
     const res = def.responseType;
-    const encode = (v: unknown): OutgoingMessage => ({ payload: res.encode(v) });
+    const framed = res.encodeFramed;
+    const encode =
+      framed === undefined
+        ? (v: unknown): OutgoingMessage => ({ payload: res.encode(v) })
+        : (v: unknown): OutgoingMessage => {
+            const frame = framed(v);
+            return { payload: frame.subarray(5), frame };
+          };
     const base = { path, serviceName: service.typeName, methodName: def.name, kind: def.kind };
     if (typeof fn !== "function") {
       return { ...base, invoke: () => Promise.reject(new GrpcError(GrpcStatus.UNIMPLEMENTED, `Method ${def.name} is not implemented by ${service.typeName}`)) };

@@ -3,6 +3,7 @@ import type { RequestBody } from "../../grpc/call";
 
 /** Bytes buffered from the client before the stream is paused (HTTP/2 flow control then holds the client back). */
 const HIGH_WATER = 64 * 1024;
+const NO_CHUNKS: Buffer[] = [];
 
 /**
  * A request body with backpressure: chunks queue while the consumer is busy and the stream is
@@ -10,7 +11,8 @@ const HIGH_WATER = 64 * 1024;
  * iteration) for request streams, push mode (`consume`) for single-message calls.
  */
 export class StreamBody implements RequestBody {
-  private readonly queue: Buffer[] = [];
+  // Made on first need: a single-message call hands its chunks straight to `consume`.
+  private queue: Buffer[] = NO_CHUNKS;
   private queued = 0;
   private ended = false;
   private waiting: ((r: IteratorResult<Buffer>) => void) | undefined;
@@ -33,6 +35,7 @@ export class StreamBody implements RequestBody {
       w({ value: chunk, done: false });
       return;
     }
+    if (this.queue === NO_CHUNKS) this.queue = [];
     this.queue.push(chunk);
     this.queued += chunk.length;
     if (this.queued >= HIGH_WATER && !this.paused) {
@@ -59,8 +62,10 @@ export class StreamBody implements RequestBody {
   }
 
   consume(onChunk: (chunk: Buffer) => void, onEnd: () => void): void {
-    for (const c of this.queue.splice(0)) onChunk(c);
+    const queued = this.queue;
+    this.queue = NO_CHUNKS;
     this.queued = 0;
+    for (const c of queued) onChunk(c);
     if (this.paused) {
       this.paused = false;
       this.stream.resume();
@@ -75,7 +80,7 @@ export class StreamBody implements RequestBody {
 
   /** Stops reading: later chunks are dropped (the call has already ended). */
   discard(): void {
-    this.queue.length = 0;
+    this.queue = NO_CHUNKS;
     this.queued = 0;
     this.onChunk = undefined;
     this.onEnd = undefined;

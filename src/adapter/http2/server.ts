@@ -50,14 +50,14 @@ export function listenHttp2(registry: GrpcRegistry, options: Http2ListenOptions)
 
   server.on("session", (session) => {
     sessions.add(session);
-    session.on("error", () => undefined);
+    session.on("error", ignore);
     session.once("close", () => sessions.delete(session));
     if (draining) session.close();
     startKeepalive(session, options.keepalive);
   });
   server.on("sessionError", () => undefined);
   server.on("stream", (stream, headers) => {
-    stream.on("error", () => undefined);
+    stream.on("error", ignore);
     if (headers[HTTP2_HEADER_METHOD] !== "POST") {
       // gRPC is POST only; other methods get a plain HTTP answer (no client library sends them).
       stream.respond({ [HTTP2_HEADER_STATUS]: 405, allow: "POST" }, { endStream: true });
@@ -103,6 +103,9 @@ export function listenHttp2(registry: GrpcRegistry, options: Http2ListenOptions)
     });
   });
 }
+
+/** Errors on a stream or session are reported by its 'close' (a reset); without a listener they would throw. */
+function ignore(): void {}
 
 function isGrpcContentType(ct: string): boolean {
   return ct === "application/grpc" || ct.startsWith("application/grpc+") || ct.startsWith("application/grpc;");
