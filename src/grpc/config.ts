@@ -1,5 +1,20 @@
-import type { GrpcKeepaliveOptions, GrpcTlsOptions } from "../adapter/http2/server";
 import type { MessageEncoding } from "./compression";
+
+export interface GrpcTlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** CA certificates to verify client certificates with (mutual TLS when `requestCert`). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+}
+
+export interface GrpcKeepaliveOptions {
+  /** Milliseconds between server pings on an open connection. Default: no pings. */
+  timeMs?: number;
+  /** Milliseconds to wait for a ping's answer before closing the connection. Default 20 000. */
+  timeoutMs?: number;
+}
 
 /** `grpc` in ServerConfig: the HTTP/2 listener that serves `app.grpc(...)` services. */
 export interface GrpcServerConfig {

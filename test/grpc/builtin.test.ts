@@ -128,12 +128,12 @@ describe("configuration", () => {
     );
   });
 
-  it("registering a service after serve() is a coded error, not a silently unserved service", async () => {
+  it("registering a service after serve() is REGISTERED_TOO_LATE, not a silently unserved service", async () => {
     const app = userApp();
     const server = await app.serve({ port: 0, grpcPort: 0 });
     try {
       expect(() => app.grpc(HEALTH.lookupService("grpc.health.v1.Health"), { handleRequest: async () => new GrpcResponse({ payload: new Uint8Array() }) })).toThrow(
-        expect.objectContaining({ code: "GRPC_SERVICE", message: expect.stringContaining("after serve()") }),
+        expect.objectContaining({ code: "REGISTERED_TOO_LATE", message: expect.stringContaining("a gRPC service") }),
       );
     } finally {
       await server.close();

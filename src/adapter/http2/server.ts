@@ -2,26 +2,11 @@ import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { SpikardError } from "../../errors";
 import { dispatch, type DispatchOptions } from "../../grpc/dispatch";
+import type { GrpcKeepaliveOptions, GrpcTlsOptions } from "../../grpc/config";
 import type { GrpcRegistry } from "../../grpc/registry";
 import { Http2Call } from "./call";
 
 const { HTTP2_HEADER_STATUS, HTTP2_HEADER_METHOD, HTTP2_HEADER_CONTENT_TYPE, NGHTTP2_CANCEL } = http2.constants;
-
-export interface GrpcTlsOptions {
-  key: string | Buffer;
-  cert: string | Buffer;
-  /** CA certificates to verify client certificates with (mutual TLS when `requestCert`). */
-  ca?: string | Buffer | Array<string | Buffer>;
-  requestCert?: boolean;
-  rejectUnauthorized?: boolean;
-}
-
-export interface GrpcKeepaliveOptions {
-  /** Milliseconds between server pings on an open connection. Default: no pings. */
-  timeMs?: number;
-  /** Milliseconds to wait for a ping's answer before closing the connection. Default 20 000. */
-  timeoutMs?: number;
-}
 
 export interface Http2ListenOptions {
   host: string;

@@ -1,8 +1,8 @@
-import { listenHttp2, type Http2Listener } from "../adapter/http2/server";
-import { HealthService } from "./builtin/health";
-import { reflectionServices } from "./builtin/reflection";
-import { DEFAULT_GRPC_PORT, DEFAULT_MAX_RECEIVE, type GrpcServerConfig } from "./config";
-import { GrpcRegistry } from "./registry";
+import { HealthService } from "../../grpc/builtin/health";
+import { reflectionServices } from "../../grpc/builtin/reflection";
+import { DEFAULT_GRPC_PORT, DEFAULT_MAX_RECEIVE, type GrpcServerConfig } from "../../grpc/config";
+import { GrpcRegistry } from "../../grpc/registry";
+import { listenHttp2, type Http2Listener } from "./server";
 
 export interface GrpcServing {
   readonly port: number;
