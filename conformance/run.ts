@@ -8,6 +8,7 @@ import { loadFixtures, type Fixture } from "./fixtures";
 import { generateApp, PRELUDE, type GeneratedApp } from "./generate";
 import { buildRequest } from "./request";
 import { skipReason } from "./skips";
+import { runGrpcFixtures } from "./grpc/run";
 
 /**
  * `npm run conformance -- DIR [--json FILE] [--ratchet FILE] [--only cat1,cat2]`
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
 
   const buildDir = path.join(ROOT, ".conformance-build", createHash("sha1").update(dir).digest("hex").slice(0, 10));
   const apps = writeApps(buildDir, runnable);
-  const compileErrors = compile(buildDir, apps);
+  const compileErrors = apps.length > 0 ? compile(buildDir, apps) : new Map<string, string>();
 
   for (const app of apps) {
     const f = app.fixture;
@@ -71,6 +72,8 @@ async function main(): Promise<number> {
     }
     results.push({ id: f.id, category: f.category, ...(await runOne(buildDir, app)) });
   }
+  // gRPC fixtures (protobuf/): their own runner, one gRPC server per fixture.
+  results.push(...(await runGrpcFixtures(dir, (f) => skipReason(f as unknown as Fixture), args.only)));
   results.sort((a, b) => a.id.localeCompare(b.id));
   report(results);
   if (args.json) fs.writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -11,6 +11,11 @@ import { tokenFor, type Token } from "./di/token";
 import { spawnWorkers, workerRole } from "./workers";
 import type { Middleware } from "./hooks";
 import type { Provider } from "./di/provide";
+import type { GrpcRegistry } from "./grpc/registry";
+import type { GrpcHandler } from "./grpc/handler";
+import type { GrpcServing } from "./adapter/http2/serve";
+import type { ServiceDefinition, ServiceImplementation } from "./grpc/typed";
+import type { Service as ProtobufService } from "protobufjs";
 
 
 /** `app.dependencyOverrides.set(DatabasePool, Provide(fakePool))`: replaces providers (for tests). */
@@ -38,6 +43,8 @@ export class DependencyOverrides {
 export interface ServeOptions {
   host?: string;
   port?: number;
+  /** Port of the gRPC (HTTP/2) listener; 0 picks a free one. Default `grpc.port` of the config. */
+  grpcPort?: number;
 }
 
 /** A running server. */
@@ -46,6 +53,8 @@ export interface Server {
   readonly port: number;
   /** `http://host:port` */
   readonly url: string;
+  /** The gRPC listener's port, when the app has gRPC services or `grpc` config. */
+  readonly grpcPort?: number;
   /** Stops accepting connections and waits for in-flight requests (graceful). */
   close(): Promise<void>;
 }
@@ -73,6 +82,36 @@ export class Spikard extends Router {
     this.assertOpen("a provider");
     this.container.provide(tokenFor(key, token), provider);
     return this;
+  }
+
+  private grpcServices: GrpcRegistry | undefined;
+
+  /**
+   * Registers a gRPC service, served on the HTTP/2 listener (`grpc` config):
+   * `app.grpc(root.lookupService("x.v1.S"), new SHandler())` with a low-level `GrpcHandler`, or
+   * `app.grpc(S, { method(req, ctx) {...} })` with a definition from `spikard generate proto`.
+   */
+  grpc<S extends ServiceDefinition>(service: S, implementation: ServiceImplementation<S>): this;
+  grpc(service: ProtobufService | ServiceDefinition, handler: GrpcHandler): this;
+  grpc(service: ProtobufService | ServiceDefinition, handler: GrpcHandler | Record<string, unknown>): this {
+    this.assertOpen("a gRPC service");
+    // Loaded on first use: protobufjs and the gRPC modules cost start-up time an HTTP-only app should not pay.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.grpcServices ??= new (require("./grpc/registry") as typeof import("./grpc/registry")).GrpcRegistry();
+    this.grpcServices.add(service, handler);
+    return this;
+  }
+
+  /** The HTTP/2 listener beside the HTTP/1.1 one, when the app has gRPC services or `grpc` config. */
+  private startGrpc(host: string, port: number | undefined): Promise<GrpcServing> | undefined {
+    if (this.grpcServices === undefined && this.config.grpc === undefined) return undefined;
+    // Worker threads cannot share an HTTP/2 port: with `workers` > 1 the main thread alone serves gRPC.
+    if (workerRole() !== undefined) return undefined;
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { serveGrpc } = require("./adapter/http2/serve") as typeof import("./adapter/http2/serve");
+    const { GrpcRegistry } = require("./grpc/registry") as typeof import("./grpc/registry");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return serveGrpc(this.grpcServices ?? new GrpcRegistry(), this.config.grpc ?? {}, { host, port, logger: this.config.logger });
   }
 
   /** Every registered route, prefixes applied. */
@@ -158,13 +197,18 @@ export class Spikard extends Router {
       allowSlowFallback: this.config.allowSlowFallback,
     });
     const timeout = this.config.gracefulShutdownTimeout * 1000;
+    const grpc = await this.startGrpc(host, options.grpcPort)?.catch(async (err: unknown) => {
+      await server.close(0);
+      throw err;
+    });
     return {
       host,
       port: server.port,
       url: `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`,
+      grpcPort: grpc?.port,
       close: async () => {
         const started = Date.now();
-        await server.close(timeout);
+        await Promise.all([server.close(timeout), grpc?.close(timeout)]);
         await pipeline.drain(Math.max(0, timeout - (Date.now() - started)));
         await this.container.close((msg, err) => this.config.logger.error(msg, err));
       },

@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { generateProto } from "./cli/generate-proto";
 
 /**
  * `spikard openapi <compiled app module> [--out openapi.json|openapi.yaml]`
@@ -12,6 +13,7 @@ import path from "node:path";
  */
 function main(argv: string[]): number {
   const [command, modulePath, ...rest] = argv;
+  if (command === "generate" && modulePath === "proto") return generateProto(rest);
   if (command !== "openapi" || modulePath === undefined) {
     console.error("usage: spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]");
     return 2;

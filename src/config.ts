@@ -2,6 +2,7 @@ import os from "node:os";
 
 import type { AdapterChoice } from "./adapter";
 import type { OpenApiConfig } from "./openapi/config";
+import type { GrpcServerConfig } from "./grpc/config";
 import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
 import type { RateLimitStore } from "./middleware/rate-limit/store";
 import type { TrustProxy } from "./client-address";
@@ -70,6 +71,8 @@ export interface ServerConfig {
   enableRequestId?: boolean;
   /** Seconds before a request is answered 408. */
   requestTimeout?: number;
+  /** The gRPC (HTTP/2) listener: `{ port, host, tls, maxReceiveMessageSize, maxSendMessageSize, keepalive }`. */
+  grpc?: GrpcServerConfig;
 }
 
 export interface ResolvedConfig {
@@ -98,6 +101,7 @@ export interface ResolvedConfig {
   staticFiles: StaticFilesOptions[] | undefined;
   enableRequestId: boolean;
   requestTimeout: number | undefined;
+  grpc: GrpcServerConfig | undefined;
 }
 
 export const MIB = 1024 * 1024;
@@ -132,5 +136,6 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     staticFiles: c.staticFiles,
     enableRequestId: c.enableRequestId ?? false,
     requestTimeout: c.requestTimeout,
+    grpc: c.grpc,
   };
 }

@@ -86,6 +86,7 @@ export const FRAMEWORK_ERRORS = {
   INVALID_HEADER: "Invalid response header %s: refused, as node:http refuses it (it would split the response).",
   MIDDLEWARE: "Middleware: %s.",
   REQUEST_RELEASED: "The request's %s was read after the adapter released it (after its synchronous call, with no snapshot taken). Read it before awaiting, or let the pipeline snapshot it (middleware and hooks get a snapshot automatically).",
+  GRPC_SERVICE: "%s.",
 } as const;
 
 export type FrameworkErrorCode = keyof typeof FRAMEWORK_ERRORS;
