@@ -2,6 +2,7 @@ import { SpikardError } from "./errors";
 import type { Request } from "./context";
 import type { Response, StreamingResponse } from "./response";
 import type { ArgMeta } from "./runtime/meta";
+import { FIXED_ARGS } from "./runtime/hook-arity";
 
 /** The lifecycle phases, in the order a request meets them. */
 export const HOOK_PHASES = ["onRequest", "preValidation", "preHandler", "onResponse", "onError"] as const;
@@ -17,8 +18,7 @@ export type ResponseHook = (res: Response, req: Request, ...deps: any[]) => Mayb
 /** Gets an exception from a hook or handler; returning a Response answers with it. */
 export type ErrorHook = (error: unknown, req: Request, ...deps: any[]) => MaybePromise<AnyResponse | void>;
 
-/** Parameters a hook takes before its injected ones. */
-export const FIXED_ARGS: Record<HookPhase, number> = { onRequest: 1, preValidation: 1, preHandler: 1, onResponse: 2, onError: 2 };
+export { FIXED_ARGS };
 
 export interface HookEntry {
   fn: (...args: any[]) => unknown;

@@ -2,6 +2,7 @@ import { SpikardError } from "../errors";
 import type { ArgMeta } from "../runtime/meta";
 import type { Provider } from "./provide";
 import { DependencyGraphError } from "./errors";
+import { displayToken } from "../runtime/token";
 
 /** A dependency's key: a name (`Inject<T, "name">`), or the transformer's id for a class. */
 export type Token = string;
@@ -194,8 +195,4 @@ export function isPromise(v: unknown): v is Promise<unknown> {
   return v !== null && typeof v === "object" && typeof (v as Promise<unknown>).then === "function";
 }
 
-/** Class tokens read `path:Name`; errors show the name. */
-export function displayToken(token: Token): string {
-  const colon = token.lastIndexOf(":");
-  return token.startsWith("class:") && colon !== -1 ? token.slice(colon + 1) : token;
-}
+export { displayToken };

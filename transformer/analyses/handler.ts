@@ -1,10 +1,12 @@
 import path from "node:path";
 import ts from "typescript";
+import type { ArgSource } from "../../src/runtime/meta";
+import { classTokenOf } from "../../src/runtime/token";
 import { TransformerError } from "../TransformerError";
 import { isTaggedClass, markerOf } from "./declarations";
 import { scalarShape, type ScalarShape } from "./scalar";
 
-export type Source = "query" | "path" | "header" | "cookie" | "body" | "request" | "inject" | "background";
+export type Source = ArgSource;
 
 /** What the transformer learned about one handler parameter. */
 export interface ParamPlan {
@@ -136,7 +138,7 @@ export function classToken(checker: ts.TypeChecker, type: ts.Type): string | und
   const file = decl.getSourceFile();
   if (file.hasNoDefaultLib || /[\\/]typescript[\\/]lib[\\/]lib\.[^/\\]*\.d\.ts$/.test(file.fileName)) return undefined;
   if (["spikardRequest", "spikardResponse", "spikardUpload", "spikardBackground"].some((t) => isTaggedClass(checker, type, t))) return undefined;
-  return `class:${tokenPath(file.fileName)}:${symbol.getName()}`;
+  return classTokenOf(tokenPath(file.fileName), symbol.getName());
 }
 
 /** The declaring file relative to the working directory, without its TypeScript extension. */

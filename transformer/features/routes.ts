@@ -9,6 +9,7 @@ import { TransformerError } from "../TransformerError";
 import { providerIndex, tokenName } from "../analyses/providers";
 import type { ParamPlan } from "../analyses/handler";
 import { dependencyProblem } from "../dependency-policy";
+import { isClassToken } from "../../src/runtime/token";
 
 /** A dependency nothing provides is a compile error (unless some provide() key is not statically known, or dependencyErrors is "respond"). */
 export function checkProviders(context: ITypiaContext, params: ParamPlan[]): void {
@@ -16,7 +17,7 @@ export function checkProviders(context: ITypiaContext, params: ParamPlan[]): voi
   if (index.opaque) return;
   for (const p of params) {
     if (p.source === "inject" && !index.known.has(p.key)) {
-      dependencyProblem(context, new TransformerError("SPK011", tokenName(p.key), p.name, p.key.startsWith("class:") ? tokenName(p.key) : JSON.stringify(p.key)));
+      dependencyProblem(context, new TransformerError("SPK011", tokenName(p.key), p.name, isClassToken(p.key) ? tokenName(p.key) : JSON.stringify(p.key)));
     }
   }
 }

@@ -1,5 +1,6 @@
 import { JsonSchemasProgrammer, MetadataCollection, MetadataFactory, type MetadataSchema } from "@typia/core";
 import ts from "typescript";
+import type { OperationFragment } from "../../src/runtime/meta";
 import { parsePathPattern, type Segment } from "../../src/routing/path-pattern";
 import { bodyKinds } from "../analyses/body-shape";
 import type { HandlerPlan, ParamPlan } from "../analyses/handler";
@@ -12,11 +13,6 @@ type Json = Record<string, unknown>;
  * Schema generator: parameters, request body per content type, responses and
  * the component schemas they reference. The runtime only merges fragments.
  */
-export interface OperationFragment {
-  operation: Json;
-  components: Record<string, Json>;
-}
-
 export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPlan, response: ResponsePlan, path: string | undefined): OperationFragment | undefined {
   if (path === undefined) return undefined;
   let segments: Segment[];
