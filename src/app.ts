@@ -1,7 +1,7 @@
 import { listen, type UwsServer } from "./adapter/uws/server";
 import { resolveConfig, type ResolvedConfig, type ServerConfig } from "./config";
 import { Pipeline } from "./pipeline/pipeline";
-import { buildOpenApiDocument, type OpenApiContributions } from "./openapi/document";
+import { buildOpenApiDocument } from "./openapi/document";
 import { openApiRoutes } from "./openapi/routes";
 import { writeOpenApiFile } from "./openapi/write";
 import { Router, type DependencyKey, type HttpMethod, type RouteDefinition, type RouteOptions, type Handler } from "./router";
@@ -88,20 +88,9 @@ export class Spikard extends Router {
     return this.routeDefinitions();
   }
 
-  /** The OpenAPI 3.1 document for the registered routes (from the fragments the transformer computed). */
+  /** The OpenAPI 3.1 document for the registered routes (from the fragments the transformer computed) and the configured middleware. */
   openapi(): Record<string, unknown> {
-    return buildOpenApiDocument(this.routeDefinitions(), this.config.openapi ?? {}, this.openapiContributions());
-  }
-
-  /** Security schemes that configured authentication adds to the document. */
-  protected openapiContributions(): OpenApiContributions {
-    const schemes: Record<string, Record<string, unknown>> = {};
-    if (this.config.jwtAuth) schemes.bearerAuth = { type: "http", scheme: "bearer", bearerFormat: "JWT" };
-    if (this.config.apiKeyAuth) schemes.apiKeyAuth = { type: "apiKey", in: "header", name: this.config.apiKeyAuth.headerName ?? "X-API-Key" };
-    const names = Object.keys(schemes);
-    if (names.length === 0) return {};
-    // Both schemes are required together (they apply to every request).
-    return { securitySchemes: schemes, security: [Object.fromEntries(names.map((n) => [n, []]))] };
+    return buildOpenApiDocument(this.routeDefinitions(), this.config);
   }
 
   /** The compiled request pipeline (built on first use; rebuilt after new routes). */

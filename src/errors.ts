@@ -17,6 +17,11 @@ export interface HttpErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Thrown by a handler to answer RFC 9457 problem details with `statusCode`.
+ * The transformer documents the statuses a handler constructs it with.
+ * @spikardHttpError
+ */
 export class HttpError extends Error {
   readonly statusCode: number;
   readonly detail: string;

@@ -17,9 +17,15 @@ export interface ResponseInit<T = unknown> {
 /**
  * Full control over status, headers and media type, as in the seed's
  * `Response(content=..., status_code=..., headers=..., media_type=...)`.
+ *
+ * `S` documents the status a handler answers with: a return type of
+ * `Response<Book, 201> | Response<Problem, 404>` puts both statuses, each with
+ * its body's schema, in the OpenAPI document. It is read at build time only;
+ * `statusCode` sets the status on the wire.
  * @spikardResponse
  */
-export class Response<T = unknown> {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export class Response<T = unknown, S extends number = number> {
   content: T | undefined;
   statusCode: number;
   headers: Array<[string, string]>;

@@ -13,8 +13,8 @@ import { respondsToDependencyErrors } from "../dependency-policy";
 import { array, bool, emit, literal, str, typed, type Expr } from "./emit";
 
 /** Emits the `RouteMeta` literal (see src/runtime/meta.ts) for one route. */
-export function writeRouteMeta(context: EmitContext, plan: HandlerPlan, response: ResponsePlan, path: string | undefined): Expr<RouteMeta> {
-  const openapi = writeOperationFragment(context.typia.checker, plan, response, path);
+export function writeRouteMeta(context: EmitContext, plan: HandlerPlan, response: ResponsePlan, path: string | undefined, defaultStatus?: number): Expr<RouteMeta> {
+  const openapi = writeOperationFragment(context.typia.checker, plan, response, path, defaultStatus);
   const doc: RouteDoc = compact({ ...plan.doc, tags: plan.doc.tags.length ? plan.doc.tags : undefined });
   return emit<RouteMeta>({
     v: literal(META_VERSION),
