@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import http from "node:http";
-import net from "node:net";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveTestClient } from "spikard/testing";
+import { freePort } from "./support/http-helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -113,17 +113,6 @@ app.run();
     expect(await client!.exited()).toBe(0);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 /** One request on its own connection, so the kernel may pick another thread each time. */
 function getJson(port: number, p: string): Promise<{ thread: number }> {

@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 import { Readable } from "node:stream";
 
 export interface Posted {
@@ -54,4 +55,16 @@ export function paced(source: Readable, ms: number): Readable {
     })(),
     { objectMode: false },
   );
+}
+
+/** A port nothing listens on right now (for a child process that must be told its port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
 }

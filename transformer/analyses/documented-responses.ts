@@ -191,9 +191,12 @@ function declaredResponses(checker: ts.TypeChecker, declaration: ts.SignatureDec
 }
 
 function typeNamed(checker: ts.TypeChecker, at: ts.Node, name: string): ts.Type | undefined {
-  const symbol = checker.getSymbolsInScope(at, ts.SymbolFlags.Type | ts.SymbolFlags.Alias).find((s) => s.getName() === name);
-  if (symbol === undefined) return undefined;
-  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-  if (!(target.flags & ts.SymbolFlags.Type)) return undefined;
-  return checker.getDeclaredTypeOfSymbol(target);
+  for (const found of checker.getSymbolsInScope(at, ts.SymbolFlags.Type | ts.SymbolFlags.Alias)) {
+    if (found.getName() !== name) continue;
+    // An exported declaration's local symbol carries no meaning of its own; the export symbol does.
+    const exported = checker.getExportSymbolOfSymbol(found);
+    const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    if (target.flags & ts.SymbolFlags.Type) return checker.getDeclaredTypeOfSymbol(target);
+  }
+  return undefined;
 }

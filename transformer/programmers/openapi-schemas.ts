@@ -21,6 +21,7 @@ export function normalizeSchemas(fragment: OperationFragment): OperationFragment
     if (v === null || typeof v !== "object") return v;
     const out: Json = {};
     for (const [k, x] of Object.entries(v as Json)) {
+      if (x === undefined) continue;
       if (k === "$ref" && typeof x === "string" && x.startsWith(REF_PREFIX)) out[k] = REF_PREFIX + (renames.get(decodeRef(x.slice(REF_PREFIX.length))) ?? x.slice(REF_PREFIX.length));
       else out[k] = rewrite(x);
     }
@@ -60,7 +61,9 @@ function decodeRef(token: string): string {
 function literalUnionAsEnum(schema: Json): Json {
   const members = (schema.oneOf ?? schema.anyOf) as Json[] | undefined;
   if (!Array.isArray(members) || members.length < 2) return schema;
-  if (!members.every((m) => "const" in m && Object.keys(m).every((k) => k === "const" || k === "type"))) return schema;
+  // typia leaves unset keywords as undefined members, which JSON text drops.
+  const literal = (m: Json): boolean => m.const !== undefined && Object.entries(m).every(([k, v]) => k === "const" || k === "type" || v === undefined);
+  if (!members.every(literal)) return schema;
   const values = members.map((m) => m.const);
   let types = [...new Set(values.map(jsonType))];
   if (types.length === 2 && types.includes("integer") && types.includes("number")) types = ["number"];
