@@ -47,11 +47,13 @@ export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPla
   if (plan.doc.deprecated) operation.deprecated = true;
   if (parameters.length) operation.parameters = parameters;
   const kinds = body ? bodyKinds(checker, body.type) : [];
+  // Bytes are taken as they come: no media type is refused and nothing is validated.
+  const typedBody = kinds.some((k) => k !== "bytes");
   if (body) operation.requestBody = requestBody(body, kinds, schemas[i++]!);
   const schemaByType = new Map(responseTypes.map((t) => [t, schemas[i++]!]));
   operation.responses = {
     ...successAndDeclared(documented, schemaByType, defaultStatus),
-    ...routeRejections(parameters.length > 0 || body !== undefined, body !== undefined, kinds.some((k) => k !== "bytes")),
+    ...routeRejections(parameters.length > 0 || typedBody, body !== undefined, typedBody),
   };
   return sortResponses(normalizeSchemas({ operation, components }));
 }
