@@ -16,7 +16,9 @@ export interface CorsOptions {
  * 204 with the allowed methods and headers, or 403 when the origin, method or
  * a header is not allowed. Other requests from an allowed origin get
  * Access-Control-Allow-Origin (and expose/credentials headers, Vary: Origin);
- * a disallowed origin is refused with 403.
+ * a disallowed origin is refused with 403. A request from the server's own
+ * origin (Origin equal to its scheme and Host) is not cross-origin: it passes
+ * untouched.
  */
 export function cors(options: CorsOptions): Middleware {
   const anyOrigin = options.allowedOrigins.includes("*");
@@ -40,7 +42,8 @@ export function cors(options: CorsOptions): Middleware {
         if (options.allowCredentials) out.push("access-control-allow-credentials", "true");
         return answer(sink, raw, 204, out);
       }
-      if (origin === undefined) return next(sink);
+      // Browsers send Origin on same-origin POSTs too (the app's own /docs "Try it out"): CORS is not about those.
+      if (origin === undefined || isSameOrigin(raw, origin)) return next(sink);
       if (!allowed(origin)) {
         const body = origin === "null" ? { error: "Origin 'null' is not allowed" } : { detail: `CORS request from origin '${origin}' not allowed` };
         return answer(sink, raw, 403, JSON_TYPE, JSON.stringify(body));
@@ -55,4 +58,22 @@ export function cors(options: CorsOptions): Middleware {
       );
     },
   };
+}
+
+/**
+ * Origin names the page's scheme, host and port; a request the page sends to
+ * its own server carries the same host in Host. The server speaks plain HTTP;
+ * behind a TLS-terminating proxy, X-Forwarded-Proto names the scheme the page
+ * saw. A browser sets neither Host nor Origin for a script, so a page of
+ * another origin cannot make the two agree.
+ */
+function isSameOrigin(raw: { header(name: string): string | undefined }, origin: string): boolean {
+  const host = raw.header("host");
+  if (host === undefined) return false;
+  const scheme = raw.header("x-forwarded-proto")?.split(",")[0]!.trim().toLowerCase() || "http";
+  return withoutDefaultPort(origin.toLowerCase()) === withoutDefaultPort(`${scheme}://${host.toLowerCase()}`);
+}
+
+function withoutDefaultPort(origin: string): string {
+  return origin.replace(/^(http:\/\/[^/]*?):80$/, "$1").replace(/^(https:\/\/[^/]*?):443$/, "$1");
 }
