@@ -76,7 +76,7 @@ export function reasonPhrase(status: number): string {
 /** Every framework misuse error, with the message template that tells how to fix it. */
 export const FRAMEWORK_ERRORS = {
   NOT_TRANSFORMED:
-    "Route %s was registered without compile-time metadata. Build with the Spikard transformer: add { \"transform\": \"spikard/transformer\" } to compilerOptions.plugins and compile with `tspc` (ts-patch), or use the `spikard/vite` plugin under Vite/Vitest.",
+    "%s was registered without compile-time metadata: the Spikard transformer did not run on it (plain tsc, tsx, ts-node). Build with the Spikard transformer: add { \"transform\": \"spikard/transformer\" } to compilerOptions.plugins and compile with `tspc` (ts-patch), or use the `spikard/vite` plugin under Vite/Vitest.",
   ROUTE_PATTERN: "%s",
   DUPLICATE_ROUTE: "Route %s is registered twice.",
   PATH_PARAM_MISMATCH: "%s",

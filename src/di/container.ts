@@ -16,9 +16,8 @@ export function tokenFor(key: Token | (abstract new (...args: any[]) => unknown)
     classTokens.set(key, explicit);
     return explicit;
   }
-  const known = classTokens.get(key);
-  if (known === undefined) throw new SpikardError("INVALID_CONFIG", `${key.name} is not a provided class: register it with app.provide(${key.name}, Provide(...)) first (and build with the transformer).`);
-  return known;
+  // The transformer passes a class's token to provide(); without one, it did not run on the call.
+  throw new SpikardError("NOT_TRANSFORMED", `app.provide(${key.name || "(anonymous class)"}, ...)`);
 }
 
 /** Builds a dependency's own arguments (injected values, headers, ...) for one request. */
