@@ -7,6 +7,7 @@ export interface JsonProblem {
   /** `body.tags`, `return.items[]`... */
   at: string;
   what: string;
+  /** What to use instead, completing "Use ..." (bodies) or "Return ..." (return values). */
   fix: string;
 }
 
@@ -23,7 +24,7 @@ const CARRIED_NATIVES = new Set(["Date", "Uint8Array", "Buffer"]);
  */
 export function jsonProblem(checker: ts.TypeChecker, type: ts.Type, root: "body" | "return"): JsonProblem | undefined {
   if (root === "return" && onlyMethods(checker, type)) {
-    return { at: root, what: `an object with only methods (${checker.typeToString(type)})`, fix: "Return the data it holds (an interface of its fields), not the object with its methods." };
+    return { at: root, what: `an object with only methods (${checker.typeToString(type)})`, fix: "the data it holds (an interface of its fields), not the object with its methods." };
   }
   const meta = analyzeMetadata(checker, type);
   if (typeof meta === "string") return undefined;
@@ -31,16 +32,16 @@ export function jsonProblem(checker: ts.TypeChecker, type: ts.Type, root: "body"
   const visit = (m: MetadataSchema | null | undefined, at: string, top: boolean): JsonProblem | undefined => {
     if (m === null || m === undefined || seen.has(m)) return undefined;
     seen.add(m);
-    if (m.maps.length > 0) return { at, what: "a Map", fix: "Use an object type (Record<string, V>) or an array of [key, value] pairs; convert with Object.fromEntries(map) / new Map(Object.entries(obj))." };
-    if (m.sets.length > 0) return { at, what: "a Set", fix: "Use an array (T[]); convert with [...set] / new Set(array)." };
+    if (m.maps.length > 0) return { at, what: "a Map", fix: "an object type (Record<string, V>) or an array of [key, value] pairs instead; convert with Object.fromEntries(map) and new Map(Object.entries(obj))." };
+    if (m.sets.length > 0) return { at, what: "a Set", fix: "an array (T[]) instead; convert with [...set] and new Set(array)." };
     if (m.functions.length > 0 && (top || m.size() === m.functions.length)) {
       return root === "return"
-        ? { at, what: "a function", fix: "Return the value it computes (call it), not the function." }
-        : { at, what: "a function", fix: "A request carries data only: remove the function from the type." };
+        ? { at, what: "a function", fix: "the value it computes (call the function), not the function itself." }
+        : { at, what: "a function", fix: "data only: a request cannot carry a function, so remove it from the type." };
     }
-    if (root === "return" && m.atomics.some((a) => a.type === "bigint")) return { at, what: "a bigint", fix: "JSON has no bigint: return it as a string (value.toString()) or a number, typed so." };
+    if (root === "return" && m.atomics.some((a) => a.type === "bigint")) return { at, what: "a bigint", fix: "it as a string (value.toString()) or a number, typed so: JSON has no bigint." };
     const native = m.natives.find((n) => !CARRIED_NATIVES.has(n.name));
-    if (native !== undefined) return { at, what: `a ${native.name}`, fix: "Use a plain data type (object, array, string, number, boolean) for what travels as JSON." };
+    if (native !== undefined) return { at, what: `a ${native.name}`, fix: "plain data (objects, arrays, strings, numbers, booleans) for what travels as JSON." };
     if (m.escaped !== null) return visit(m.escaped.returns, at, top);
     for (const object of m.objects) {
       for (const p of object.type.properties) {
