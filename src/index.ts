@@ -3,7 +3,7 @@ export { Router, type RouterOptions, type RouteOptions, type RouteDefaults, type
 export { Response, StreamingResponse, type AnyResponse, type ResponseInit, type StreamingResponseInit, type CookieOptions } from "./response";
 export { HttpError, SpikardError, type HttpErrorOptions } from "./errors";
 export { Request } from "./context";
-export type { Query, Path, Header, Cookie, Body, Int, Float, Separator, Strict, OneOf, Rule, Inject } from "./markers";
+export type { Query, Path, Header, Cookie, Body, Int, Float, Separator, Strict, OneOf, Rule, MinProperties, MaxProperties, Inject } from "./markers";
 export type { ServerConfig } from "./config";
 export { UploadFile } from "./multipart/upload-file";
 export type { OpenApiConfig } from "./openapi/config";
