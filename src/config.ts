@@ -1,5 +1,6 @@
 import os from "node:os";
 
+import type { AdapterChoice } from "./adapter";
 import type { OpenApiConfig } from "./openapi/config";
 import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
 
@@ -30,6 +31,8 @@ export interface ServerConfig {
   gracefulShutdownTimeout?: number;
   /** Accept uWebSockets.js's slow pure-JS fallback when its native binary does not load. */
   allowSlowFallback?: boolean;
+  /** The HTTP/1.1 server library: "uws" (uWebSockets.js, the default) or an Adapter. */
+  adapter?: AdapterChoice;
   /**
    * How validation errors read: "pydantic" (Spikard's default: `string_too_short`,
    * `ctx: {min_length}`) or "constraint" (`validation_error` with measured values in ctx).
@@ -68,6 +71,7 @@ export interface ResolvedConfig {
   maxHeaderSize: number | undefined;
   gracefulShutdownTimeout: number;
   allowSlowFallback: boolean;
+  adapter: AdapterChoice;
   validationErrorFormat: "pydantic" | "constraint";
   logger: Pick<Console, "error" | "warn" | "info">;
   openapi: OpenApiConfig | undefined;
@@ -97,6 +101,7 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     maxHeaderSize: c.maxHeaderSize,
     gracefulShutdownTimeout: c.gracefulShutdownTimeout ?? 10,
     allowSlowFallback: c.allowSlowFallback ?? process.env.SPIKARD_ALLOW_UWS_FALLBACK === "1",
+    adapter: c.adapter ?? "uws",
     validationErrorFormat: c.validationErrorFormat ?? "pydantic",
     logger: c.logger ?? console,
     openapi: c.openapi,

@@ -3,28 +3,16 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { createSigner } from "fast-jwt";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Request, Spikard, StreamingResponse } from "spikard";
 import { LiveTestClient, TestClient } from "spikard/testing";
+import { bothClients } from "./support/clients";
 
 const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const lives: LiveTestClient[] = [];
-afterAll(async () => {
-  for (const l of lives) await l.close();
-});
 
-/** The same app over TestClient and a real socket. */
-function clients(build: () => Spikard): Array<[string, TestClient | LiveTestClient]> {
-  const live = new LiveTestClient(build());
-  lives.push(live);
-  return [
-    ["TestClient", new TestClient(build())],
-    ["LiveTestClient", live],
-  ];
-}
 
-describe.each(clients(() => {
+describe.each(bothClients(() => {
   const app = new Spikard({ enableRequestId: true, requestTimeout: 0.2, logger: quiet });
   app.get("/id", (req: Request) => ({ id: req.header("x-request-id") ?? null }));
   app.get("/slow", async () => {
@@ -48,7 +36,7 @@ describe.each(clients(() => {
   });
 });
 
-describe.each(clients(() => {
+describe.each(bothClients(() => {
   const app = new Spikard({ compression: { gzip: true, brotli: true, minSize: 100 }, logger: quiet });
   app.get("/big", () => ({ payload: "a".repeat(2000) }));
   app.get("/small", () => ({ payload: "tiny" }));
@@ -111,7 +99,7 @@ describe("rate limiting", () => {
   });
 });
 
-describe.each(clients(() => {
+describe.each(bothClients(() => {
   const app = new Spikard({ cors: { allowedOrigins: ["https://app.example.com"], allowedMethods: ["GET", "POST"], allowedHeaders: ["Content-Type"], exposeHeaders: ["X-Total"], maxAge: 600 }, logger: quiet });
   app.get("/data", () => ({ ok: true }));
   app.post("/data", () => ({ ok: true }));
@@ -204,7 +192,7 @@ describe("static files", () => {
     app.get("/public/api", () => ({ route: true }));
     return app;
   };
-  describe.each(clients(build))("over %s", (_n, client) => {
+  describe.each(bothClients(build))("over %s", (_n, client) => {
     it("serves files with type, cache-control and validators", async () => {
       const res = (await client.get("/public/hello.txt")).assertStatusOk();
       expect(res.text()).toBe("Hello from static storage");

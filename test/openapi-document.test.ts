@@ -90,6 +90,13 @@ describe("what the server's configuration adds to every operation", () => {
     expect(configured.paths["/items/{id}"].get.security).toEqual([{ bearerAuth: [] }]);
   });
 
+  it("leaves out what a route skips, and follows its own bodyLimit and timeout", () => {
+    const health = configured.paths["/health"].get;
+    expect(Object.keys(health.responses)).toEqual(["200", "408"]);
+    expect(health.security).toEqual([]);
+    expect(Object.keys(configured.paths["/unlimited"].post.responses)).toEqual(["200", "400", "401", "403", "408", "429"]);
+  });
+
   it("no 413 for a non-multipart body when maxBodySize is null", () => {
     const unlimited = buildDocumentedApp({ maxBodySize: null }).openapi() as Json;
     expect(Object.keys(unlimited.paths["/raw"].post.responses)).toEqual(["200", "400"]);

@@ -2,23 +2,7 @@ import { SpikardError } from "../errors";
 import type { ArgMeta } from "../runtime/meta";
 import type { Provider } from "./provide";
 import { DependencyGraphError } from "./errors";
-import { displayToken } from "../runtime/token";
-
-/** A dependency's key: a name (`Inject<T, "name">`), or the transformer's id for a class. */
-export type Token = string;
-
-/** Classes registered with `app.provide(Class, ...)`, so overrides keyed by the class find their token. */
-const classTokens = new WeakMap<object, Token>();
-
-export function tokenFor(key: Token | (abstract new (...args: any[]) => unknown), explicit?: Token): Token {
-  if (typeof key === "string") return key;
-  if (explicit !== undefined) {
-    classTokens.set(key, explicit);
-    return explicit;
-  }
-  // The transformer passes a class's token to provide(); without one, it did not run on the call.
-  throw new SpikardError("NOT_TRANSFORMED", `app.provide(${key.name || "(anonymous class)"}, ...)`);
-}
+import { classTokens, displayToken, type Token } from "./token";
 
 /** Builds a dependency's own arguments (injected values, headers, ...) for one request. */
 export type ArgResolver = (args: ArgMeta[], scope: RequestScope) => unknown[] | Promise<unknown[]>;
@@ -193,5 +177,3 @@ function isGenerator(v: unknown): v is Generator | AsyncGenerator {
 export function isPromise(v: unknown): v is Promise<unknown> {
   return v !== null && typeof v === "object" && typeof (v as Promise<unknown>).then === "function";
 }
-
-export { displayToken };

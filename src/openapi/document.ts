@@ -1,14 +1,14 @@
-import type { ResolvedConfig } from "../config";
 import type { RouteDefinition } from "../router";
 import type { OperationFragment } from "../runtime/meta";
-import { middlewareResponses, securityOf, type DocumentedServer } from "./server-responses";
+import { middlewareResponses, securityOf, securitySchemes, type DocumentedServer } from "./server-responses";
 import { PROBLEM_SCHEMAS } from "./problem-schemas";
 import { operationIds } from "./operation-ids";
+import type { OpenApiConfig } from "./config";
 
 type Json = Record<string, unknown>;
 
 /** What the document is built from besides the routes: `ServerConfig.openapi` and the middleware the server runs. */
-export type DocumentConfig = Partial<Pick<ResolvedConfig, "openapi">> & DocumentedServer;
+export type DocumentConfig = { openapi?: OpenApiConfig } & DocumentedServer;
 
 /**
  * Assembles the OpenAPI 3.1 document from the operation fragments the
@@ -25,7 +25,6 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], config:
   if (openapi.license) info.license = openapi.license;
   const schemas: Record<string, Json> = { ...PROBLEM_SCHEMAS };
   const paths: Record<string, Record<string, Json>> = {};
-  const security = securityOf(config);
   const sorted = [...routes].sort((a, b) => (a.path === b.path ? METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) : a.path < b.path ? -1 : 1));
   const operations = sorted.map((route) => {
     const fragment = route.meta.openapi === undefined ? undefined : (JSON.parse(route.meta.openapi) as OperationFragment);
@@ -40,9 +39,10 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], config:
     const operation = operations[i]!;
     operation.operationId = ids[i];
     const responses = operation.responses as Record<string, Json>;
-    for (const [status, response] of Object.entries(middlewareResponses(config, operation))) responses[status] ??= response;
+    for (const [status, response] of Object.entries(middlewareResponses(config, route, operation))) responses[status] ??= response;
     operation.responses = sortKeys(responses);
-    if (security.requirement) operation.security = security.requirement;
+    const security = securityOf(config, route);
+    if (security !== undefined) operation.security = security;
     for (const tag of (operation.tags as string[] | undefined) ?? []) tags.add(tag);
     (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = operation;
   });
@@ -55,7 +55,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], config:
   const used = JSON.stringify(paths);
   for (const name of Object.keys(PROBLEM_SCHEMAS)) if (schemas[name] === PROBLEM_SCHEMAS[name] && !used.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
   const components: Json = { schemas: sortKeys(schemas) };
-  if (security.schemes) components.securitySchemes = security.schemes;
+  const schemes = securitySchemes(config);
+  if (schemes) components.securitySchemes = schemes;
   doc.components = components;
   return doc;
 }

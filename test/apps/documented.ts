@@ -41,5 +41,7 @@ export function buildDocumentedApp(config: ServerConfig = {}): Spikard {
     return { id };
   });
   app.post("/raw", (raw: Body<Uint8Array>) => ({ size: raw.length }));
+  app.get("/health", () => "ok", { skip: ["jwtAuth", "rateLimit", "cors"] });
+  app.post("/unlimited", (raw: Body<Uint8Array>) => raw.length, { bodyLimit: Infinity, timeout: 2 });
   return app;
 }

@@ -6,6 +6,7 @@ import { reasonPhrase } from "../../src/errors";
 import { bodyKinds } from "../analyses/body-shape";
 import { documentedResponses, type DocumentedBody, type DocumentedResponse } from "../analyses/documented-responses";
 import { normalizeSchemas } from "./openapi-schemas";
+import { rejectionResponse } from "../../src/openapi/rejections";
 import type { HandlerPlan, ParamPlan } from "../analyses/handler";
 import type { ResponsePlan } from "../analyses/response";
 
@@ -264,9 +265,9 @@ function describeStatus(status: number): string {
 /** What the route itself answers before its handler runs: undecodable bodies, media types it does not take, invalid input. */
 function routeRejections(validates: boolean, hasBody: boolean, typedBody: boolean): Record<string, Json> {
   const out: Record<string, Json> = {};
-  if (hasBody) out["400"] = { description: "Malformed request body", content: { "application/json": { schema: { $ref: "#/components/schemas/BadRequest" } } } };
-  if (typedBody) out["415"] = { description: "Unsupported media type", content: { "application/problem+json": { schema: PROBLEM } } };
-  if (validates) out["422"] = { description: "Validation error", content: { "application/json": { schema: { $ref: "#/components/schemas/ValidationProblem" } } } };
+  if (hasBody) out["400"] = rejectionResponse("Malformed request body", ["MALFORMED_BODY", "JSON_TOO_DEEP", "INVALID_CONTENT_TYPE", "MISSING_BOUNDARY", "FORM_PARSE", "MULTIPART_PARSE"]);
+  if (typedBody) out["415"] = rejectionResponse("Unsupported media type", ["UNSUPPORTED_MEDIA_TYPE", "UNSUPPORTED_CHARSET"]);
+  if (validates) out["422"] = rejectionResponse("Validation error", ["VALIDATION"]);
   return out;
 }
 

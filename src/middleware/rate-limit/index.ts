@@ -1,4 +1,5 @@
-import { answer, type Middleware } from "../types";
+import { readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
+import { rejection } from "../../pipeline/payload-response";
 
 export interface RateLimitOptions {
   /** Sustained requests per second. */
@@ -21,25 +22,22 @@ export function rateLimit(options: RateLimitOptions): Middleware {
   const capacity = options.burst;
   const maxClients = options.maxClients ?? 100_000;
   const buckets = new Map<string, { tokens: number; at: number }>();
-  return {
-    name: "rateLimit",
-    handle(raw, sink, next) {
-      const key = options.ipBased === false ? "*" : raw.remoteAddress();
-      const now = Date.now();
-      let b = buckets.get(key);
-      if (b === undefined) {
-        if (buckets.size >= maxClients) buckets.delete(buckets.keys().next().value!);
-        b = { tokens: capacity, at: now };
-      } else buckets.delete(key);
-      buckets.set(key, b);
-      b.tokens = Math.min(capacity, b.tokens + (now - b.at) * rate);
-      b.at = now;
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
-        return next(sink);
-      }
-      const wait = String(Math.floor((1 - b.tokens) / rate / 1000));
-      answer(sink, raw, 429, ["retry-after", wait, "x-ratelimit-after", wait, "content-type", "text/plain; charset=utf-8"], `Too Many Requests! Wait for ${wait}s`);
-    },
-  };
+  return readOnlyBeforeNext(function rateLimit(req, next) {
+    const key = options.ipBased === false ? "*" : req.remoteAddress;
+    const now = Date.now();
+    let b = buckets.get(key);
+    if (b === undefined) {
+      if (buckets.size >= maxClients) buckets.delete(buckets.keys().next().value!);
+      b = { tokens: capacity, at: now };
+    } else buckets.delete(key);
+    buckets.set(key, b);
+    b.tokens = Math.min(capacity, b.tokens + (now - b.at) * rate);
+    b.at = now;
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return next();
+    }
+    const wait = String(Math.floor((1 - b.tokens) / rate / 1000));
+    return rejection("RATE_LIMITED", [wait], ["retry-after", wait, "x-ratelimit-after", wait]);
+  });
 }
