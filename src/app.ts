@@ -211,7 +211,7 @@ function configuredMiddleware(c: ResolvedConfig): { chain: Middleware[]; timeout
   if (c.cors) m.push((require("./middleware/cors") as typeof import("./middleware/cors")).cors(c.cors));
   if (c.staticFiles?.length) m.push((require("./middleware/static") as typeof import("./middleware/static")).staticFiles(c.staticFiles));
   if (c.requestTimeout !== undefined) m.push(timeoutModule().timeout({ seconds: c.requestTimeout }));
-  if (c.rateLimit) m.push((require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).rateLimit(c.rateLimit));
+  if (c.rateLimit) m.push((require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).rateLimit(c.rateLimit, { clientAddress: c.clientAddress, logger: c.logger }));
   if (c.apiKeyAuth) m.push((require("./middleware/api-key") as typeof import("./middleware/api-key")).apiKeyAuth(c.apiKeyAuth));
   if (c.jwtAuth) m.push((require("./middleware/jwt") as typeof import("./middleware/jwt")).jwtAuth(c.jwtAuth));
   if (c.compression) m.push((require("./middleware/compression") as typeof import("./middleware/compression")).compression(c.compression));

@@ -28,13 +28,14 @@ const SAMPLE: { [C in HttpErrorCode]: Parameters<(typeof HTTP_ERRORS)[C]["body"]
   CORS_NULL_ORIGIN: [],
   CORS_PREFLIGHT_FORBIDDEN: [],
   RATE_LIMITED: ["1"],
+  RATE_LIMIT_STORE_FAILED: [],
   REQUEST_TIMEOUT: [],
   DEPENDENCY_ERROR: [{ type: "https://spikard.dev/errors/dependency-error", status: 500 }],
 };
 
 describe("HTTP_ERRORS", () => {
   it("has the expected number of codes (update this count and docs/errors.md deliberately)", () => {
-    expect(codes).toHaveLength(22);
+    expect(codes).toHaveLength(23);
   });
 
   it.each(codes)("%s is documented with its status and type", (code) => {

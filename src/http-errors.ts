@@ -61,7 +61,18 @@ export const HTTP_ERRORS = {
   CORS_ORIGIN_FORBIDDEN: { status: 403, contentType: JSON_TYPE, body: (origin: string) => ({ detail: `CORS request from origin '${origin}' not allowed` }) },
   CORS_NULL_ORIGIN: { status: 403, contentType: JSON_TYPE, body: () => ({ error: "Origin 'null' is not allowed" }) },
   CORS_PREFLIGHT_FORBIDDEN: { status: 403, body: () => undefined },
-  RATE_LIMITED: { status: 429, contentType: "text/plain; charset=utf-8", body: (wait: string) => `Too Many Requests! Wait for ${wait}s` },
+  RATE_LIMITED: {
+    status: 429,
+    type: ProblemType.rateLimitExceeded,
+    contentType: PROBLEM_CONTENT_TYPE,
+    body: (wait: string) => ({ type: ProblemType.rateLimitExceeded, title: "Too Many Requests", status: 429, detail: `Too Many Requests! Wait for ${wait}s` }),
+  },
+  RATE_LIMIT_STORE_FAILED: {
+    status: 503,
+    type: ProblemType.serviceUnavailable,
+    contentType: PROBLEM_CONTENT_TYPE,
+    body: () => ({ type: ProblemType.serviceUnavailable, title: "Service Unavailable", status: 503, detail: "The rate limit store is unavailable" }),
+  },
   REQUEST_TIMEOUT: { status: 408, body: () => undefined },
   DEPENDENCY_ERROR: { status: 500, type: ProblemType.dependency, contentType: JSON_TYPE, body: (problem: Record<string, unknown>) => problem },
 } as const satisfies Record<string, Spec>;

@@ -12,6 +12,9 @@ export const ProblemType = {
   unsupportedCharset: "https://spikard.dev/errors/unsupported-charset",
   unsupportedMediaType: "https://spikard.dev/errors/unsupported-media-type",
   dependency: "https://spikard.dev/errors/dependency-error",
+  /** Upstream's type for a rate limit (its GraphQL errors); its HTTP layer answers plain text. */
+  rateLimitExceeded: "https://spikard.dev/errors/rate-limit-exceeded",
+  serviceUnavailable: "https://spikard.dev/errors/service-unavailable",
 } as const;
 
 export interface Problem {

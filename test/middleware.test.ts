@@ -75,29 +75,7 @@ describe.each(bothClients(() => {
   });
 });
 
-describe("rate limiting", () => {
-  it("answers 429 with retry-after once the burst is spent, and refills", async () => {
-    const app = new Spikard({ rateLimit: { perSecond: 20, burst: 2 }, logger: quiet });
-    app.get("/ping", () => "pong");
-    const client = new TestClient(app);
-    (await client.get("/ping")).assertStatusOk();
-    (await client.get("/ping")).assertStatusOk();
-    const limited = await client.get("/ping");
-    limited.assertStatus(429);
-    expect(limited.text()).toMatch(/^Too Many Requests! Wait for \d+s$/);
-    expect(limited.headers["retry-after"]).toMatch(/^\d+$/);
-    expect(limited.headers["x-ratelimit-after"]).toBe(limited.headers["retry-after"]);
-    await new Promise((r) => setTimeout(r, 120));
-    (await client.get("/ping")).assertStatusOk();
-  });
-  it("keeps one bucket per client address", async () => {
-    const app = new Spikard({ rateLimit: { perSecond: 1, burst: 1 }, logger: quiet });
-    app.get("/ping", () => "pong");
-    (await new TestClient(app, { remoteAddress: "10.0.0.1" }).get("/ping")).assertStatusOk();
-    (await new TestClient(app, { remoteAddress: "10.0.0.1" }).get("/ping")).assertStatus(429);
-    (await new TestClient(app, { remoteAddress: "10.0.0.2" }).get("/ping")).assertStatusOk();
-  });
-});
+// Rate limiting: test/rate-limit.test.ts (and -redis, -workers).
 
 describe.each(bothClients(() => {
   const app = new Spikard({ cors: { allowedOrigins: ["https://app.example.com"], allowedMethods: ["GET", "POST"], allowedHeaders: ["Content-Type"], exposeHeaders: ["X-Total"], maxAge: 600 }, logger: quiet });

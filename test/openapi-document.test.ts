@@ -33,7 +33,7 @@ describe("what the transformer documents from the handler", () => {
     expect(op("/jsdoc", "get").operationId).toBe("pickedByJsDoc");
     expect(op("/items/{id}", "get").operationId).toBe("getItemsById");
     expect([op("/a-b", "get").operationId, op("/a_b", "get").operationId]).toEqual(["getAB", "getAB_2"]);
-    const ids = Object.values(doc.paths).flatMap((p: Json) => Object.values(p).map((o: Json) => o.operationId));
+    const ids = Object.values(doc.paths as Record<string, Record<string, Json>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -81,12 +81,13 @@ describe("what the server's configuration adds to every operation", () => {
     requestTimeout: 5,
   }).openapi() as Json;
 
-  it("401 with authentication, 403 with CORS, 408 with a timeout, 429 with a rate limit", () => {
+  it("401 with authentication, 403 with CORS, 408 with a timeout, 429 (and 503 for its store) with a rate limit", () => {
     const responses = configured.paths["/items/{id}"].get.responses;
-    expect(Object.keys(responses)).toEqual(["200", "401", "403", "408", "422", "429"]);
+    expect(Object.keys(responses)).toEqual(["200", "401", "403", "408", "422", "429", "503"]);
+    expect(responses["503"].content).toEqual({ "application/problem+json": { schema: { $ref: "#/components/schemas/ProblemDetails" } } });
     expect(responses["401"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/ProblemDetails" });
     expect(responses["403"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/CorsRejection" });
-    expect(responses["429"].content).toEqual({ "text/plain": { schema: { type: "string" } } });
+    expect(responses["429"].content).toEqual({ "application/problem+json": { schema: { $ref: "#/components/schemas/ProblemDetails" } } });
     expect(configured.paths["/items/{id}"].get.security).toEqual([{ bearerAuth: [] }]);
   });
 
@@ -94,7 +95,7 @@ describe("what the server's configuration adds to every operation", () => {
     const health = configured.paths["/health"].get;
     expect(Object.keys(health.responses)).toEqual(["200", "408"]);
     expect(health.security).toEqual([]);
-    expect(Object.keys(configured.paths["/unlimited"].post.responses)).toEqual(["200", "400", "401", "403", "408", "429"]);
+    expect(Object.keys(configured.paths["/unlimited"].post.responses)).toEqual(["200", "400", "401", "403", "408", "429", "503"]);
   });
 
   it("no 413 for a non-multipart body when maxBodySize is null", () => {

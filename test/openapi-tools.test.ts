@@ -7,7 +7,7 @@ import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveTestClient } from "spikard/testing";
-import { freePort } from "./support/http-helpers";
+import { freePort } from "./support/free-port";
 import { buildBookstore, JWT_SECRET } from "./apps/bookstore";
 
 // The document of an app with DI, uploads, auth, CORS, rate limits, compression and streaming, checked by the

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveTestClient } from "spikard/testing";
-import { freePort } from "./support/http-helpers";
+import { freePort } from "./support/free-port";
 
 const ROOT = path.resolve(__dirname, "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -67,6 +67,18 @@ app.get("/thread", () => ({ thread: threadId }));
 app.run();
 `,
     );
+    // A subpath import from a CommonJS project (moduleResolution node10, which reads package.json typesVersions).
+    fs.writeFileSync(
+      path.join(project, "src", "limited.ts"),
+      `import { Spikard } from "spikard";
+import { memoryStore, redisStore, type RateLimitStore } from "spikard/rate-limit";
+
+const store: RateLimitStore = process.env.REDIS_URL ? redisStore({ url: process.env.REDIS_URL }) : memoryStore({ maxClients: 1000 });
+const app = new Spikard({ rateLimit: { perSecond: 1, burst: 1, store }, trustProxy: 1 });
+app.get("/ping", () => "pong");
+app.run();
+`,
+    );
     // Every line but the last (build and run), as written; the registry's spikard is the packed one here.
     for (const line of steps.shell.slice(0, -1)) {
       const command = line.startsWith("npm install ") ? `${line.replace(/^npm install spikard /, `npm install ./${packed} `)} --no-audit --no-fund --loglevel=error` : line;
@@ -102,8 +114,11 @@ app.run();
       const res = await fetch(`http://127.0.0.1:${port}/hello?name=ts`);
       expect(await res.json()).toEqual({ hello: "ts" });
     } finally {
-      run.kill("SIGTERM");
-      await new Promise((r) => run.once("exit", r));
+      if (run.exitCode === null && run.signalCode === null) {
+        const exited = new Promise((r) => run.once("exit", r));
+        run.kill("SIGTERM");
+        await exited;
+      }
     }
   }, 180_000);
 
@@ -145,6 +160,17 @@ app.run();
     } finally {
       threads.process!.kill("SIGTERM");
       expect(await threads.exited()).toBe(0);
+    }
+  });
+
+  it("imports the rate-limit subpath with its types, and limits", async () => {
+    const limited = await LiveTestClient.fromModule(path.join(project, "dist", "limited.js"));
+    try {
+      (await limited.get("/ping", { headers: { "x-forwarded-for": "203.0.113.1" } })).assertStatusOk();
+      (await limited.get("/ping", { headers: { "x-forwarded-for": "203.0.113.1" } })).assertStatus(429);
+      (await limited.get("/ping", { headers: { "x-forwarded-for": "203.0.113.2" } })).assertStatusOk();
+    } finally {
+      await limited.close();
     }
   });
 

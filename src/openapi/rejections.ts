@@ -32,7 +32,8 @@ export function rejectionResponse(description: string, codes: readonly HttpError
     const type = (HTTP_ERRORS[code] as { contentType?: string }).contentType;
     if (type === undefined) continue;
     const media = type.split(";")[0]!.trim();
-    const name = SCHEMA[code];
+    // Problem details without a schema of their own are RFC 9457's.
+    const name = SCHEMA[code] ?? ((HTTP_ERRORS[code] as { type?: string }).type !== undefined ? "ProblemDetails" : undefined);
     content[media] ??= { schema: name === undefined ? { type: "string" } : { $ref: `#/components/schemas/${name}` } };
   }
   return { description, ...(headers ? { headers } : {}), ...(Object.keys(content).length ? { content } : {}) };

@@ -31,6 +31,8 @@ export function middlewareResponses(config: DocumentedServer, route: RouteDefini
   if (config.rateLimit && on("rateLimit")) {
     out["429"] = rejectionResponse("Rate limit exceeded", ["RATE_LIMITED"], { "Retry-After": { description: "Seconds until a request is accepted again", schema: { type: "string" } } });
   }
+  // The limiter's store (Redis, or the threads' shared memory) failing answers 503 instead of guessing.
+  if (config.rateLimit && on("rateLimit")) out["503"] = rejectionResponse("Rate limit store unavailable", ["RATE_LIMIT_STORE_FAILED"]);
   return out;
 }
 

@@ -147,7 +147,8 @@ export class Pipeline {
     };
     const result = runChain(chain, req, terminal, (err) => payloadResponse(errorResponse(err, this.options.logger)));
     if (!(result instanceof Promise)) return this.writeResponse(ex, result, headOnly);
-    if (late) ex.detach();
+    // The route runs after this call (a middleware awaited first), or a middleware may read after an await.
+    if (late || !entered) ex.detach();
     if (!entered && route?.body !== undefined) held = this.hold(route, ex);
     result.then((r) => this.writeResponse(ex, r, headOnly));
   }

@@ -1,5 +1,4 @@
 import http from "node:http";
-import net from "node:net";
 import { Readable } from "node:stream";
 
 export interface Posted {
@@ -55,16 +54,4 @@ export function paced(source: Readable, ms: number): Readable {
     })(),
     { objectMode: false },
   );
-}
-
-/** A port nothing listens on right now (for a child process that must be told its port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
 }

@@ -112,6 +112,8 @@ const IN_HANDLER = 4;
 const CLOSE_AFTER = 8;
 /** A body reader is attached and the body has not all arrived: answering now must close the connection. */
 const BODY_OPEN = 16;
+/** A body consumer is behind and reading from the socket is paused; an answer resumes it first. */
+const PAUSED = 32;
 
 /** What only bodies, streams and completion callbacks need; most requests never create it. */
 interface ExchangeExtras {
@@ -254,12 +256,15 @@ class UwsExchange implements Exchange {
           return reject(err);
         }
         if (pending !== undefined) {
-          // Backpressure: stop reading the socket until the consumer caught up.
-          this.res.pause();
+          // Backpressure: stop reading the socket until the consumer caught up (uWS forbids it once answered).
+          if (!this.ended) {
+            this.res.pause();
+            this.flags |= PAUSED;
+          }
           pending.then(
             () => {
               // Resumed after the last chunk too: a paused socket would never read the connection's next request.
-              if (!this.ended) this.res.resume();
+              this.resumeBody();
               if (isLast) resolve();
             },
             (err: unknown) => {
@@ -270,6 +275,16 @@ class UwsExchange implements Exchange {
         } else if (isLast) resolve();
       });
     });
+  }
+
+  /**
+   * Undoes a body stream's pause while the response can still be touched: uWS forbids it after the
+   * response ended, and a socket left paused neither reads the rest of the body nor sends the answer.
+   */
+  private resumeBody(): void {
+    if ((this.flags & PAUSED) === 0 || this.ended) return;
+    this.flags &= ~PAUSED;
+    this.res.resume();
   }
 
   // --- its response
@@ -317,6 +332,7 @@ class UwsExchange implements Exchange {
 
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
     if (this.ended) return;
+    this.resumeBody();
     const frame = frameWhole(status, headers, byteLength(body), headOnly);
     // Inside the uWS handler writes are corked already; only a later answer needs cork (and its closure).
     if ((this.flags & IN_HANDLER) !== 0) this.writeResponse(status, frame.headers, frame.body ? body : undefined, frame.contentLength, frame.body);
@@ -337,6 +353,7 @@ class UwsExchange implements Exchange {
 
   startStream(status: number, headers: readonly string[]): void {
     if (this.aborted) return;
+    this.resumeBody();
     const res = this.res;
     const frame = frameStream(headers);
     res.cork(() => {
