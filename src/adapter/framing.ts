@@ -13,53 +13,79 @@ import { SpikardError } from "../errors";
  */
 
 export interface WholeFrame {
-  /** Headers to write as they are (no Content-Length among them). */
-  headers: string[];
-  /** The Content-Length to declare, or undefined for none. */
+  /** Headers to write as they are (no Content-Length or Connection among them). */
+  headers: readonly string[];
+  /** Without a body on the wire: the Content-Length to declare, or undefined for none. With one, undefined: it is the body's own length. */
   contentLength: number | undefined;
   /** Whether body bytes go on the wire. */
   body: boolean;
+  /** The handler said `Connection: close`: the adapter closes the connection after this response (and writes the header itself). */
+  close: boolean;
 }
 
 export interface StreamFrame {
   headers: string[];
   /** A declared length frames the stream; otherwise it is chunked. */
   length: number | undefined;
+  close: boolean;
 }
 
-export function frameWhole(status: number, headers: readonly string[], bodyLength: number, headOnly: boolean): WholeFrame {
+/**
+ * The one frame `frameWhole` fills and returns: every response is framed, and a new object (and header
+ * list) per response is what the young generation then collects. Valid until the next call: adapters
+ * read it at once, synchronously.
+ */
+const WHOLE: WholeFrame = { headers: [], contentLength: undefined, body: true, close: false };
+
+export function frameWhole(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): WholeFrame {
   const trusted = Object.isFrozen(headers);
-  const out: string[] = [];
+  // A copy only once a header is left out: most responses keep their list as it is.
+  let out: string[] | undefined;
   let declared: string | undefined;
   let chunked = false;
+  let close = false;
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
     const value = headers[i + 1]!;
     if (!trusted) checkHeader(name, value);
+    let drop = false;
     if (name.length === 14 && name.toLowerCase() === "content-length") {
       declared = value;
-      continue;
-    }
-    if (name.length === 17 && name.toLowerCase() === "transfer-encoding") {
-      if (!headOnly) continue;
-      chunked = true;
-    }
-    if (name.length === 4 && name.toLowerCase() === "date") continue;
-    out.push(name, value);
+      drop = true;
+    } else if (name.length === 10 && name.toLowerCase() === "connection") {
+      // Connection is hop-by-hop and the server's to write: "close" is honoured by closing, not just by saying so.
+      close ||= closes(value);
+      drop = true;
+    } else if (name.length === 17 && name.toLowerCase() === "transfer-encoding") {
+      if (headOnly) chunked = true;
+      else drop = true;
+    } else if (name.length === 4 && name.toLowerCase() === "date") drop = true;
+    if (drop) out ??= headers.slice(0, i);
+    else if (out !== undefined) out.push(name, value);
   }
-  if (status === 204 || status === 304) return { headers: out, contentLength: undefined, body: false };
-  if (headOnly) {
-    if (chunked && declared === undefined) return { headers: out, contentLength: undefined, body: false };
-    const length = declared !== undefined && DIGITS.test(declared.trim()) ? Number(declared.trim()) : bodyLength;
-    return { headers: out, contentLength: length, body: false };
+  const f = WHOLE;
+  f.headers = out ?? headers;
+  f.close = close;
+  if (status === 204 || status === 304) {
+    f.contentLength = undefined;
+    f.body = false;
+  } else if (headOnly) {
+    f.contentLength = chunked && declared === undefined ? undefined : declared !== undefined && DIGITS.test(declared.trim()) ? Number(declared.trim()) : byteLength(body);
+    f.body = false;
+  } else {
+    f.contentLength = undefined;
+    f.body = true;
   }
-  return { headers: out, contentLength: bodyLength, body: true };
+  return f;
 }
+
+const closes = (value: string): boolean => value.split(",").some((t) => t.trim().toLowerCase() === "close");
 
 export function frameStream(headers: readonly string[]): StreamFrame {
   const trusted = Object.isFrozen(headers);
   const out: string[] = [];
   let length: number | undefined;
+  let close = false;
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
     const value = headers[i + 1]!;
@@ -70,10 +96,14 @@ export function frameStream(headers: readonly string[]): StreamFrame {
       length = DIGITS.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : undefined;
       continue;
     }
+    if (lower === "connection") {
+      close ||= closes(value);
+      continue;
+    }
     if (lower === "transfer-encoding" || lower === "date") continue;
     out.push(name, value);
   }
-  return { headers: out, length };
+  return { headers: out, length, close };
 }
 
 /** The body's size on the wire. */

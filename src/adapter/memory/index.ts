@@ -1,6 +1,6 @@
 import { SpikardError } from "../../errors";
 import { httpError } from "../../http-errors";
-import { byteLength, frameStream, frameWhole, streamTooLong, streamTooShort } from "../framing";
+import { frameStream, frameWhole, streamTooLong, streamTooShort } from "../framing";
 import { dispatch, runCallbacks } from "../in-flight";
 import { requestFramingError } from "../request-framing";
 import { PayloadTooLargeError, type BodyConsumer, type Exchange, type ExchangeHandler, type SinkCapabilities } from "../types";
@@ -145,16 +145,21 @@ class MemoryExchange implements Exchange {
 
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
     if (this.done) return;
-    const frame = frameWhole(status, headers, byteLength(body), headOnly);
+    const frame = frameWhole(status, headers, body, headOnly);
+    if (frame.close) this.closing = true;
     this.status = status;
     this.setHeaders(frame.headers);
-    if (frame.contentLength !== undefined) this.sent.push(["content-length", String(frame.contentLength)]);
-    if (frame.body && body !== undefined) this.chunks.push(Buffer.from(body as Uint8Array | string));
+    if (frame.body) {
+      const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(body as Uint8Array | string);
+      this.sent.push(["content-length", String(bytes.length)]);
+      this.chunks.push(bytes);
+    } else if (frame.contentLength !== undefined) this.sent.push(["content-length", String(frame.contentLength)]);
     this.finish();
   }
 
   startStream(status: number, headers: readonly string[]): void {
     const frame = frameStream(headers);
+    if (frame.close) this.closing = true;
     this.status = status;
     this.declaredTotal = frame.length;
     this.setHeaders(frame.headers);

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponse, us_listen_socket } from "uWebSockets.js";
 import { SpikardError } from "../../errors";
 import { httpError } from "../../http-errors";
-import { byteLength, frameStream, frameWhole, streamTooLong, streamTooShort } from "../framing";
+import { frameStream, frameWhole, streamTooLong, streamTooShort } from "../framing";
 import { dispatch, InFlight, runCallbacks } from "../in-flight";
 import { requestFramingError } from "../request-framing";
 import { PayloadTooLargeError, type Adapter, type BodyConsumer, type Exchange, type ExchangeHandler, type Listener, type ListenOptions, type SinkCapabilities } from "../types";
@@ -333,7 +333,8 @@ class UwsExchange implements Exchange {
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
     if (this.ended) return;
     this.resumeBody();
-    const frame = frameWhole(status, headers, byteLength(body), headOnly);
+    const frame = frameWhole(status, headers, body, headOnly);
+    if (frame.close) this.flags |= CLOSE_AFTER;
     // Inside the uWS handler writes are corked already; only a later answer needs cork (and its closure).
     if ((this.flags & IN_HANDLER) !== 0) this.writeResponse(status, frame.headers, frame.body ? body : undefined, frame.contentLength, frame.body);
     else this.res.cork(() => this.writeResponse(status, frame.headers, frame.body ? body : undefined, frame.contentLength, frame.body));
@@ -356,6 +357,7 @@ class UwsExchange implements Exchange {
     this.resumeBody();
     const res = this.res;
     const frame = frameStream(headers);
+    if (frame.close) this.flags |= CLOSE_AFTER;
     res.cork(() => {
       res.writeStatus(statusLine(status));
       // uWS writes the framing itself: the length when tryEnd frames the body, or its own Transfer-Encoding.
