@@ -2,7 +2,7 @@ import { resolveAdapter } from "./adapter";
 import type { ExchangeHandler } from "./adapter/types";
 import { resolveConfig, type ResolvedConfig, type ServerConfig } from "./config";
 import { Pipeline } from "./pipeline/pipeline";
-import { buildOpenApiDocument, type OpenApiContributions } from "./openapi/document";
+import { buildOpenApiDocument } from "./openapi/document";
 import { openApiRoutes } from "./openapi/routes";
 import { writeOpenApiFile } from "./openapi/write";
 import { Router, type DependencyKey, type RouteDefinition } from "./router";
@@ -119,26 +119,9 @@ export class Spikard extends Router {
     return this.routeDefinitions();
   }
 
-  /** The OpenAPI 3.1 document for the registered routes (from the fragments the transformer computed). */
+  /** The OpenAPI 3.1 document for the registered routes (from the fragments the transformer computed) and the configured middleware. */
   openapi(): Record<string, unknown> {
-    return buildOpenApiDocument(this.routeDefinitions(), this.config.openapi ?? {}, this.openapiContributions());
-  }
-
-  /** Security schemes that configured authentication adds to the document, and the middleware each stands for. */
-  protected openapiContributions(): OpenApiContributions {
-    const schemes: Record<string, Record<string, unknown>> = {};
-    const middleware: Record<string, string> = {};
-    if (this.config.jwtAuth) {
-      schemes.bearerAuth = { type: "http", scheme: "bearer", bearerFormat: "JWT" };
-      middleware.bearerAuth = "jwtAuth";
-    }
-    if (this.config.apiKeyAuth) {
-      schemes.apiKeyAuth = { type: "apiKey", in: "header", name: this.config.apiKeyAuth.headerName ?? "X-API-Key" };
-      middleware.apiKeyAuth = "apiKeyAuth";
-    }
-    if (Object.keys(schemes).length === 0) return {};
-    // Both schemes are required together where both apply; a route's `skip` removes what it skips.
-    return { securitySchemes: schemes, schemeMiddleware: middleware };
+    return buildOpenApiDocument(this.routeDefinitions(), this.config);
   }
 
   /**

@@ -17,6 +17,11 @@ export interface HttpErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Thrown by a handler to answer RFC 9457 problem details with `statusCode`.
+ * The transformer documents the statuses a handler constructs it with.
+ * @spikardHttpError
+ */
 export class HttpError extends Error {
   readonly statusCode: number;
   readonly detail: string;
@@ -71,7 +76,7 @@ export function reasonPhrase(status: number): string {
 /** Every framework misuse error, with the message template that tells how to fix it. */
 export const FRAMEWORK_ERRORS = {
   NOT_TRANSFORMED:
-    "Route %s was registered without compile-time metadata. Build with the Spikard transformer: add { \"transform\": \"spikard/transformer\" } to compilerOptions.plugins and compile with `tspc` (ts-patch), or use the `spikard/vite` plugin under Vite/Vitest.",
+    "%s was registered without compile-time metadata: the Spikard transformer did not run on it (plain tsc, tsx, ts-node). Build with the Spikard transformer: add { \"transform\": \"spikard/transformer\" } to compilerOptions.plugins and compile with `tspc` (ts-patch), or use the `spikard/vite` plugin under Vite/Vitest.",
   ROUTE_PATTERN: "%s",
   DUPLICATE_ROUTE: "Route %s is registered twice.",
   PATH_PARAM_MISMATCH: "%s",
