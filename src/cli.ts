@@ -11,11 +11,14 @@ import { generateProto } from "./cli/generate-proto";
  * in a child process with SPIKARD_OPENAPI_OUT set, so its `app.run()` /
  * `app.serve()` writes the document and exits instead of listening.
  */
-function main(argv: string[]): number {
+function main(argv: string[]): number | Promise<number> {
   const [command, modulePath, ...rest] = argv;
   if (command === "generate" && modulePath === "proto") return generateProto(rest);
+  // Loaded only for this command: it brings the TypeScript compiler and typia's programmers.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (command === "gen") return (require("../transformer/gen/command") as typeof import("../transformer/gen/command")).genCommand(argv.slice(1));
   if (command !== "openapi" || modulePath === undefined) {
-    console.error("usage: spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]");
+    console.error("usage: spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]\n       spikard gen [--project tsconfig.json] [--out <folder>] [--check | --watch]\n       spikard generate proto ...");
     return 2;
   }
   const outIndex = rest.indexOf("--out");
@@ -34,4 +37,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exit(main(process.argv.slice(2)));
+void Promise.resolve(main(process.argv.slice(2))).then((code) => process.exit(code));
