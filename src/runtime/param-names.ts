@@ -17,7 +17,12 @@ export function parameterNames(fn: (...args: never[]) => unknown): string[] | un
   return params.length === 1 && params[0]!.trim() === "" ? [] : params.map(nameOf);
 }
 
-const IDENT = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/u;
+// Identifier characters, or their \u escapes (esbuild writes non-ASCII names escaped by default).
+const IDENT = /^(?:[\p{ID_Start}$_]|\\u[0-9a-fA-F]{4}|\\u\{[0-9a-fA-F]+\})(?:[\p{ID_Continue}$\u200c\u200d]|\\u[0-9a-fA-F]{4}|\\u\{[0-9a-fA-F]+\})*/u;
+
+function unescapeIdentifier(name: string): string {
+  return name.replace(/\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})/g, (_m, braced: string | undefined, plain: string | undefined) => String.fromCodePoint(parseInt(braced ?? plain!, 16)));
+}
 
 /** The text between a function's parameter parentheses, or a bare arrow parameter. */
 function parameterList(text: string): string | undefined {
@@ -47,7 +52,8 @@ function nameOf(param: string): string {
   const text = param.slice(skipSpace(param, 0));
   const rest = text.startsWith("...") ? text.slice(3 + (skipSpace(text.slice(3), 0))) : text;
   if (rest.startsWith("{") || rest.startsWith("[")) return PATTERN_PARAM;
-  return IDENT.exec(rest)?.[0] ?? PATTERN_PARAM;
+  const ident = IDENT.exec(rest)?.[0];
+  return ident === undefined ? PATTERN_PARAM : unescapeIdentifier(ident);
 }
 
 /** Splits on commas outside brackets, strings, templates and comments. */
