@@ -3,15 +3,16 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveTestClient } from "spikard/testing";
 import { buildWithEsbuild, buildWithTsc, buildWithTspc, generate, userProject } from "./support/build-routes";
-import { typescript7 } from "./support/typescript7";
+import { typescript6WithTsPatch4, typescript7 } from "./support/compilers";
 
 /**
- * One app (test/apps/build-routes), built the four ways a project can: tspc on
- * TypeScript 5.9 (metadata written into the calls), `spikard gen` and then
- * TypeScript 7's tsc or esbuild (metadata in a generated folder the app
- * imports once), and run directly with `node --import spikard/register`. The
- * same requests get the same answers from each, over a real socket, and each
- * serves the same OpenAPI document, byte for byte.
+ * One app (test/apps/build-routes), built every way a project can: tspc on
+ * TypeScript 5.9 (ts-patch 3) or TypeScript 6 (ts-patch 4), metadata written
+ * into the calls; `spikard gen` and then TypeScript 7's tsc or esbuild
+ * (metadata in a generated folder the app imports once); and run directly
+ * with `node --import spikard/register`. The same requests get the same
+ * answers from each, over a real socket, and each serves the same OpenAPI
+ * document, byte for byte.
  */
 interface Build {
   name: string;
@@ -20,6 +21,15 @@ interface Build {
 
 const BUILDS: Build[] = [
   { name: "tspc (TypeScript 5.9)", start: async () => { const dir = userProject("main.ts", { plugins: [{ transform: "spikard/transformer" }] }); return { dir, entry: buildWithTspc(dir) }; } },
+  {
+    name: "tspc (ts-patch 4, TypeScript 6)",
+    start: async () => {
+      const { tspc, version } = await typescript6WithTsPatch4();
+      expect(version).toMatch(/^6\./);
+      const dir = userProject("main.ts", { plugins: [{ transform: "spikard/transformer" }] });
+      return { dir, entry: buildWithTspc(dir, tspc) };
+    },
+  },
   {
     name: "spikard gen + TypeScript 7's tsc",
     start: async () => {
@@ -148,7 +158,7 @@ describe.each(BUILDS)("the app built with $name", (build) => {
   });
 });
 
-describe("the four builds", () => {
+describe("the five builds", () => {
   it("serve byte-identical /openapi.json documents", () => {
     expect([...documents.keys()]).toEqual(BUILDS.map((b) => b.name));
     const [first, ...rest] = [...documents.values()];

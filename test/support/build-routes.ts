@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+export const ROOT = path.resolve(__dirname, "..", "..");
 const APP = path.join(ROOT, "test", "apps", "build-routes");
 /** The test app's modules, without its two entries (main.ts for inline metadata, main-generated.ts for `spikard gen`'s). */
 export const APP_MODULES = ["types.ts", "services.ts", "users.ts", "orders.ts", "app.ts"];
@@ -18,13 +18,19 @@ export const BASE_OPTIONS = { target: "ES2022", module: "commonjs", strict: true
  * through spikard.
  */
 export function userProject(entry: "main.ts" | "main-generated.ts", compilerOptions: Record<string, unknown> = {}, modules: string[] = APP_MODULES): string {
+  const dir = emptyProject(compilerOptions);
+  for (const f of [...modules, entry]) fs.copyFileSync(path.join(APP, f), path.join(dir, "src", f));
+  return dir;
+}
+
+/** Such a project with nothing in src/ yet. */
+export function emptyProject(compilerOptions: Record<string, unknown> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "spikard-build-"));
   fs.mkdirSync(path.join(dir, "node_modules", "@types"), { recursive: true });
   fs.symlinkSync(ROOT, path.join(dir, "node_modules", "spikard"), "dir");
   fs.symlinkSync(path.join(ROOT, "node_modules", "@types", "node"), path.join(dir, "node_modules", "@types", "node"), "dir");
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "build-routes-app", private: true }));
   fs.mkdirSync(path.join(dir, "src"));
-  for (const f of [...modules, entry]) fs.copyFileSync(path.join(APP, f), path.join(dir, "src", f));
   writeTsconfig(dir, compilerOptions);
   return dir;
 }
@@ -33,9 +39,9 @@ export function writeTsconfig(dir: string, compilerOptions: Record<string, unkno
   fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...BASE_OPTIONS, ...compilerOptions }, include: ["src"] }, null, 2));
 }
 
-/** `tspc` (ts-patch on this checkout's TypeScript 5.9) with the transformer plugin. */
-export function buildWithTspc(dir: string): string {
-  run(process.execPath, [path.join(ROOT, "node_modules", "ts-patch", "bin", "tspc.js"), "-p", "tsconfig.json"], dir);
+/** `tspc` with the transformer plugin: ts-patch 3 on this checkout's TypeScript 5.9, or another ts-patch's. */
+export function buildWithTspc(dir: string, tspc = path.join(ROOT, "node_modules", "ts-patch", "bin", "tspc.js")): string {
+  run(process.execPath, [tspc, "-p", "tsconfig.json"], dir);
   return path.join(dir, "dist", "main.js");
 }
 

@@ -107,8 +107,15 @@ function watch(args: Args): Promise<number> {
   );
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseAll;
   // The generated folder is inside the project's sources; writing it must not start another round.
+  const isGenerated = (file: string): boolean => path.resolve(file) === project.outDir || isInside(path.resolve(file), project.outDir);
   const readDirectory = host.readDirectory!.bind(host);
-  host.readDirectory = (...a) => readDirectory(...a).filter((f) => !isInside(path.resolve(f), project.outDir));
+  host.readDirectory = (...a) => readDirectory(...a).filter((f) => !isGenerated(f));
+  // ... nor its own writes wake the program up (an idle round per write): the app's entry imports the folder, so its files are
+  // in the program, watched like sources, though never analysed.
+  const watchFile = host.watchFile.bind(host);
+  host.watchFile = (file, callback, ...rest) => watchFile(file, (f, kind) => { if (!isGenerated(f)) callback(f, kind); }, ...rest);
+  const watchDirectory = host.watchDirectory.bind(host);
+  host.watchDirectory = (dir, callback, ...rest) => watchDirectory(dir, (file) => { if (!isGenerated(file)) callback(file); }, ...rest);
   const records = new Map<string, FileRecord>();
   host.afterProgramCreate = (builder) => {
     const t0 = performance.now();
