@@ -2,15 +2,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveTestClient } from "spikard/testing";
-import { buildWithEsbuild, buildWithTsc, buildWithTspc, generate, userProject } from "./support/build-routes";
+import { buildWithEsbuild, buildWithTsc, buildWithTspc, buildWithUnplugin, generate, userProject, type Bundler } from "./support/build-routes";
 import { typescript6WithTsPatch4, typescript7 } from "./support/compilers";
 
 /**
  * One app (test/apps/build-routes), built every way a project can: tspc on
  * TypeScript 5.9 (ts-patch 3) or TypeScript 6 (ts-patch 4), metadata written
  * into the calls; `spikard gen` and then TypeScript 7's tsc or esbuild
- * (metadata in a generated folder the app imports once); and run directly
- * with `node --import spikard/register`. The same requests get the same
+ * (metadata in a generated folder the app imports once); esbuild, Rolldown
+ * and webpack with spikard/unplugin; and run directly with
+ * `node --import spikard/register`. The same requests get the same
  * answers from each, over a real socket, and each serves the same OpenAPI
  * document, byte for byte.
  */
@@ -40,6 +41,7 @@ const BUILDS: Build[] = [
     },
   },
   { name: "spikard gen + esbuild", start: async () => { const dir = userProject("main-generated.ts"); generate(dir); return { dir, entry: buildWithEsbuild(dir) }; } },
+  ...(["esbuild", "rolldown", "webpack"] as Bundler[]).map((bundler) => ({ name: `${bundler} + spikard/unplugin`, start: async () => { const dir = userProject("main.ts"); return { dir, entry: buildWithUnplugin(dir, bundler) }; } })),
   { name: "node --import spikard/register", start: async () => { const dir = userProject("main.ts"); return { dir, entry: path.join(dir, "src", "main.ts"), nodeArgs: ["--import", "spikard/register"] }; } },
 ];
 
@@ -158,7 +160,7 @@ describe.each(BUILDS)("the app built with $name", (build) => {
   });
 });
 
-describe("the five builds", () => {
+describe("every build", () => {
   it("serve byte-identical /openapi.json documents", () => {
     expect([...documents.keys()]).toEqual(BUILDS.map((b) => b.name));
     const [first, ...rest] = [...documents.values()];

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -76,4 +77,34 @@ function run(cmd: string, args: string[], cwd: string): void {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${path.basename(cmd)} ${args.join(" ")} failed in ${cwd}:\n${e.stdout ?? ""}${e.stderr ?? ""}${e.message}`);
   }
+}
+
+export type Bundler = "esbuild" | "rolldown" | "webpack";
+
+/**
+ * A bundler with `spikard/unplugin`, run the way a project runs it: a build
+ * script in the project importing the plugin by its package name (the
+ * bundlers themselves come from this checkout's dev dependencies). Packages
+ * stay external; the output is one CommonJS file.
+ */
+export function buildWithUnplugin(dir: string, bundler: Bundler): string {
+  const out = path.join(dir, "dist", `${bundler}.js`);
+  const from = (pkg: string): string => JSON.stringify(createRequire(path.join(ROOT, "package.json")).resolve(pkg));
+  const scripts: Record<Bundler, string> = {
+    esbuild: `import { build } from ${from("esbuild")};
+import { esbuild as spikard } from "spikard/unplugin";
+await build({ entryPoints: ["src/main.ts"], bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external", outfile: ${JSON.stringify(out)}, logLevel: "warning", plugins: [spikard()] });`,
+    rolldown: `import { build } from ${from("rolldown")};
+import { rolldown as spikard } from "spikard/unplugin";
+await build({ input: "src/main.ts", platform: "node", external: /^[^./]/, plugins: [spikard()], output: { file: ${JSON.stringify(out)}, format: "cjs" }, logLevel: "warn" });`,
+    webpack: `import webpack from ${from("webpack")};
+import { webpack as spikard } from "spikard/unplugin";
+const compiler = webpack({ mode: "none", target: "node", entry: "./src/main.ts", context: process.cwd(), resolve: { extensions: [".ts", ".js"] },
+  externals: [({ request }, callback) => (/^[^./]/.test(request) ? callback(null, "commonjs " + request) : callback())],
+  output: { path: ${JSON.stringify(path.dirname(out))}, filename: "webpack.js", library: { type: "commonjs2" } }, plugins: [spikard()] });
+await new Promise((resolve, reject) => compiler.run((err, stats) => (err ? reject(err) : stats.hasErrors() ? reject(new Error(stats.toString("errors-only"))) : resolve())));`,
+  };
+  fs.writeFileSync(path.join(dir, `build-${bundler}.mjs`), scripts[bundler]);
+  run(process.execPath, [`build-${bundler}.mjs`], dir);
+  return out;
 }
