@@ -8,7 +8,7 @@ import { typescript6WithTsPatch4, typescript7 } from "./support/compilers";
 /**
  * One app (test/apps/build-routes), built every way a project can: tspc on
  * TypeScript 5.9 (ts-patch 3) or TypeScript 6 (ts-patch 4), metadata written
- * into the calls; `spikard gen` and then TypeScript 7's tsc or esbuild
+ * into the calls; `spikard gen` and then TypeScript 7's or 6's tsc, or esbuild
  * (metadata in a generated folder the app imports once); esbuild, Rolldown
  * and webpack with spikard/unplugin; and run directly with
  * `node --import spikard/register`. The same requests get the same
@@ -31,19 +31,18 @@ const BUILDS: Build[] = [
       return { dir, entry: buildWithTspc(dir, tspc) };
     },
   },
-  {
-    name: "spikard gen + TypeScript 7's tsc",
-    start: async () => {
-      const { tsc } = await typescript7();
-      const dir = userProject("main-generated.ts");
-      generate(dir);
-      return { dir, entry: buildWithTsc(dir, tsc) };
-    },
-  },
+  { name: "spikard gen + TypeScript 7's tsc", start: async () => generateThenTsc((await typescript7()).tsc) },
+  { name: "spikard gen + TypeScript 6's tsc", start: async () => generateThenTsc((await typescript6WithTsPatch4()).tsc) },
   { name: "spikard gen + esbuild", start: async () => { const dir = userProject("main-generated.ts"); generate(dir); return { dir, entry: buildWithEsbuild(dir) }; } },
   ...(["esbuild", "rolldown", "webpack"] as Bundler[]).map((bundler) => ({ name: `${bundler} + spikard/unplugin`, start: async () => { const dir = userProject("main.ts"); return { dir, entry: buildWithUnplugin(dir, bundler) }; } })),
   { name: "node --import spikard/register", start: async () => { const dir = userProject("main.ts"); return { dir, entry: path.join(dir, "src", "main.ts"), nodeArgs: ["--import", "spikard/register"] }; } },
 ];
+
+function generateThenTsc(tsc: string): { dir: string; entry: string } {
+  const dir = userProject("main-generated.ts");
+  generate(dir);
+  return { dir, entry: buildWithTsc(dir, tsc) };
+}
 
 const documents = new Map<string, string>();
 const dirs: string[] = [];

@@ -57,7 +57,7 @@ export function generate(dir: string): void {
   if (r.status !== 0) throw new Error(`spikard gen failed (${r.status}):\n${r.stdout}${r.stderr}`);
 }
 
-/** Any compiler's build after `spikard gen`: here TypeScript 7's `tsc`, which type-checks the app and the generated folder. */
+/** Any compiler's build after `spikard gen`: here TypeScript 7's or 6's `tsc`, which type-check the app and the generated folder. */
 export function buildWithTsc(dir: string, tsc: string): string {
   run(tsc, ["-p", "tsconfig.json"], dir);
   return path.join(dir, "dist", "main-generated.js");

@@ -58,7 +58,7 @@ export async function typescript7(): Promise<{ tsc: string; version: string }> {
  * API (ts-patch 4 declares Node 22.15, and runs on Node 20 as far as `tspc`
  * goes; npm only warns).
  */
-export async function typescript6WithTsPatch4(): Promise<{ tspc: string; version: string }> {
+export async function typescript6WithTsPatch4(): Promise<{ tspc: string; tsc: string; version: string }> {
   const { modules, version } = await installed("typescript6", ["typescript@6", "ts-patch@4"]);
-  return { tspc: path.join(modules, "ts-patch", "bin", "tspc.js"), version };
+  return { tspc: path.join(modules, "ts-patch", "bin", "tspc.js"), tsc: path.join(modules, ".bin", "tsc"), version };
 }

@@ -47,6 +47,7 @@ export function analyseFile(program: ts.Program, project: Project, file: ts.Sour
     record.diagnostics.push(...syntax);
     return record;
   }
+  record.diagnostics.push(...unresolvedImports(program.getTypeChecker(), file, name));
   const props: TransformProps = {
     program,
     checker: program.getTypeChecker(),
@@ -93,6 +94,24 @@ export function analyseFile(program: ts.Program, project: Project, file: ts.Sour
   }));
   record.module = moduleText(file, name, statements, record.registrations);
   return record;
+}
+
+/**
+ * Imports the checker cannot resolve. tsc would report them, but `spikard gen`
+ * does not type-check, and the types they bring (typia's `tags`, say) would
+ * silently read as `any`: validation the source asks for would be missing.
+ */
+function unresolvedImports(checker: ts.TypeChecker, file: ts.SourceFile, name: string): ts.Diagnostic[] {
+  const out: ts.Diagnostic[] = [];
+  for (const statement of file.statements) {
+    // A side-effect import brings no types (and `import "./spikard.gen"` does not resolve before the first run).
+    const brings = (ts.isImportDeclaration(statement) && statement.importClause !== undefined) || ts.isExportDeclaration(statement);
+    const specifier = brings ? statement.moduleSpecifier : undefined;
+    if (specifier === undefined || !ts.isStringLiteral(specifier) || checker.getSymbolAtLocation(specifier) !== undefined) continue;
+    const err = new TransformerError("SPK020", name, JSON.stringify(specifier.text));
+    out.push({ file, start: specifier.getStart(file), length: specifier.getWidth(file), category: ts.DiagnosticCategory.Error, code: 0, messageText: `[spikard ${err.code}] ${err.message}` });
+  }
+  return out;
 }
 
 /** Shared constants by the identifier node their references reuse (programmers/shared-functions.ts). */
