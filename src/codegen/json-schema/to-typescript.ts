@@ -73,9 +73,10 @@ class Writer {
     if (this.o.fixtureExtensions && typeof s.ts_type === "string") return s.ts_type;
     if (typeof s.$ref === "string") {
       const named = this.o.ref(s.$ref, ptr);
-      const { $ref: _r, ...siblings } = s;
-      if (isAnySchema(siblings)) return named;
-      return `${named} & ${this.paren(this.type(siblings, ptr, indent))}`;
+      // OpenAPI 3.0 ignores a $ref's siblings, but `nullable: true` beside one is everywhere meant as "or null".
+      const { $ref: _r, nullable, ...siblings } = s;
+      const type = isAnySchema(siblings) ? named : `${named} & ${this.paren(this.type(siblings, ptr, indent))}`;
+      return nullable === true ? `${this.paren(type)} | null` : type;
     }
     const nullable = s.nullable === true;
     const withNull = (t: string): string => (nullable && t !== "null" && t !== "unknown" ? `${this.paren(t)} | null` : t);
@@ -291,7 +292,8 @@ class Writer {
     const doc: JsonSchema = { ...extra };
     if ("default" in s) {
       const d = s.default;
-      const atomic = (target === "string" && typeof d === "string") || (target === "number" && typeof d === "number") || (target === "boolean" && typeof d === "boolean");
+      // typia's JSON Schema writer drops Default on booleans; the plugin documents every default alike.
+      const atomic = (target === "string" && typeof d === "string") || (target === "number" && typeof d === "number");
       if (atomic) out.push(`tags.Default<${JSON.stringify(d)}>`);
       else doc.default = d;
     }

@@ -163,6 +163,7 @@ export function buildModel(spec: LoadedSpec): ApiModel {
       });
     }
   }
+  if (doc.webhooks !== undefined) note("#/webhooks", "webhooks are not generated (they are requests the API sends, not routes it serves)");
   return { spec, operations, problems, notes, resolve: (ref) => resolvePointer(doc, ref) };
 }
 

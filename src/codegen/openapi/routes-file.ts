@@ -17,6 +17,8 @@ export interface HandlerOutput {
   /** The example the untouched handler returns, when it returns one. */
   example?: unknown;
   edited: boolean;
+  /** The response is written as text (a string). */
+  textual: boolean;
 }
 
 /** One route registration per operation: typed parameters from the spec, the body in a user region. */
@@ -24,19 +26,26 @@ export function writeHandler(op: ApiOperation, router: string, model: ApiModel, 
   const used = new Set<string>();
   const params: string[] = [];
   const docs: string[] = [];
-  const ordered = [...op.parameters.filter((p) => p.in === "path"), ...op.parameters.filter((p) => p.in !== "path")];
+  // Required parameters first: TypeScript puts optional ones (and defaults) after them.
+  const ordered = [...op.parameters.filter((p) => p.in === "path"), ...op.parameters.filter((p) => p.in !== "path" && p.required), ...op.parameters.filter((p) => !p.required)];
+  const base = toTypeName(op.operationId);
+  const body = op.body;
+  const bodyDecl = (): string => `${unique("body", used)}${body!.required ? "" : "?"}: Body<${bodyType(op, base, model, types)}>`;
+  let bodyDone = body === undefined;
   for (const p of ordered) {
+    if (!p.required && body?.required && !bodyDone) {
+      params.push(bodyDecl());
+      bodyDone = true;
+    }
     const { decl, ident } = paramDecl(p, model, types, check, used);
     params.push(decl);
     if (p.description) docs.push(`@param ${ident} ${p.description.replace(/\s*\n\s*/g, " ").replace(/\*\//g, "*\\/")}`);
   }
-  const base = toTypeName(op.operationId);
-  const body = op.body;
-  if (body !== undefined) {
-    const ident = unique("body", used);
-    params.push(`${ident}${body.required ? "" : "?"}: Body<${bodyType(op, base, model, types)}>`);
-  }
+  if (!bodyDone) params.push(bodyDecl());
   const s = op.success;
+  // The runtime answers a returned string as text/plain: a JSON string response is sent as text.
+  const textual = s.kind === "text" || (s.kind === "json" && isStringSchema(s.schema, model));
+  if (textual && s.kind === "json") model.notes.push({ pointer: s.pointer, message: "a JSON string response is answered as text/plain (the runtime writes returned strings as text)" });
   const returns = s.kind === "json" ? (s.schema === undefined ? "unknown" : types.nameInline(`${base}Response`, s.schema, pointerJoin(s.pointer, "schema"), () => "string")) : s.kind === "text" ? "string" : s.kind === "bytes" ? "Uint8Array" : s.kind === "stream" ? "StreamingResponse" : "void";
   const example = s.kind === "json" || s.kind === "text" ? pickExample(s.examples, s.schema, model, check) : undefined;
   const key = regionKey("handler", op.operationId);
@@ -56,7 +65,7 @@ export function writeHandler(op: ApiOperation, router: string, model: ApiModel, 
   const list = params.length <= 1 ? params.join("") : `\n${params.map((p) => `  ${p},\n`).join("")}`;
   const signature = `${router}.${verb}(${JSON.stringify(op.path)}, async (${list}): Promise<${returns}> => {\n`;
   const code = `${head}${signature}${regions.region(key, defaultBody, "  ")}}, ${objectLiteral(options)});\n`;
-  return { op, code, ...(example !== undefined && !edited ? { example } : {}), edited };
+  return { op, code, ...(example !== undefined && !edited ? { example } : {}), edited, textual };
 }
 
 function paramDecl(p: ApiParameter, model: ApiModel, types: TypeRegistry, check: SchemaCheck, used: Set<string>): { decl: string; ident: string } {
@@ -120,6 +129,13 @@ function pickExample(examples: unknown[], schema: unknown, model: ApiModel, chec
     if (valid(pruned, schema)) return pruned;
   }
   return undefined;
+}
+
+function isStringSchema(schema: unknown, model: ApiModel): boolean {
+  const s = resolveSchema(schema, model);
+  if (s === undefined) return false;
+  if (s.type === "string") return s.format !== "binary";
+  return Array.isArray(s.enum) && s.enum.length > 0 && s.enum.every((v) => typeof v === "string");
 }
 
 function resolveSchema(schema: unknown, model: ApiModel): Json | undefined {

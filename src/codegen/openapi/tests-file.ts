@@ -28,7 +28,7 @@ export function writeTestFile(header: string, tests: OperationTest[]): string {
       if (handler.edited) lines.push("    expect(rejection(res), res.text()).toBeUndefined();");
       else if (handler.example !== undefined) {
         lines.push(`    expect(res.statusCode, res.text()).toBe(${op.success.status});`);
-        lines.push(op.success.kind === "text" ? `    expect(res.text()).toBe(${JSON.stringify(handler.example)});` : `    expect(res.json()).toEqual(${indentJson(handler.example, "    ")});`);
+        lines.push(handler.textual ? `    expect(res.text()).toBe(${JSON.stringify(handler.example)});` : `    expect(res.json()).toEqual(${indentJson(handler.example, "    ")});`);
       } else lines.push("    expect(res.statusCode, res.text()).toBe(501);");
       lines.push("  });");
     }
