@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^spikard$/, replacement: dist("src/index.js") },
       { find: /^spikard\/testing$/, replacement: dist("src/testing/index.js") },
       { find: /^spikard\/runtime$/, replacement: dist("src/runtime/index.js") },
+      { find: /^spikard\/fixtures$/, replacement: dist("src/codegen/fixtures/index.js") },
     ],
   },
   test: {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { CodegenError } from "./codegen/errors";
 import { writeAppDocument } from "./cli/app-document";
 import { UsageError } from "./cli/args";
+import { generateFixtures, USAGE as GENERATE_FIXTURES } from "./cli/generate-fixtures";
 import { generateOpenApi, USAGE as GENERATE_OPENAPI } from "./cli/generate-openapi";
 
 type Command = { run(argv: string[]): number | Promise<number>; usage: string };
@@ -11,6 +12,7 @@ type Command = { run(argv: string[]): number | Promise<number>; usage: string };
 const COMMANDS: Record<string, Command> = {
   openapi: { run: exportOpenApi, usage: "spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]" },
   "generate openapi": { run: generateOpenApi, usage: GENERATE_OPENAPI },
+  "generate fixtures": { run: generateFixtures, usage: GENERATE_FIXTURES },
 };
 
 /**

@@ -11,7 +11,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
  * checkout's spikard, typia, vitest and @types/node: generated code is built
  * and tested there as a user's would be.
  */
-export function tempProject(prefix: string): string {
+export function tempProject(prefix: string, plugin: Record<string, unknown> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.mkdirSync(path.join(dir, "node_modules", "@types"), { recursive: true });
   fs.symlinkSync(ROOT, path.join(dir, "node_modules", "spikard"), "dir");
@@ -20,7 +20,7 @@ export function tempProject(prefix: string): string {
   fs.writeFileSync(
     path.join(dir, "tsconfig.json"),
     JSON.stringify({
-      compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"], outDir: "dist", rootDir: "src", plugins: [{ transform: "spikard/transformer" }] },
+      compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"], outDir: "dist", rootDir: "src", plugins: [{ transform: "spikard/transformer", ...plugin }] },
       include: ["src"],
     }),
   );
