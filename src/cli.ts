@@ -3,6 +3,7 @@ import path from "node:path";
 import { CodegenError } from "./codegen/errors";
 import { writeAppDocument } from "./cli/app-document";
 import { UsageError } from "./cli/args";
+import { generateClientFile, USAGE as CLIENT } from "./cli/client";
 import { generateFixtures, USAGE as GENERATE_FIXTURES } from "./cli/generate-fixtures";
 import { generateOpenApi, USAGE as GENERATE_OPENAPI } from "./cli/generate-openapi";
 
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   openapi: { run: exportOpenApi, usage: "spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]" },
   "generate openapi": { run: generateOpenApi, usage: GENERATE_OPENAPI },
   "generate fixtures": { run: generateFixtures, usage: GENERATE_FIXTURES },
+  client: { run: generateClientFile, usage: CLIENT },
 };
 
 /**

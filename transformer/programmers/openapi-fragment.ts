@@ -219,6 +219,8 @@ function responses(r: ResponsePlan, schema: Json | undefined, validates: boolean
     case "empty":
       break;
   }
+  // The body arrives in chunks: clients generated from the document read it as a stream.
+  if (r.streaming) ok["x-spikard-streaming"] = true;
   const out: Json = { "200": ok };
   if (hasBody) out["400"] = { description: "Malformed request body", content: { "application/json": { schema: { $ref: "#/components/schemas/BadRequest" } } } };
   if (validates) out["422"] = { description: "Validation error", content: { "application/json": { schema: { $ref: "#/components/schemas/ValidationProblem" } } } };

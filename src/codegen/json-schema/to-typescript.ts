@@ -240,7 +240,7 @@ class Writer {
       lines.push(`${inner}[key: string]: ${[...new Set(widened)].join(" | ")};`);
     }
     const body = lines.length === 0 ? (extra.length === 0 ? "{}" : "{}") : `{\n${lines.join("\n")}\n${indent}}`;
-    const base = lines.length === 0 && s.additionalProperties === undefined && s.patternProperties === undefined && Object.keys(props).length === 0 && this.o.tags ? "Record<string, unknown>" : body;
+    const base = lines.length === 0 && s.additionalProperties === undefined && s.patternProperties === undefined && Object.keys(props).length === 0 ? "Record<string, unknown>" : body;
     const out: string[] = [];
     const doc: JsonSchema = {};
     if (this.o.tags) {

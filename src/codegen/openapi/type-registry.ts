@@ -32,8 +32,8 @@ export class TypeRegistry {
   }
 
   /** The type text of a schema at `pointer`; `binary` overrides what `format: binary` reads as there. */
-  typeOf(schema: unknown, pointer: string, binary: (pointer: string) => string = () => this.options.binary): string {
-    return writeType(schema, pointer, this.writerOptions(binary));
+  typeOf(schema: unknown, pointer: string, binary: (pointer: string) => string = () => this.options.binary, indent = ""): string {
+    return writeType(schema, pointer, this.writerOptions(binary), indent);
   }
 
   /** Names an inline schema (a body or response) as `hint`, or returns the name its `$ref` already has. */
