@@ -75,7 +75,8 @@ class Sampler {
     }
     if (Array.isArray(s.allOf)) {
       const { allOf, ...base } = s;
-      const parts = [base, ...(allOf as unknown[])].map((x) => this.value(x, depth + 1, variant));
+      const members = Object.keys(base).some((k) => k === "type" || k === "properties" || k === "required") ? [base, ...(allOf as unknown[])] : (allOf as unknown[]);
+      const parts = members.map((x) => this.value(x, depth + 1, variant));
       if (parts.every((p) => p !== null && typeof p === "object" && !Array.isArray(p))) return Object.assign({}, ...(parts as object[]));
       return parts[parts.length - 1];
     }
@@ -146,7 +147,8 @@ class Sampler {
   }
 
   private number(s: JsonSchema, integer: boolean, variant: number): number {
-    const step = typeof s.multipleOf === "number" && s.multipleOf > 0 ? s.multipleOf : integer ? 1 : 1;
+    const multiple = typeof s.multipleOf === "number" && s.multipleOf > 0 ? s.multipleOf : undefined;
+    const step = multiple ?? 1;
     let lo = -Infinity;
     let hi = Infinity;
     if (typeof s.minimum === "number") lo = s.exclusiveMinimum === true ? s.minimum + (integer ? 1 : step / 2) : s.minimum;
@@ -156,8 +158,10 @@ class Sampler {
     let v = Number.isFinite(lo) ? lo : Number.isFinite(hi) ? Math.min(hi, 1) : 1;
     v += variant;
     if (v > hi) v = hi;
-    v = Math.ceil(v / step - 1e-9) * step;
-    if (v > hi) v = Math.floor(hi / step + 1e-9) * step;
+    if (multiple !== undefined || integer) {
+      v = Math.ceil(v / step - 1e-9) * step;
+      if (v > hi) v = Math.floor(hi / step + 1e-9) * step;
+    }
     if (integer) v = Math.round(v);
     return Number(v.toPrecision(12));
   }

@@ -140,7 +140,7 @@ class Writer {
       const bp = `${ptr}/${key}/${i}`;
       let t = this.paren(this.type(mergeBase(s, b), bp, indent));
       const tag = discriminator?.propertyName !== undefined ? discriminatorValue(b, discriminator) : undefined;
-      if (tag !== undefined) t = `${t} & { ${propertyKey(discriminator!.propertyName!)}: ${JSON.stringify(tag)} }`;
+      if (tag !== undefined) t = `(${t} & { ${propertyKey(discriminator!.propertyName!)}: ${JSON.stringify(tag)} })`;
       return t;
     });
     if (Array.isArray(s.oneOf) && Array.isArray(s.anyOf)) this.o.report(`${ptr}/anyOf`, "anyOf beside oneOf is read as oneOf alone");
