@@ -117,6 +117,9 @@ describe("spikard generate openapi: a spec it cannot generate", () => {
     ["a content-described parameter", "c.json", specWith({ "/a": { get: { parameters: [{ name: "f", in: "query", content: { "application/json": {} } }], responses: ok } } }), /parameters\/0\/content: parameters described by `content`/],
     ["basic authentication", "b.json", specWith({ "/a": { get: { responses: ok } } }, { security: [{ basic: [] }], components: { securitySchemes: { basic: { type: "http", scheme: "basic" } } } }), /#\/components\/securitySchemes\/basic: security scheme http basic is not supported/],
     ["a body on GET", "g.json", specWith({ "/a": { get: { requestBody: { content: { "application/json": { schema: { type: "object" } } } }, responses: ok } } }), /a GET operation with a request body is not supported/],
+    ["a path with a line break", "n.json", specWith({ "/a\nb": { get: { responses: ok } } }), /a path may not hold spaces, control characters/],
+    ["a property name with a quote", "pq.json", specWith({ "/a": { post: { requestBody: { content: { "application/json": { schema: { type: "object", properties: { 'a"b': { type: "string" } } } } } }, responses: ok } } }), /requestBody\/content\/application~1json\/schema\/properties\/a"b: property name "a\\"b" holds a quote/],
+    ["an optional property named constructor", "pc.json", specWith({ "/a": { post: { requestBody: { content: { "application/json": { schema: { type: "object", properties: { constructor: { type: "string" } } } } } }, responses: ok } } }), /properties\/constructor: optional property "constructor" is named like a member of Object.prototype/],
     ["duplicate operationIds", "o.json", specWith({ "/a": { get: { operationId: "x", responses: ok } }, "/b": { get: { operationId: "x", responses: ok } } }), /operationId "x" is also used at #\/paths\/~1a\/get/],
   ];
 
@@ -170,4 +173,63 @@ describe("spikard generate openapi: speed", () => {
     expect(ms).toBeLessThan(5000);
     console.log(`200 operations generated in ${ms.toFixed(0)} ms`);
   });
+});
+
+describe("spikard generate openapi: hostile names and values", () => {
+  it("escapes or reports them, and the output still compiles and passes its tests", async () => {
+    const { tempProject, tspc, vitest } = await import("./support/generated-project");
+    let nested: Record<string, unknown> = { type: "string" };
+    for (let i = 0; i < 100; i++) nested = { type: "array", items: nested };
+    const weird = {
+      type: "object",
+      description: "ends a comment */ console.log('x') /* and `${backticks}`",
+      required: ["ab"],
+      properties: {
+        ab: { type: "string", enum: ['q"uote', "back\\slash", "line\nbreak"], description: "*/ /*" },
+        "with space": { type: "string", pattern: "^[\\\\\"']+$", minLength: -1 },
+        "1digit": { type: "integer", minimum: 1e400 },
+        paren: { type: "string", pattern: "(" },
+        deep: nested,
+      },
+    };
+    const spec = {
+      openapi: "3.0.3",
+      info: { title: "hostile */ title", version: "1" },
+      paths: {
+        "/items/{item_id}": {
+          post: {
+            operationId: "make*/item\nnow",
+            summary: "line one\n*/ evil()",
+            tags: ["../../etc passwd"],
+            parameters: [
+              { name: "item_id", in: "path", required: true, schema: { type: "integer" } },
+              { name: 'x-"quoted"', in: "query", required: true, schema: { type: "string", minLength: 2 }, description: "*/ nope" },
+              { name: "X-Weird_Name", in: "header", schema: { type: "string" } },
+            ],
+            requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Response" } } } },
+            responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/UploadFile" } } } } },
+          },
+        },
+      },
+      components: { schemas: { Response: weird, UploadFile: { type: "object", properties: { tags: { type: "string" } } } } },
+    };
+    const project = tempProject("spikard-hostile-");
+    try {
+      const file = path.join(project, "hostile.json");
+      fs.writeFileSync(file, JSON.stringify(spec));
+      const r = cli(["generate", "openapi", file, "--output", path.join(project, "src", "api")]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain("/pattern: the pattern is not a JavaScript regular expression");
+      expect(r.stderr).toContain("/minimum: minimum must be a finite number");
+      expect(r.stderr).toContain("/minLength: minLength must be a non-negative integer");
+      expect(r.stderr).toContain("nested deeper than 64 levels");
+      expect(fs.readdirSync(path.join(project, "src", "api", "routes"))).toEqual(["etc-passwd.ts"]);
+      expect(tspc(project)).toBe("");
+      const t = vitest(project);
+      expect(t.status, t.output.slice(-3000)).toBe(0);
+      expect(t.output).toMatch(/Tests\s+2 passed/);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

@@ -28,6 +28,8 @@ export interface TypeWriterOptions {
   binary(pointer: string): string;
   /** What the type cannot say exactly, with where. */
   report(pointer: string, message: string): void;
+  /** What the generated code cannot hold at all (the spec must change), with where. */
+  unsupported?(pointer: string, message: string): void;
   /** Spikard's fixture suite: `ts_type` names a TypeScript type directly. */
   fixtureExtensions?: boolean;
 }
@@ -41,6 +43,8 @@ export const TYPIA_FORMATS: ReadonlySet<string> = new Set([
 
 const INTEGER_FORMATS: Record<string, string> = { int32: "int32", uint32: "uint32", int64: "int64", uint64: "uint64" };
 const NUMBER_FORMATS: Record<string, string> = { float: "float", double: "double" };
+
+const PROTOTYPE_MEMBERS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** Any JSON value, present: typia reads `unknown` as optional and skips tags on `unknown[]`. */
 export const JSON_VALUE = "(string | number | boolean | null | object)";
@@ -59,10 +63,28 @@ export function isAnySchema(s: unknown): boolean {
   return Object.keys(s).every((k) => ANNOTATIONS.has(k) || k.startsWith("x-"));
 }
 
+/** Deeper than this, a schema is written as `unknown` (and reported): no spec needs it, and the stack is finite. */
+const MAX_DEPTH = 64;
+
 class Writer {
+  private depth = 0;
+
   constructor(private readonly o: TypeWriterOptions) {}
 
   type(schema: unknown, ptr: string, indent: string): string {
+    if (this.depth >= MAX_DEPTH) {
+      this.o.report(ptr, `nested deeper than ${MAX_DEPTH} levels; written as unknown`);
+      return "unknown";
+    }
+    this.depth++;
+    try {
+      return this.write(schema, ptr, indent);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private write(schema: unknown, ptr: string, indent: string): string {
     if (schema === true || schema === undefined || schema === null) return "unknown";
     if (schema === false) return "never";
     if (typeof schema !== "object" || Array.isArray(schema)) {
@@ -153,9 +175,14 @@ class Writer {
     const doc: JsonSchema = {};
     if (this.o.tags) {
       out.push(...this.notRule(s, ptr));
-      if (typeof s.minLength === "number") out.push(`tags.MinLength<${s.minLength}>`);
-      if (typeof s.maxLength === "number") out.push(`tags.MaxLength<${s.maxLength}>`);
-      if (typeof s.pattern === "string") out.push(`tags.Pattern<${JSON.stringify(s.pattern)}>`);
+      const min = this.count(s, "minLength", ptr);
+      const max = this.count(s, "maxLength", ptr);
+      if (min !== undefined) out.push(`tags.MinLength<${min}>`);
+      if (max !== undefined) out.push(`tags.MaxLength<${max}>`);
+      if (typeof s.pattern === "string") {
+        if (isRegExp(s.pattern)) out.push(`tags.Pattern<${JSON.stringify(s.pattern)}>`);
+        else this.o.report(`${ptr}/pattern`, "the pattern is not a JavaScript regular expression; it is left out");
+      }
       if (typeof s.format === "string") {
         // typia's Format and Pattern exclude each other; the pattern is the stronger check.
         if (TYPIA_FORMATS.has(s.format) && typeof s.pattern !== "string") out.push(`tags.Format<${JSON.stringify(s.format)}>`);
@@ -182,11 +209,17 @@ class Writer {
       }
       out.push(...this.notRule(s, ptr));
       // OpenAPI 3.0 writes exclusive bounds as booleans beside minimum/maximum.
-      if (typeof s.minimum === "number") out.push(s.exclusiveMinimum === true ? `tags.ExclusiveMinimum<${s.minimum}>` : `tags.Minimum<${s.minimum}>`);
-      if (typeof s.maximum === "number") out.push(s.exclusiveMaximum === true ? `tags.ExclusiveMaximum<${s.maximum}>` : `tags.Maximum<${s.maximum}>`);
-      if (typeof s.exclusiveMinimum === "number") out.push(`tags.ExclusiveMinimum<${s.exclusiveMinimum}>`);
-      if (typeof s.exclusiveMaximum === "number") out.push(`tags.ExclusiveMaximum<${s.exclusiveMaximum}>`);
-      if (typeof s.multipleOf === "number") out.push(`tags.MultipleOf<${s.multipleOf}>`);
+      const minimum = this.finite(s, "minimum", ptr);
+      const maximum = this.finite(s, "maximum", ptr);
+      const exclusiveMinimum = this.finite(s, "exclusiveMinimum", ptr);
+      const exclusiveMaximum = this.finite(s, "exclusiveMaximum", ptr);
+      const multipleOf = this.finite(s, "multipleOf", ptr);
+      if (minimum !== undefined) out.push(s.exclusiveMinimum === true ? `tags.ExclusiveMinimum<${minimum}>` : `tags.Minimum<${minimum}>`);
+      if (maximum !== undefined) out.push(s.exclusiveMaximum === true ? `tags.ExclusiveMaximum<${maximum}>` : `tags.Maximum<${maximum}>`);
+      if (exclusiveMinimum !== undefined) out.push(`tags.ExclusiveMinimum<${exclusiveMinimum}>`);
+      if (exclusiveMaximum !== undefined) out.push(`tags.ExclusiveMaximum<${exclusiveMaximum}>`);
+      if (multipleOf !== undefined && multipleOf > 0) out.push(`tags.MultipleOf<${multipleOf}>`);
+      else if (multipleOf !== undefined) this.o.report(`${ptr}/multipleOf`, "multipleOf must be greater than 0; it is left out");
     }
     return this.tagged("number", [...out, ...this.docTags(s, "number", ptr, doc)]);
   }
@@ -204,8 +237,10 @@ class Writer {
     }
     const out: string[] = [];
     if (this.o.tags) {
-      if (typeof s.minItems === "number") out.push(`tags.MinItems<${s.minItems}>`);
-      if (typeof s.maxItems === "number") out.push(`tags.MaxItems<${s.maxItems}>`);
+      const minItems = this.count(s, "minItems", ptr);
+      const maxItems = this.count(s, "maxItems", ptr);
+      if (minItems !== undefined) out.push(`tags.MinItems<${minItems}>`);
+      if (maxItems !== undefined) out.push(`tags.MaxItems<${maxItems}>`);
       if (s.uniqueItems === true) out.push("tags.UniqueItems");
       if (s.contains !== undefined) this.o.report(`${ptr}/contains`, "contains is not checked");
     }
@@ -223,6 +258,10 @@ class Writer {
     const lines: string[] = [];
     const propTypes: string[] = [];
     for (const [k, v] of Object.entries(props)) {
+      // typia writes property names into its validators' error paths without escaping quotes and backslashes.
+      if (this.o.tags && /["\\\u0000-\u001f]/.test(k)) this.o.unsupported?.(`${ptr}/properties/${escapeKey(k)}`, `property name ${JSON.stringify(k)} holds a quote, backslash or control character, which the validators cannot name`);
+      // Absent, it would read the member every decoded object inherits (input.constructor is Object).
+      if (this.o.tags && !required.has(k) && PROTOTYPE_MEMBERS.has(k)) this.o.unsupported?.(`${ptr}/properties/${escapeKey(k)}`, `optional property ${JSON.stringify(k)} is named like a member of Object.prototype, which a decoded object without it still has; make it required or rename it`);
       const t = this.type(v, `${ptr}/properties/${escapeKey(k)}`, inner);
       propTypes.push(t);
       const comment = this.o.comments ? jsDoc(v, inner) : "";
@@ -239,7 +278,7 @@ class Writer {
       if (widened.length > types.length) this.o.report(`${ptr}/additionalProperties`, "additional properties also accept the declared properties' types (a TypeScript index signature covers every key)");
       lines.push(`${inner}[key: string]: ${[...new Set(widened)].join(" | ")};`);
     }
-    const body = lines.length === 0 ? (extra.length === 0 ? "{}" : "{}") : `{\n${lines.join("\n")}\n${indent}}`;
+    const body = lines.length === 0 ? "{}" : `{\n${lines.join("\n")}\n${indent}}`;
     const base = lines.length === 0 && s.additionalProperties === undefined && s.patternProperties === undefined && Object.keys(props).length === 0 ? "Record<string, unknown>" : body;
     const out: string[] = [];
     const doc: JsonSchema = {};
@@ -306,6 +345,24 @@ class Writer {
     for (const k of ["if", "then", "else", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems", "$dynamicRef"]) {
       if (k in s) this.o.report(`${ptr}/${k}`, `${k} is not checked`);
     }
+  }
+
+  /** A length or count keyword: a non-negative integer, else reported and left out. */
+  private count(s: JsonSchema, key: string, ptr: string): number | undefined {
+    const v = s[key];
+    if (v === undefined) return undefined;
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return v;
+    this.o.report(`${ptr}/${key}`, `${key} must be a non-negative integer; it is left out`);
+    return undefined;
+  }
+
+  /** A numeric bound: a finite number (a boolean exclusive bound is OpenAPI 3.0's and read beside minimum/maximum). */
+  private finite(s: JsonSchema, key: string, ptr: string): number | undefined {
+    const v = s[key];
+    if (v === undefined || typeof v === "boolean") return undefined;
+    if (typeof v === "number" && Number.isFinite(v)) return v;
+    this.o.report(`${ptr}/${key}`, `${key} must be a finite number; it is left out`);
+    return undefined;
   }
 
   private tagged(base: string, tags: string[]): string {
@@ -388,6 +445,15 @@ export function jsDoc(schema: unknown, indent: string): string {
   const safe = lines.map((l) => l.replace(/\*\//g, "*\\/").trimEnd());
   if (safe.length === 1) return `${indent}/** ${safe[0]} */\n`;
   return `${indent}/**\n${safe.map((l) => `${indent} *${l === "" ? "" : ` ${l}`}`).join("\n")}\n${indent} */\n`;
+}
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function balanced(t: string): boolean {

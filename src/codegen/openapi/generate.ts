@@ -39,7 +39,7 @@ export function generateFromOpenApi(spec: LoadedSpec, existing: Map<string, stri
   }
   const doc = spec.doc;
   const check = new SchemaCheck(doc);
-  const types = new TypeRegistry(doc, { tags: true, document: true, comments: true, binary: "UploadFile" }, model.notes, TAKEN);
+  const types = new TypeRegistry(doc, { tags: true, document: true, comments: true, binary: "UploadFile" }, model.notes, TAKEN, model.problems);
   const old = new Map<string, Region>();
   for (const text of existing.values()) for (const [k, r] of readRegions(text)) old.set(k, r);
   const regions = new RegionWriter(old);
@@ -80,6 +80,11 @@ export function generateFromOpenApi(spec: LoadedSpec, existing: Map<string, stri
         return { handler: h, valid, ...(typeof valid === "string" ? {} : { invalid: invalidRequest(h.op, valid, model) }) };
       }),
     });
+  }
+  // Types are written as the routes are: what they could not hold stops the run here.
+  if (model.problems.length > 0) {
+    const problems = dedupe(model.problems);
+    throw new CodegenError("SPEC_UNSUPPORTED", [path.basename(spec.file), formatProblems(problems)], problems);
   }
   const orphans = regions.orphans();
   if (orphans.length > 0 && options.prune !== true) throw new CodegenError("ORPHANED_HANDLER", [orphans.map((r) => r.key).join(", ")]);

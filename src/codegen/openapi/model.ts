@@ -175,6 +175,10 @@ interface Ctx {
 
 /** The route must be one the runtime's path patterns can say: whole-segment `{name}` parameters. */
 function checkRoute(route: string, ptr: string, problem: Ctx["problem"]): boolean {
+  if (/[\u0000-\u0020\u007f?#]/.test(route)) {
+    problem(ptr, "a path may not hold spaces, control characters, ? or #");
+    return false;
+  }
   for (const seg of route.split("/")) {
     if (seg.includes("{") && !/^\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(seg)) {
       problem(ptr, `path segment ${JSON.stringify(seg)} is not supported: a parameter must be a whole segment named like an identifier ({name})`);

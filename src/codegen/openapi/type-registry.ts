@@ -24,6 +24,7 @@ export class TypeRegistry {
     private readonly options: Pick<TypeWriterOptions, "tags" | "document" | "comments"> & { binary: string },
     private readonly notes: SpecProblem[],
     reserved: Iterable<string>,
+    private readonly problems: SpecProblem[] = [],
   ) {
     this.used = new Set(reserved);
     const schemas = ((doc.components as Json | undefined)?.schemas ?? {}) as Json;
@@ -64,6 +65,7 @@ export class TypeRegistry {
       ref: (ref, ptr) => this.refType(ref, ptr),
       binary,
       report: (ptr, message) => this.notes.push({ pointer: ptr, message }),
+      unsupported: (ptr, message) => this.problems.push({ pointer: ptr, message }),
     };
   }
 
