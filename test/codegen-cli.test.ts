@@ -233,3 +233,25 @@ describe("spikard generate openapi: hostile names and values", () => {
     }
   }, 300_000);
 });
+
+describe("spikard generate openapi: other output", () => {
+  it("removes its own files that a spec change retires, and leaves what it did not write", () => {
+    const dir = path.join(tmp, "shared-dir");
+    const nested = path.join(dir, "nested");
+    expect(cli(["generate", "openapi", SPEC, "--output", nested]).status).toBe(0);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "mine.ts"), "export const mine = 1;\n");
+    const spec = parseSpec(fs.readFileSync(SPEC, "utf8"), SPEC).doc as { paths: Record<string, unknown> };
+    expect(cli(["generate", "openapi", SPEC, "--output", dir]).status).toBe(0);
+    expect(fs.existsSync(path.join(dir, "routes", "health.ts"))).toBe(true);
+    delete spec.paths["/health"];
+    const noHealth = path.join(tmp, "no-health.json");
+    fs.writeFileSync(noHealth, JSON.stringify(spec));
+    const r = cli(["generate", "openapi", noHealth, "--output", dir]);
+    expect(r.stdout).toContain("2 removed");
+    expect(fs.existsSync(path.join(dir, "routes", "health.ts"))).toBe(false);
+    expect(fs.existsSync(path.join(dir, "health.test.ts"))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, "mine.ts"), "utf8")).toBe("export const mine = 1;\n");
+    expect(Object.keys(files(nested))).toContain(path.join("routes", "health.ts"));
+  });
+});

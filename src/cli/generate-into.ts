@@ -10,13 +10,13 @@ export type Generator = (input: string, existing: Map<string, string>, flags: Re
  * shares: read what DIR holds, generate, then write the changed files (or,
  * with --check, fail when DIR is stale). Notes go to stderr.
  */
-export function generateInto(argv: string[], usage: string, generate: Generator): number {
+export function generateInto(argv: string[], usage: string, layout: { mark: string; subdirs: readonly string[] }, generate: Generator): number {
   const args = parseArgs(argv, ["output"]);
   const input = args.positionals[0];
   const out = args.options.get("output");
   if (input === undefined || out === undefined || args.positionals.length > 1) throw new UsageError(usage);
   const dir = path.resolve(out);
-  const existing = readGenerated(dir);
+  const existing = readGenerated(dir, layout.mark, layout.subdirs);
   const { files, notes = [] } = generate(input, existing, args.flags);
   const check = args.flags.has("check");
   const { changed, removed } = writeOutput(dir, files, existing, { check });

@@ -1,4 +1,4 @@
-import { generateFromOpenApi } from "../codegen/openapi/generate";
+import { generateFromOpenApi, OPENAPI_LAYOUT } from "../codegen/openapi/generate";
 import { loadSpec } from "../codegen/openapi/load";
 import { generateInto } from "./generate-into";
 
@@ -11,5 +11,5 @@ export const USAGE = "spikard generate openapi SPEC.yaml|json --output DIR [--ch
  * whose operations are gone from the spec.
  */
 export function generateOpenApi(argv: string[]): number {
-  return generateInto(argv, USAGE, (spec, existing, flags) => generateFromOpenApi(loadSpec(spec), existing, { prune: flags.has("prune") }));
+  return generateInto(argv, USAGE, OPENAPI_LAYOUT, (spec, existing, flags) => generateFromOpenApi(loadSpec(spec), existing, { prune: flags.has("prune") }));
 }

@@ -64,7 +64,7 @@ ${needsSecret ? `
 function unguessable(): string {
   return randomBytes(32).toString("hex");
 }
-` : ""}${settings.length === 0 ? "" : ""}
+` : ""}
 export const app = createApp(${settings.length === 0 ? "" : "settingsFromEnv()"});
 
 if (require.main === module) {

@@ -20,6 +20,9 @@ export interface GeneratedApp {
   notes: SpecProblem[];
 }
 
+/** Where `spikard generate openapi` writes, and how its files begin. */
+export const OPENAPI_LAYOUT = { mark: `${GENERATED_MARK}generate openapi\``, subdirs: ["routes"] } as const;
+
 /** Names the generated modules import, which component types must not take. */
 const TAKEN = ["Router", "Spikard", "HttpError", "Response", "StreamingResponse", "UploadFile", "Path", "Query", "Header", "Cookie", "Body", "Strict", "OneOf", "Separator", "Rule", "tags", "Promise", "Array", "Record", "Uint8Array", "Blob", "File", "Date", "Error", "Object", "String", "Number", "Boolean", "Symbol", "Map", "Set", "JSON", "Function", "AppSettings", "ServerConfig"];
 
@@ -43,7 +46,7 @@ export function generateFromOpenApi(spec: LoadedSpec, existing: Map<string, stri
   const old = new Map<string, Region>();
   for (const text of existing.values()) for (const [k, r] of readRegions(text)) old.set(k, r);
   const regions = new RegionWriter(old);
-  const header = `${GENERATED_MARK}generate openapi\` from ${path.basename(spec.file)}. Regenerate it instead of editing;\n// the code between \`spikard:user\` markers is yours, and regenerating keeps it.\n`;
+  const header = `${OPENAPI_LAYOUT.mark} from ${path.basename(spec.file)}. Regenerate it instead of editing;\n// the code between \`spikard:user\` markers is yours, and regenerating keeps it.\n`;
 
   const groups = groupByTag(model.operations);
   const usedFiles = new Set<string>(["app", "types", "test-support"]);

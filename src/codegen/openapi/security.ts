@@ -42,7 +42,7 @@ export function planSecurity(model: ApiModel): SecurityPlan {
 
   // Each operation: its alternatives, each a set of mechanisms (an empty set: public).
   const perOperation = model.operations.map((op) => {
-    const ptr = Array.isArray((resolveOp(model, op.pointer) as Json | undefined)?.security) ? pointerJoin(op.pointer, "security") : "#/security";
+    const ptr = Array.isArray((model.resolve(op.pointer) as Json | undefined)?.security) ? pointerJoin(op.pointer, "security") : "#/security";
     const alternatives = op.security.map((req) => new Set(Object.keys(req ?? {}).map((n) => mechanismOf(n, ptr)).filter((m): m is Mechanism => m !== undefined)));
     return { op, ptr, alternatives };
   });
@@ -57,7 +57,6 @@ export function planSecurity(model: ApiModel): SecurityPlan {
   }
   for (const o of perOperation) {
     if (protectedOps.includes(o)) {
-      if (o.alternatives.length > 1) o.alternatives.some((a) => [...chosen!].every((x) => a.has(x)));
       const others = o.alternatives.filter((a) => ![...chosen!].every((x) => a.has(x)));
       if (others.length > 0) model.notes.push({ pointer: o.ptr, message: `${o.op.operationId}: the alternative ${others.map((a) => [...a].map(label).join(" + ")).join(", ")} is not accepted; the app requires ${[...chosen].map(label).join(" and ")} on every request` });
     } else model.notes.push({ pointer: o.ptr, message: `${o.op.operationId} is public in the spec, but authentication applies to every route of the app` });
@@ -69,10 +68,6 @@ export function planSecurity(model: ApiModel): SecurityPlan {
     else plan.apiKey = { scheme, headerName: m.slice("apiKey:".length) };
   }
   return plan;
-}
-
-function resolveOp(model: ApiModel, pointer: string): unknown {
-  return model.resolve(pointer);
 }
 
 function label(m: Mechanism): string {
