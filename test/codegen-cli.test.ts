@@ -82,6 +82,20 @@ describe("spikard generate openapi: handler bodies a user edited", () => {
     expect(cli(["generate", "openapi", changed, "--output", dir, "--check"]).status).toBe(0);
   });
 
+  it("compile and pass their tests, the edited handler's included", async () => {
+    const { tempProject, tspc, vitest } = await import("./support/generated-project");
+    const project = tempProject("spikard-regions-");
+    try {
+      fs.cpSync(dir, path.join(project, "src", "todo"), { recursive: true });
+      expect(tspc(project)).toBe("");
+      const r = vitest(project);
+      expect(r.status, r.output.slice(-3000)).toBe(0);
+      expect(r.output).toMatch(/deleteTodo: DELETE \/todos\/\{id\} > reaches the handler with a valid request/);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it("refuse to be dropped when their operation leaves the spec, unless --prune", () => {
     const gone = path.join(tmp, "gone.json");
     const spec = parseSpec(fs.readFileSync(SPEC, "utf8"), SPEC).doc as { paths: Record<string, Record<string, unknown>> };
@@ -253,5 +267,18 @@ describe("spikard generate openapi: other output", () => {
     expect(fs.existsSync(path.join(dir, "health.test.ts"))).toBe(false);
     expect(fs.readFileSync(path.join(dir, "mine.ts"), "utf8")).toBe("export const mine = 1;\n");
     expect(Object.keys(files(nested))).toContain(path.join("routes", "health.ts"));
+  });
+});
+
+describe("spikard client: a module that does not serve", () => {
+  it("answers APP_DOCUMENT without a stack trace", () => {
+    const mod = path.join(tmp, "not-an-app.js");
+    fs.writeFileSync(mod, "process.exit(3);\n");
+    const r = cli(["client", mod, "--out", path.join(tmp, "client.ts")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("[APP_DOCUMENT]");
+    expect(r.stderr).toContain("(exit 3)");
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.existsSync(path.join(tmp, "client.ts"))).toBe(false);
   });
 });

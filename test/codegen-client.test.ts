@@ -117,6 +117,20 @@ describe("spikard client", () => {
     it("an undocumented status as ClientError, with its status and body", async () => {
       await expect(api.teapot()).rejects.toMatchObject({ name: "ClientError", status: 418 });
     });
+
+    it("a documented JSON response that is not JSON as ClientError, not a SyntaxError", async () => {
+      const mod = (await import(path.join(project, "src", "client.ts"))) as { createClient(o: { baseUrl: string; fetch: typeof fetch }): typeof api };
+      const lying = mod.createClient({ baseUrl: "http://x", fetch: async () => new Response("{not json", { status: 200, headers: { "content-type": "application/json" } }) });
+      await expect(lying.getUser({ path: { id: 1 } })).rejects.toMatchObject({ name: "ClientError", status: 200, body: "{not json" });
+    });
+
+    it("path values are encoded, so one cannot reach another route", async () => {
+      const seen: string[] = [];
+      const mod = (await import(path.join(project, "src", "client.ts"))) as { createClient(o: { baseUrl: string; fetch: typeof fetch }): typeof api };
+      const spy = mod.createClient({ baseUrl: "http://x/base/", fetch: async (url) => (seen.push(String(url)), new Response("{}", { status: 200 })) });
+      await spy.getUser({ path: { id: "../admin?x=1#" } });
+      expect(seen).toEqual(["http://x/base/users/..%2Fadmin%3Fx%3D1%23"]);
+    });
   });
 
   describe("types", () => {

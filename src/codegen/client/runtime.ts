@@ -127,14 +127,23 @@ async function readBody(res: Response, kind: ReadKind): Promise<unknown> {
       return res.text();
     case "json": {
       const text = await res.text();
-      return text === "" ? undefined : (JSON.parse(text) as unknown);
+      return text === "" ? undefined : parseJson(res, text);
     }
     case "empty": {
       // Undocumented content: read it by its type.
       const text = await res.text();
       if (text === "") return undefined;
-      return /json/.test(res.headers.get("content-type") ?? "") ? (JSON.parse(text) as unknown) : text;
+      return /json/.test(res.headers.get("content-type") ?? "") ? parseJson(res, text) : text;
     }
+  }
+}
+
+/** A body that should be JSON and is not is the server's fault, reported as such. */
+function parseJson(res: Response, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ClientError(res.status, text, res.headers);
   }
 }
 
