@@ -101,7 +101,7 @@ export function generateFromOpenApi(spec: LoadedSpec, existing: Map<string, stri
   const notes = dedupe(model.notes);
   files.push({ path: "app.ts", content: writeAppFile(header, doc, routers, security, notes) });
   files.push({ path: "test-support.ts", content: writeTestSupport(header, security) });
-  for (const t of tests) files.push({ path: `${t.file}.test.ts`, content: writeTestFile(header, t.tests) });
+  for (const t of tests) files.push({ path: `${t.file}.test.ts`, content: writeTestFile(header, t.tests, security) });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { files, notes };
 }

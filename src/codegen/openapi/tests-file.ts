@@ -15,11 +15,11 @@ export interface OperationTest {
  * anything but the framework's rejection) and an invalid one answers 422 at
  * the right `loc`. Regenerated on every run, so they follow edited handlers.
  */
-export function writeTestFile(header: string, tests: OperationTest[]): string {
+export function writeTestFile(header: string, tests: OperationTest[], security: SecurityPlan): string {
   const blocks = tests.map(({ handler, valid, invalid }) => {
     const { op } = handler;
     const method = op.method === "get" || op.method === "post" || op.method === "put" || op.method === "patch" || op.method === "delete" || op.method === "head" || op.method === "options" ? op.method : undefined;
-    const call = (r: SampleRequest): string => `${method ? `client.${method}(` : `client.request(${JSON.stringify(op.method.toUpperCase())}, `}${JSON.stringify(pathOf(r))}, ${options(r)})`;
+    const call = (r: SampleRequest, withCredentials = true): string => `${method ? `client.${method}(` : `client.request(${JSON.stringify(op.method.toUpperCase())}, `}${JSON.stringify(pathOf(r))}, ${options(r, withCredentials)})`;
     const lines: string[] = [`describe(${JSON.stringify(`${op.operationId}: ${op.method.toUpperCase()} ${op.path}`)}, () => {`];
     if (typeof valid === "string") {
       lines.push(`  it.skip(${JSON.stringify(`reaches the handler (${valid})`)}, () => {});`);
@@ -31,6 +31,14 @@ export function writeTestFile(header: string, tests: OperationTest[]): string {
         lines.push(handler.textual ? `    expect(res.text()).toBe(${JSON.stringify(handler.example)});` : `    expect(res.json()).toEqual(${indentJson(handler.example, "    ")});`);
       } else lines.push("    expect(res.statusCode, res.text()).toBe(501);");
       lines.push("  });");
+    }
+    if (typeof valid !== "string" && (security.jwt || security.apiKey)) {
+      lines.push(
+        `  it("answers 401 without credentials", async () => {`,
+        `    const res = await ${call(valid, false)};`,
+        "    expect(res.statusCode, res.text()).toBe(401);",
+        "  });",
+      );
     }
     if (invalid !== undefined) {
       lines.push(
@@ -55,10 +63,11 @@ ${blocks.join("\n\n")}
 `;
 }
 
-function options(r: SampleRequest): string {
+function options(r: SampleRequest, withCredentials: boolean): string {
   const parts: string[] = [];
   if (Object.keys(r.query).length > 0) parts.push(`query: ${JSON.stringify(r.query)}`);
-  parts.push(`headers: { ...credentials()${Object.keys(r.headers).length > 0 ? `, ${Object.entries(r.headers).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ")}` : ""} }`);
+  const headers = [...(withCredentials ? ["...credentials()"] : []), ...Object.entries(r.headers).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)];
+  parts.push(`headers: ${headers.length ? `{ ${headers.join(", ")} }` : "{}"}`);
   if (Object.keys(r.cookies).length > 0) parts.push(`cookies: ${JSON.stringify(r.cookies)}`);
   if (r.json !== undefined) parts.push(`json: ${JSON.stringify(r.json)}`);
   if (r.form !== undefined) parts.push(`form: ${JSON.stringify(r.form)}`);
