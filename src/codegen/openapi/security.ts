@@ -55,12 +55,20 @@ export function planSecurity(model: ApiModel): SecurityPlan {
     chosen = new Set(candidates.flatMap((c) => [...c]));
     model.notes.push({ pointer: protectedOps[0]!.ptr, message: `no one set of schemes satisfies every operation; every request needs ${[...chosen].map(label).join(" and ")}` });
   }
+  // One note per distinct approximation, naming the operations it concerns (at the first one's pointer).
+  const grouped = new Map<string, { ptr: string; ops: string[] }>();
+  const add = (ptr: string, text: string, op: string): void => {
+    const g = grouped.get(`${ptr}\u0000${text}`) ?? { ptr, ops: [] };
+    g.ops.push(op);
+    grouped.set(`${ptr}\u0000${text}`, g);
+  };
   for (const o of perOperation) {
     if (protectedOps.includes(o)) {
       const others = o.alternatives.filter((a) => ![...chosen!].every((x) => a.has(x)));
-      if (others.length > 0) model.notes.push({ pointer: o.ptr, message: `${o.op.operationId}: the alternative ${others.map((a) => [...a].map(label).join(" + ")).join(", ")} is not accepted; the app requires ${[...chosen].map(label).join(" and ")} on every request` });
-    } else model.notes.push({ pointer: o.ptr, message: `${o.op.operationId} is public in the spec, but authentication applies to every route of the app` });
+      if (others.length > 0) add(o.ptr, `the alternative ${others.map((a) => [...a].map(label).join(" + ")).join(", ")} is not accepted; the app requires ${[...chosen].map(label).join(" and ")} on every request`, o.op.operationId);
+    } else add(o.ptr, "public in the spec, but authentication applies to every route of the app", o.op.operationId);
   }
+  for (const [key, g] of grouped) model.notes.push({ pointer: g.ptr, message: `${g.ops.join(", ")}: ${key.split("\u0000")[1]}` });
   const plan: SecurityPlan = {};
   for (const m of chosen) {
     const scheme = [...mechanisms.entries()].find(([, v]) => v === m)?.[0] ?? "";
