@@ -64,7 +64,8 @@ describe("spikard generate openapi: handler bodies a user edited", () => {
   it("are kept on regeneration, while untouched ones follow the spec", () => {
     cli(["generate", "openapi", SPEC, "--output", dir]);
     const edited = route().replace(/(\/\/ spikard:user handler\.deleteTodo [0-9a-f]{8}\n)[\s\S]*?(\s*\/\/ spikard:end handler\.deleteTodo)/, `$1  console.log("deleting", id);\n  return;$2`);
-    const withImport = edited.replace(/(\/\/ spikard:user imports\.routes%2Ftodos [0-9a-f]{8}\n)/, '$1import { strict as assert } from "node:assert";\n');
+    const withResponse = edited.replace(/(\/\/ spikard:user handler\.getTodoById [0-9a-f]{8}\n)[\s\S]*?(\s*\/\/ spikard:end handler\.getTodoById)/, `$1  const now = new Date().toISOString();\n  return new Response({ content: { id, title: "t", status: "pending", created_at: now, updated_at: now }, headers: { etag: "v1" } });$2`);
+    const withImport = withResponse.replace(/(\/\/ spikard:user imports\.routes%2Ftodos [0-9a-f]{8}\n)/, '$1import { strict as assert } from "node:assert";\n');
     fs.writeFileSync(path.join(dir, "routes", "todos.ts"), withImport);
     const changed = path.join(tmp, "regions.yaml");
     fs.writeFileSync(changed, fs.readFileSync(SPEC, "utf8").replace('title: "Implement Spikard bindings"', 'title: "Ship the generator"'));
@@ -72,6 +73,7 @@ describe("spikard generate openapi: handler bodies a user edited", () => {
     const text = route();
     expect(text).toContain('console.log("deleting", id);');
     expect(text).toContain('import { strict as assert } from "node:assert";');
+    expect(text).toContain('headers: { etag: "v1" }');
     // The untouched listTodos handler returns the spec's new example.
     expect(text).toContain('"title": "Ship the generator"');
     // Its test follows: exact for untouched handlers, "not rejected" for the edited one.
@@ -91,6 +93,7 @@ describe("spikard generate openapi: handler bodies a user edited", () => {
       const r = vitest(project);
       expect(r.status, r.output.slice(-3000)).toBe(0);
       expect(r.output).toMatch(/deleteTodo: DELETE \/todos\/\{id\} > reaches the handler with a valid request/);
+      expect(r.output).toMatch(/getTodoById: GET \/todos\/\{id\} > reaches the handler with a valid request/);
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
     }

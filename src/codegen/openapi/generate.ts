@@ -68,7 +68,7 @@ export function generateFromOpenApi(spec: LoadedSpec, existing: Map<string, stri
   for (const { file, router, handlers, imports } of pending) {
     const body = handlers.map((h) => h.code).join("\n");
     const used = typeNames.filter((n) => new RegExp(`\\b${n}\\b`).test(body));
-    const runtime = ["Router", ...(/\bHttpError\b/.test(body) ? ["HttpError"] : [])];
+    const runtime = ["Router", ...(/\bHttpError\b/.test(body) ? ["HttpError"] : []), ...(/(?<!\w)Response</.test(body) ? ["Response"] : [])];
     const typeOnly = ["Body", "Cookie", "Header", "OneOf", "Path", "Query", "Separator", "Strict", "StreamingResponse", "UploadFile"].filter((n) => new RegExp(`\\b${n}\\b(?!\\w)`).test(body.replace(/\b\w+Body\b/g, "")) && (n === "StreamingResponse" || n === "UploadFile" || body.includes(`${n}<`)));
     const lines = [
       `import { ${[...runtime, ...typeOnly.map((m) => `type ${m}`)].join(", ")} } from "spikard";`,

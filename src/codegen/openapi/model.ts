@@ -115,6 +115,8 @@ export function buildModel(spec: LoadedSpec): ApiModel {
   checkSchemaRefs(doc, "#", problem);
   const operations: ApiOperation[] = [];
   const ids = new Map<string, string>();
+  const errorBodies: string[] = [];
+  const responseHeaders: string[] = [];
   const paths = (doc.paths ?? {}) as Json;
   if (doc.paths === undefined || typeof doc.paths !== "object") problem("#/paths", "the document has no paths");
   for (const [route, rawItem] of Object.entries(paths)) {
@@ -145,6 +147,12 @@ export function buildModel(spec: LoadedSpec): ApiModel {
       const body = o.requestBody === undefined ? undefined : readBody(o.requestBody, pointerJoin(opPtr, "requestBody"), { deref, problem, note });
       if (body !== undefined && (method === "get" || method === "head")) problem(pointerJoin(opPtr, "requestBody"), `a ${method.toUpperCase()} operation with a request body is not supported`);
       const success = readSuccess(o.responses, pointerJoin(opPtr, "responses"), { deref, problem, note });
+      for (const [code, r] of Object.entries((o.responses ?? {}) as Json)) {
+        const resolved = deref(r, pointerJoin(opPtr, "responses", code));
+        if (resolved === undefined) continue;
+        if (!/^2/.test(code) && Object.keys((resolved.value.content ?? {}) as Json).length > 0) errorBodies.push(pointerJoin(opPtr, "responses", code));
+        if (resolved.value.headers !== undefined && Object.keys(resolved.value.headers as Json).length > 0) responseHeaders.push(pointerJoin(opPtr, "responses", code, "headers"));
+      }
       if (o.callbacks !== undefined) note(pointerJoin(opPtr, "callbacks"), "callbacks are not generated");
       operations.push({
         pointer: opPtr,
@@ -163,6 +171,8 @@ export function buildModel(spec: LoadedSpec): ApiModel {
       });
     }
   }
+  if (errorBodies.length > 0) note(errorBodies[0]!, `${errorBodies.length} error responses with bodies (this one first) are not typed per route: a handler answers them by throwing HttpError(status, detail), whose body is RFC 9457 problem details`);
+  if (responseHeaders.length > 0) note(responseHeaders[0]!, `${responseHeaders.length} responses declare headers (this one first); they are not typed: a handler sets them by returning new Response({ headers, content })`);
   if (doc.webhooks !== undefined) note("#/webhooks", "webhooks are not generated (they are requests the API sends, not routes it serves)");
   return { spec, operations, problems, notes, resolve: (ref) => resolvePointer(doc, ref) };
 }

@@ -63,7 +63,9 @@ export function writeHandler(op: ApiOperation, router: string, model: ApiModel, 
   const verb = ROUTE_METHODS.has(op.method) ? op.method : "route";
   const head = `// ${op.method.toUpperCase()} ${op.path}${op.summary ? ` — ${op.summary.replace(/\s*\n\s*/g, " ")}` : ""}\n${docs.length ? `/**\n${docs.map((d) => ` * ${d}`).join("\n")}\n */\n` : ""}`;
   const list = params.length <= 1 ? params.join("") : `\n${params.map((p) => `  ${p},\n`).join("")}`;
-  const signature = `${router}.${verb}(${JSON.stringify(op.path)}, async (${list}): Promise<${returns}> => {\n`;
+  // A JSON result may also come as a Response (its own status or headers); the document still shows the type.
+  const result = s.kind === "json" && !textual && s.schema !== undefined ? `${returns} | Response<${returns}>` : returns;
+  const signature = `${router}.${verb}(${JSON.stringify(op.path)}, async (${list}): Promise<${result}> => {\n`;
   const code = `${head}${signature}${regions.region(key, defaultBody, "  ")}}, ${objectLiteral(options)});\n`;
   return { op, code, ...(example !== undefined && !edited ? { example } : {}), edited, textual };
 }
