@@ -173,7 +173,7 @@ function compareResponses(a: Json, b: Json, doc: Json, ptr: string, canonIn: (s:
     }
     const before = diffs.length;
     compareContent((ra.content ?? {}) as Json, (rb.content ?? {}) as Json, at, canonIn, canonOut, diffs, additions, false);
-    if (!/^2/.test(code) && (rb.description === "Malformed request body" || rb.description === "Validation error")) for (const d of diffs.slice(before)) d.known ??= KNOWN.frameworkResponse;
+    if (!/^2/.test(code) && (rb.description === "Malformed request body" || rb.description === "Validation error")) for (const d of diffs.slice(before)) d.known = KNOWN.frameworkResponse;
   }
 }
 
