@@ -1,4 +1,4 @@
-import { parseContentType } from "../pipeline/content-type";
+import { parseContentType } from "../http/content-type";
 import { addField, isFilePart, uploadFilename } from "./parts";
 import { UploadFile } from "./upload-file";
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import busboy from "busboy";
-import { BodyError } from "../pipeline/body-error";
+import { Rejection } from "../http-errors";
 import { addField } from "./parts";
 import { UploadFile } from "./upload-file";
 
@@ -93,9 +93,9 @@ export class MultipartCollector {
     }
   }
 
-  private malformed(err: unknown): BodyError {
+  private malformed(err: unknown): Rejection {
     const message = err instanceof Error ? err.message : String(err);
-    return new BodyError(400, { error: `Failed to parse multipart data: ${message}` });
+    return new Rejection("MULTIPART_PARSE", message);
   }
 
   private add(name: string, value: unknown): void {
@@ -117,7 +117,7 @@ export class MultipartCollector {
       const fail = (err: unknown): void => {
         if (failed) return;
         failed = true;
-        reject(err instanceof BodyError ? err : new StorageError(err));
+        reject(err instanceof Rejection ? err : new StorageError(err));
         // Keep draining the part so busboy reaches the end of the body and the request can be answered.
         stream.resume();
       };

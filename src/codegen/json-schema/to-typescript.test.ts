@@ -29,7 +29,7 @@ describe("JSON Schema → TypeScript with typia tags", () => {
     [{ allOf: [{ $ref: "#/c/A" }, { $ref: "#/c/B" }] }, "A & B"],
     [{ oneOf: [{ $ref: "#/c/Cat" }, { $ref: "#/c/Dog" }], discriminator: { propertyName: "kind", mapping: { cat: "#/c/Cat" } } }, '(Cat & { kind: "cat" }) | (Dog & { kind: "Dog" })'],
     [{ type: "object", additionalProperties: { type: "integer" } }, '{ [key: string]: (number & tags.Type<"int64">); }'],
-    [{ type: "object", properties: { a: { type: "string" } }, required: ["a"], minProperties: 1 }, '({ a: string; } & Rule<"Object.keys($input).length >= 1", "should have at least 1 property"> & tags.JsonSchemaPlugin<{ minProperties: 1 }>)'],
+    [{ type: "object", properties: { a: { type: "string" } }, required: ["a"], minProperties: 1 }, '({ a: string; } & MinProperties<1>)'],
     [{ type: "string", not: { enum: ["x"] } }, '(string & Rule<"![\\"x\\"].includes($input)", "{\\"enum\\":[\\"x\\"]} is not allowed for {input}">)'],
     [{ type: "object", properties: { "x-y": { type: "string" } } }, '{ "x-y"?: string; }'],
   ])("%j → %s", (schema, expected) => {

@@ -136,7 +136,7 @@ class Writer {
       case "object":
         return withNull(this.objectType(s, ptr, indent));
       case undefined:
-        if (s.properties !== undefined || s.additionalProperties !== undefined || s.required !== undefined) return withNull(this.objectType(s, ptr, indent));
+        if (s.properties !== undefined || s.additionalProperties !== undefined || s.required !== undefined || s.minProperties !== undefined || s.maxProperties !== undefined) return withNull(this.objectType(s, ptr, indent));
         if (s.items !== undefined || s.prefixItems !== undefined) return withNull(this.arrayType(s, ptr, indent));
         return "unknown";
       default:
@@ -284,14 +284,11 @@ class Writer {
     const doc: JsonSchema = {};
     if (this.o.tags) {
       out.push(...this.dependencyRules(s));
-      if (typeof s.minProperties === "number") {
-        out.push(rule(`Object.keys($input).length >= ${s.minProperties}`, `should have at least ${s.minProperties} ${s.minProperties === 1 ? "property" : "properties"}`));
-        doc.minProperties = s.minProperties;
-      }
-      if (typeof s.maxProperties === "number") {
-        out.push(rule(`Object.keys($input).length <= ${s.maxProperties}`, `should have at most ${s.maxProperties} ${s.maxProperties === 1 ? "property" : "properties"}`));
-        doc.maxProperties = s.maxProperties;
-      }
+      // Spikard's markers: the runtime checks them (with Spikard's wording) and they document themselves.
+      const minProperties = this.count(s, "minProperties", ptr);
+      const maxProperties = this.count(s, "maxProperties", ptr);
+      if (minProperties !== undefined) out.push(`MinProperties<${minProperties}>`);
+      if (maxProperties !== undefined) out.push(`MaxProperties<${maxProperties}>`);
       if (s.additionalProperties === false) doc.additionalProperties = false;
       if (s.propertyNames !== undefined) this.o.report(`${ptr}/propertyNames`, "propertyNames is not checked");
     }

@@ -23,8 +23,11 @@ export interface GeneratedApp {
 /** Where `spikard generate openapi` writes, and how its files begin. */
 export const OPENAPI_LAYOUT = { mark: `${GENERATED_MARK}generate openapi\``, subdirs: ["routes"] } as const;
 
+/** The spikard types types.ts may use. */
+const SPIKARD_TYPES = ["MaxProperties", "MinProperties", "Rule", "UploadFile"];
+
 /** Names the generated modules import, which component types must not take. */
-const TAKEN = ["Router", "Spikard", "HttpError", "Response", "StreamingResponse", "UploadFile", "Path", "Query", "Header", "Cookie", "Body", "Strict", "OneOf", "Separator", "Rule", "tags", "Promise", "Array", "Record", "Uint8Array", "Blob", "File", "Date", "Error", "Object", "String", "Number", "Boolean", "Symbol", "Map", "Set", "JSON", "Function", "AppSettings", "ServerConfig"];
+const TAKEN = ["Router", "Spikard", "HttpError", "Response", "StreamingResponse", "UploadFile", "Path", "Query", "Header", "Cookie", "Body", "Strict", "OneOf", "Separator", "Rule", "MinProperties", "MaxProperties", "tags", "Promise", "Array", "Record", "Uint8Array", "Blob", "File", "Date", "Error", "Object", "String", "Number", "Boolean", "Symbol", "Map", "Set", "JSON", "Function", "AppSettings", "ServerConfig"];
 
 /**
  * `spikard generate openapi`: an OpenAPI 3.0/3.1 spec as a typed Spikard app
@@ -95,7 +98,7 @@ export function generateFromOpenApi(spec: LoadedSpec, existing: Map<string, stri
   const typesText = types.render();
   const typeImports = [
     ...(typesText.includes("tags.") ? ['import type { tags } from "typia";'] : []),
-    ...(["Rule", "UploadFile"].some((n) => typesText.includes(n)) ? [`import type { ${["Rule", "UploadFile"].filter((n) => new RegExp(`\\b${n}\\b`).test(typesText)).join(", ")} } from "spikard";`] : []),
+    ...(SPIKARD_TYPES.some((n) => new RegExp(`\\b${n}\\b`).test(typesText)) ? [`import type { ${SPIKARD_TYPES.filter((n) => new RegExp(`\\b${n}\\b`).test(typesText)).join(", ")} } from "spikard";`] : []),
   ];
   files.push({ path: "types.ts", content: `${header}${typeImports.join("\n")}${typeImports.length ? "\n\n" : ""}${typesText}` });
   const notes = dedupe(model.notes);

@@ -1,5 +1,5 @@
-import { parseQuery } from "../../request";
-import { answer, type Middleware } from "../types";
+import { readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
+import { rejection } from "../../pipeline/payload-response";
 
 export interface ApiKeyOptions {
   keys: string[];
@@ -11,30 +11,25 @@ const QUERY_NAMES = ["api_key", "apiKey", "key"];
 
 /**
  * Requires one of `keys` in the header (or the `api_key`/`apiKey`/`key` query
- * parameter) on every request; 401 problem details otherwise, as Spikard.
+ * parameter); 401 problem details otherwise, as Spikard.
  */
 export function apiKeyAuth(options: ApiKeyOptions): Middleware {
   const headerName = options.headerName ?? "X-API-Key";
   const lower = headerName.toLowerCase();
   const keys = new Set(options.keys);
-  const problem = (title: string, detail: string): string => JSON.stringify({ type: "https://spikard.dev/errors/unauthorized", title, status: 401, detail });
-  return {
-    name: "apiKeyAuth",
-    handle(raw, sink, next) {
-      let key = raw.header(lower);
-      if (key === undefined && raw.query !== "") {
-        const q = parseQuery(raw.query);
-        for (const n of QUERY_NAMES) {
-          const v = q[n];
-          if (v !== undefined) {
-            key = typeof v === "string" ? v : v[0];
-            break;
-          }
+  return readOnlyBeforeNext(function apiKeyAuth(req, next) {
+    let key = req.header(lower);
+    if (key === undefined) {
+      for (const n of QUERY_NAMES) {
+        const v = req.queryParam(n);
+        if (v !== undefined) {
+          key = typeof v === "string" ? v : v[0];
+          break;
         }
       }
-      if (key === undefined) return answer(sink, raw, 401, ["content-type", "application/json"], problem("Missing API key", `Expected '${headerName}' header or 'api_key' query parameter with valid API key`));
-      if (!keys.has(key)) return answer(sink, raw, 401, ["content-type", "application/json"], problem("Invalid API key", "The provided API key is not valid"));
-      next(sink);
-    },
-  };
+    }
+    if (key === undefined) return rejection("UNAUTHORIZED", ["Missing API key", `Expected '${headerName}' header or 'api_key' query parameter with valid API key`]);
+    if (!keys.has(key)) return rejection("UNAUTHORIZED", ["Invalid API key", "The provided API key is not valid"]);
+    return next();
+  });
 }

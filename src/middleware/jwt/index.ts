@@ -1,4 +1,5 @@
-import { answer, type Middleware } from "../types";
+import { readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
+import { rejection } from "../../pipeline/payload-response";
 
 export interface JwtOptions {
   /** HMAC secret, or a PEM public key for RS/ES/PS algorithms. */
@@ -16,9 +17,9 @@ export interface JwtOptions {
 export const JWT_CLAIMS = "jwt";
 
 /**
- * Requires `Authorization: Bearer <JWT>` on every request, verified with
- * fast-jwt (synchronously, so the check adds no await to the request path);
- * claims are checked in jsonwebtoken's order so errors read as Spikard's 401s.
+ * Requires `Authorization: Bearer <JWT>`, verified with fast-jwt
+ * (synchronously, so the check adds no await to the request path); claims
+ * are checked in jsonwebtoken's order so errors read as Spikard's 401s.
  */
 export function jwtAuth(options: JwtOptions): Middleware {
   const algorithm = options.algorithm ?? "HS256";
@@ -26,31 +27,26 @@ export function jwtAuth(options: JwtOptions): Middleware {
   const { createVerifier } = require("fast-jwt") as typeof import("fast-jwt");
   const verify = createVerifier({ key: options.secret, algorithms: [algorithm], ignoreExpiration: true, ignoreNotBefore: true });
   const leeway = options.leeway ?? 0;
-  const deny = (title: string, detail: string): string => JSON.stringify({ type: "https://spikard.dev/errors/unauthorized", title, status: 401, detail });
-  const HEADERS = ["content-type", "application/json"];
-  return {
-    name: "jwtAuth",
-    handle(raw, sink, next) {
-      const header = raw.header("authorization");
-      if (header === undefined) return answer(sink, raw, 401, HEADERS, deny("Missing or invalid Authorization header", "Expected 'Authorization: Bearer <token>'"));
-      if (!header.startsWith("Bearer ")) return answer(sink, raw, 401, HEADERS, deny("Invalid Authorization header format", "Authorization header must use Bearer scheme: 'Bearer <token>'"));
-      const token = header.slice(7).trim();
-      const parts = token.split(".").length;
-      if (parts !== 3) return answer(sink, raw, 401, HEADERS, deny("Malformed JWT token", `Malformed JWT token: expected 3 parts separated by dots, found ${parts}`));
-      let claims: Record<string, unknown>;
-      try {
-        claims = verify(token) as Record<string, unknown>;
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        const detail = code === "FAST_JWT_INVALID_SIGNATURE" || code === "FAST_JWT_MALFORMED" ? "Token signature is invalid" : "Token is invalid";
-        return answer(sink, raw, 401, HEADERS, deny("JWT validation failed", detail));
-      }
-      const problem = claimProblem(claims, options, leeway);
-      if (problem !== undefined) return answer(sink, raw, 401, HEADERS, deny("JWT validation failed", problem));
-      raw.locals = { ...raw.locals, [JWT_CLAIMS]: claims };
-      next(sink);
-    },
-  };
+  return readOnlyBeforeNext(function jwtAuth(req, next) {
+    const header = req.header("authorization");
+    if (header === undefined) return rejection("UNAUTHORIZED", ["Missing or invalid Authorization header", "Expected 'Authorization: Bearer <token>'"]);
+    if (!header.startsWith("Bearer ")) return rejection("UNAUTHORIZED", ["Invalid Authorization header format", "Authorization header must use Bearer scheme: 'Bearer <token>'"]);
+    const token = header.slice(7).trim();
+    const parts = token.split(".").length;
+    if (parts !== 3) return rejection("UNAUTHORIZED", ["Malformed JWT token", `Malformed JWT token: expected 3 parts separated by dots, found ${parts}`]);
+    let claims: Record<string, unknown>;
+    try {
+      claims = verify(token) as Record<string, unknown>;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const detail = code === "FAST_JWT_INVALID_SIGNATURE" || code === "FAST_JWT_MALFORMED" ? "Token signature is invalid" : "Token is invalid";
+      return rejection("UNAUTHORIZED", ["JWT validation failed", detail]);
+    }
+    const problem = claimProblem(claims, options, leeway);
+    if (problem !== undefined) return rejection("UNAUTHORIZED", ["JWT validation failed", problem]);
+    req.state[JWT_CLAIMS] = claims;
+    return next();
+  });
 }
 
 /** exp (required) → nbf → iss → aud, as jsonwebtoken checks them. */

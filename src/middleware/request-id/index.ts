@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { hasHeader } from "../../pipeline/header-list";
-import { mapHeaders, type Middleware } from "../types";
+import { afterNext, readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
 
 export interface RequestIdOptions {
   /** Header carrying the id. Default "x-request-id". */
@@ -13,11 +12,11 @@ export interface RequestIdOptions {
  */
 export function requestId(options: RequestIdOptions = {}): Middleware {
   const header = (options.header ?? "x-request-id").toLowerCase();
-  return {
-    name: "requestId",
-    handle(raw, sink, next) {
-      const id = raw.header(header) ?? randomUUID();
-      next(mapHeaders(sink, (_status, headers) => (hasHeader(headers, header) ? headers : [...headers, header, id])));
-    },
-  };
+  return readOnlyBeforeNext(function requestId(req, next) {
+    const id = req.header(header) ?? randomUUID();
+    return afterNext(next(), (res) => {
+      if (res.getHeader(header) === undefined) res.setHeader(header, id);
+      return res;
+    });
+  });
 }

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { pipeStream } from "../../pipeline/respond";
-import { answer, type Middleware } from "../types";
+import type { Request } from "../../context";
+import { readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
+import { Response, StreamingResponse, type AnyResponse } from "../../response";
 
 export interface StaticFilesOptions {
   /** Directory served. */
@@ -10,7 +11,7 @@ export interface StaticFilesOptions {
   routePrefix: string;
   /** Cache-Control for these files. */
   cacheControl?: string;
-  /** Serve index.html for directory paths. Default true. */
+  /** Serve index.html for directories. Default true. */
   indexFile?: boolean;
 }
 
@@ -23,33 +24,30 @@ interface Mount extends StaticFilesOptions {
  * Serves files under each prefix (GET/HEAD) before routing: content type by
  * extension, ETag/Last-Modified with 304 revalidation, index.html for
  * directories, no escaping the directory. A path with no file falls through to
- * the routes. The existence check is a synchronous stat: routing must decide
- * while the adapter's request is still live; the content streams asynchronously.
+ * the routes. The existence check is a synchronous stat, so a request that is
+ * not for a file goes on to its route without an await; the content streams.
  */
 export function staticFiles(mounts: StaticFilesOptions[]): Middleware {
   // Loaded here, not at the top: mime-types parses its whole database (~7 ms), and only apps serving files need it.
   mimeTypes ??= require("mime-types") as typeof import("mime-types");
   const list: Mount[] = mounts.map((m) => ({ ...m, root: path.resolve(m.directory), prefix: m.routePrefix.replace(/\/+$/, "") }));
-  return {
-    name: "staticFiles",
-    handle(raw, sink, next) {
-      if (raw.method !== "GET" && raw.method !== "HEAD") return next(sink);
-      for (const m of list) {
-        const file = resolve(m, raw.path);
-        if (file === undefined) continue;
-        let stat: fs.Stats;
-        try {
-          stat = fs.statSync(file.path);
-          if (stat.isDirectory() && m.indexFile !== false) stat = fs.statSync((file.path = path.join(file.path, "index.html")));
-        } catch {
-          continue;
-        }
-        if (!stat.isFile()) continue;
-        return serve(m, file.path, stat, raw, sink);
+  return readOnlyBeforeNext(function staticFiles(req, next) {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    for (const m of list) {
+      const file = resolve(m, req.path);
+      if (file === undefined) continue;
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(file.path);
+        if (stat.isDirectory() && m.indexFile !== false) stat = fs.statSync((file.path = path.join(file.path, "index.html")));
+      } catch {
+        continue;
       }
-      next(sink);
-    },
-  };
+      if (!stat.isFile()) continue;
+      return serve(m, file.path, stat, req);
+    }
+    return next();
+  });
 }
 
 function resolve(m: Mount, urlPath: string): { path: string } | undefined {
@@ -65,32 +63,30 @@ function resolve(m: Mount, urlPath: string): { path: string } | undefined {
   return full === m.root || full.startsWith(m.root + path.sep) ? { path: full } : undefined;
 }
 
-function serve(m: Mount, file: string, stat: fs.Stats, raw: Parameters<Middleware["handle"]>[0], sink: Parameters<Middleware["handle"]>[1]): void {
+function serve(m: Mount, file: string, stat: fs.Stats, req: Request): AnyResponse {
   const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
-  const lastModified = stat.mtime.toUTCString();
-  const headers = ["etag", etag, "last-modified", lastModified];
-  if (m.cacheControl) headers.push("cache-control", m.cacheControl);
-  const inm = raw.header("if-none-match");
-  const ims = raw.header("if-modified-since");
+  const headers: Record<string, string> = { etag, "last-modified": stat.mtime.toUTCString() };
+  if (m.cacheControl) headers["cache-control"] = m.cacheControl;
+  const inm = req.header("if-none-match");
+  const ims = req.header("if-modified-since");
   if ((inm !== undefined && inm.split(",").some((t) => t.trim() === etag || t.trim() === "*")) || (inm === undefined && ims !== undefined && Date.parse(ims) >= Math.floor(stat.mtimeMs / 1000) * 1000)) {
-    return answer(sink, raw, 304, headers);
+    return new Response({ statusCode: 304, headers });
   }
-  headers.push("content-type", lookupMime(file) || "application/octet-stream");
-  if (raw.method === "HEAD" || stat.size === 0) {
-    headers.push("content-length", String(stat.size));
-    return sink.send(200, headers, undefined, raw.method === "HEAD");
+  const type = lookupMime(file) || "application/octet-stream";
+  if (req.method === "HEAD" || stat.size === 0) {
+    headers["content-length"] = String(stat.size);
+    return new Response({ statusCode: 200, headers, mediaType: type });
   }
   // Small files go out in one write; larger ones stream with backpressure.
   if (stat.size <= 64 * 1024) {
-    let body: Buffer;
     try {
-      body = fs.readFileSync(file);
+      return new Response({ statusCode: 200, headers, content: fs.readFileSync(file), mediaType: type });
     } catch {
-      return answer(sink, raw, 404, []);
+      return new Response({ statusCode: 404 });
     }
-    return sink.send(200, headers, body, false);
   }
-  void pipeStream(sink, 200, headers, fs.createReadStream(file), false).catch(() => sink.close());
+  headers["content-length"] = String(stat.size);
+  return new StreamingResponse(fs.createReadStream(file), { statusCode: 200, headers, mediaType: type });
 }
 
 let mimeTypes: typeof import("mime-types") | undefined;

@@ -1,5 +1,6 @@
-import type { ResponseSink } from "../../pipeline/sink";
-import type { Middleware } from "../types";
+import { readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
+import { rejection } from "../../pipeline/payload-response";
+import type { AnyResponse } from "../../response";
 
 export interface TimeoutOptions {
   /** Seconds a request may take before it is answered 408. */
@@ -7,48 +8,22 @@ export interface TimeoutOptions {
 }
 
 /**
- * Answers 408 (empty body, as Spikard) when the response has not started
- * within the limit. The handler keeps running; what it answers later is dropped.
+ * Answers 408 (empty body, as Spikard) when the rest of the chain has not
+ * answered within the limit. The handler keeps running; what it answers later
+ * is dropped, and what the request holds (spooled uploads, dependencies) is
+ * released once the handler is done too. A 408 sent while the body is still
+ * arriving closes the connection (the adapters do so for any early answer).
  */
 export function timeout(options: TimeoutOptions): Middleware {
+  if (!(options.seconds > 0)) throw new Error("timeout needs seconds > 0");
   const ms = options.seconds * 1000;
-  return {
-    name: "timeout",
-    handle(raw, sink, next) {
-      let started = false;
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        if (!started && !sink.aborted) {
-          started = true;
-          timedOut = true;
-          sink.send(408, [], undefined, raw.method === "HEAD");
-        }
-      }, ms);
-      const guarded: ResponseSink = {
-        // After a 408 the pipeline sees a gone client and stops producing.
-        get aborted() {
-          return sink.aborted || timedOut;
-        },
-        onAbort: (cb) => sink.onAbort(cb),
-        send(status, headers, body, headOnly) {
-          if (started) return;
-          started = true;
-          clearTimeout(timer);
-          sink.send(status, headers, body, headOnly);
-        },
-        startStream(status, headers) {
-          if (started) return;
-          started = true;
-          clearTimeout(timer);
-          sink.startStream(status, headers);
-        },
-        write: (chunk) => sink.write(chunk),
-        onDrain: (cb) => sink.onDrain(cb),
-        endStream: () => sink.endStream(),
-        close: () => sink.close(),
-      };
-      sink.onAbort(() => clearTimeout(timer));
-      next(guarded);
-    },
-  };
+  return readOnlyBeforeNext(function timeout(_req, next) {
+    const r = next();
+    if (!(r instanceof Promise)) return r;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<AnyResponse>((resolve) => {
+      timer = setTimeout(() => resolve(rejection("REQUEST_TIMEOUT", [])), ms);
+    });
+    return Promise.race([r, expired]).finally(() => clearTimeout(timer));
+  });
 }
