@@ -252,7 +252,8 @@ class NodeExchange extends ExchangeState implements Exchange {
   /** The adapter's call returned: from now on only the snapshot is readable; an unanswered request watches for the client leaving. */
   leaveHandler(): void {
     this.flags &= ~LIVE;
-    if (!this.done) this.res.once("close", onResponseClose);
+    // `on`, not `once` (which wraps the listener in a closure per call): node emits close once.
+    if (!this.done) this.res.on("close", onResponseClose);
   }
 
   // --- its body
