@@ -11,7 +11,7 @@ import { skipReason } from "./skips";
 import { runGrpcFixtures } from "./grpc/run";
 
 /**
- * `npm run conformance -- DIR [--json FILE] [--ratchet FILE] [--only cat1,cat2]`
+ * `npm run conformance -- DIR [--json FILE] [--ratchet FILE] [--only cat1,cat2] [--adapter uws|node]`
  *
  * Generates a typed app per fixture, compiles all of them in one `tspc` run
  * with spikard/transformer, serves each on a real socket, sends the fixture's
@@ -32,6 +32,8 @@ interface Args {
   json?: string;
   ratchet?: string;
   only?: Set<string>;
+  /** The adapter every generated app serves on (ServerConfig's default, through SPIKARD_ADAPTER). */
+  adapter?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -41,14 +43,17 @@ function parseArgs(argv: string[]): Args {
     if (a === "--json") args.json = argv[++i];
     else if (a === "--ratchet") args.ratchet = argv[++i];
     else if (a === "--only") args.only = new Set(argv[++i]!.split(","));
+    else if (a === "--adapter") args.adapter = argv[++i];
     else if (!a.startsWith("--")) args.dir = a;
   }
-  if (!args.dir) throw new Error("usage: npm run conformance -- DIR [--json FILE] [--ratchet FILE] [--only categories]");
+  if (!args.dir) throw new Error("usage: npm run conformance -- DIR [--json FILE] [--ratchet FILE] [--only categories] [--adapter uws|node]");
+  if (args.adapter !== undefined && args.adapter !== "uws" && args.adapter !== "node") throw new Error(`--adapter must be uws or node, got ${JSON.stringify(args.adapter)}`);
   return args as Args;
 }
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.adapter !== undefined) process.env.SPIKARD_ADAPTER = args.adapter;
   const dir = path.resolve(args.dir);
   const all = loadFixtures(dir).filter((f) => !args.only || args.only.has(f.category));
   const results: Result[] = [];
