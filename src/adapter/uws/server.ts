@@ -334,8 +334,15 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
     res.writeStatus(statusLine(status));
     let declaredLength: string | undefined;
     let chunked = false;
+    let close = this.closeAfter;
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i]!;
+      // `Connection: close` from the pipeline (a 408 for a body still arriving) ends the connection after the answer;
+      // uWS writes the header itself when it does, so it is not written twice.
+      if (name.length === 10 && name.toLowerCase() === "connection" && headers[i + 1]!.toLowerCase() === "close" && !headOnly && status !== 204 && status !== 304) {
+        close = true;
+        continue;
+      }
       // uWS computes Content-Length itself; a handler-declared one only survives on HEAD.
       if (name.length === 14 && name.toLowerCase() === "content-length") {
         declaredLength = headers[i + 1];
@@ -356,8 +363,8 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
     if (headOnly && chunked && declaredLength === undefined) res.endWithoutBody();
     else if (headOnly) res.writeHeader("content-length", declaredLength ?? String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
     else if (status === 204 || status === 304) res.endWithoutBody();
-    else if (body === undefined) res.end(undefined, this.closeAfter);
-    else res.end(body, this.closeAfter);
+    else if (body === undefined) res.end(undefined, close);
+    else res.end(body, close);
   }
 
   startStream(status: number, headers: readonly string[]): void {

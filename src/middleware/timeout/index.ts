@@ -7,6 +7,13 @@ export interface TimeoutOptions {
 }
 
 /**
+ * The 408's headers. The request it answers may still be sending its body, and
+ * whatever it sends next cannot be framed as a new request: the connection
+ * closes after the answer, as node:http does for its own request timeout.
+ */
+const TIMEOUT_HEADERS: readonly string[] = Object.freeze(["connection", "close"]);
+
+/**
  * Answers 408 (empty body, as Spikard) when the response has not started
  * within the limit. The handler keeps running; what it answers later is dropped.
  */
@@ -17,11 +24,21 @@ export function timeout(options: TimeoutOptions): Middleware {
     handle(raw, sink, next) {
       let started = false;
       let timedOut = false;
+      // What the pipeline registered to run when the client goes away (removing spooled uploads, stopping a
+      // body read): after a 408 the request is abandoned just as if it had, so they run then too, once.
+      let onGone: Array<() => void> | undefined;
+      const gone = (): void => {
+        const callbacks = onGone;
+        onGone = undefined;
+        if (callbacks !== undefined) for (const cb of callbacks) cb();
+      };
       const timer = setTimeout(() => {
         if (!started && !sink.aborted) {
           started = true;
           timedOut = true;
-          sink.send(408, [], undefined, raw.method === "HEAD");
+          // Not headOnly for HEAD: the body is empty, so the bytes are the same, and only a whole answer can close.
+          sink.send(408, TIMEOUT_HEADERS, undefined, false);
+          gone();
         }
       }, ms);
       const guarded: ResponseSink = {
@@ -29,7 +46,10 @@ export function timeout(options: TimeoutOptions): Middleware {
         get aborted() {
           return sink.aborted || timedOut;
         },
-        onAbort: (cb) => sink.onAbort(cb),
+        onAbort(cb) {
+          if (sink.aborted || timedOut) return cb();
+          (onGone ??= []).push(cb);
+        },
         send(status, headers, body, headOnly) {
           if (started) return;
           started = true;
@@ -47,7 +67,10 @@ export function timeout(options: TimeoutOptions): Middleware {
         endStream: () => sink.endStream(),
         close: () => sink.close(),
       };
-      sink.onAbort(() => clearTimeout(timer));
+      sink.onAbort(() => {
+        clearTimeout(timer);
+        gone();
+      });
       next(guarded);
     },
   };
