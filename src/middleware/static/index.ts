@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pipeStream } from "../../pipeline/respond";
 import { answer, type Middleware } from "../types";
+import { noneMatch } from "./etag";
 
 export interface StaticFilesOptions {
   /** Directory served. */
@@ -17,19 +18,25 @@ export interface StaticFilesOptions {
 interface Mount extends StaticFilesOptions {
   root: string;
   prefix: string;
+  /** `root` with every symlink resolved, once it exists: what a served file's real path must lie under. */
+  realRoot: string | undefined;
 }
 
 /**
  * Serves files under each prefix (GET/HEAD) before routing: content type by
  * extension, ETag/Last-Modified with 304 revalidation, index.html for
- * directories, no escaping the directory. A path with no file falls through to
- * the routes. The existence check is a synchronous stat: routing must decide
+ * directories, no escaping the directory, by path or by symlink (a link, or a
+ * linked directory on the way, that leads outside is treated as no file). A path
+ * with no file falls through to the routes. The existence check is a synchronous stat: routing must decide
  * while the adapter's request is still live; the content streams asynchronously.
  */
 export function staticFiles(mounts: StaticFilesOptions[]): Middleware {
   // Loaded here, not at the top: mime-types parses its whole database (~7 ms), and only apps serving files need it.
   mimeTypes ??= require("mime-types") as typeof import("mime-types");
-  const list: Mount[] = mounts.map((m) => ({ ...m, root: path.resolve(m.directory), prefix: m.routePrefix.replace(/\/+$/, "") }));
+  const list: Mount[] = mounts.map((m) => {
+    const root = path.resolve(m.directory);
+    return { ...m, root, prefix: m.routePrefix.replace(/\/+$/, ""), realRoot: realPath(root) };
+  });
   return {
     name: "staticFiles",
     handle(raw, sink, next) {
@@ -38,14 +45,16 @@ export function staticFiles(mounts: StaticFilesOptions[]): Middleware {
         const file = resolve(m, raw.path);
         if (file === undefined) continue;
         let stat: fs.Stats;
+        let real: string | undefined;
         try {
           stat = fs.statSync(file.path);
           if (stat.isDirectory() && m.indexFile !== false) stat = fs.statSync((file.path = path.join(file.path, "index.html")));
+          real = inside(m, file.path);
         } catch {
           continue;
         }
-        if (!stat.isFile()) continue;
-        return serve(m, file.path, stat, raw, sink);
+        if (real === undefined || !stat.isFile()) continue;
+        return serve(m, file.path, real, stat, raw, sink);
       }
       next(sink);
     },
@@ -65,17 +74,38 @@ function resolve(m: Mount, urlPath: string): { path: string } | undefined {
   return full === m.root || full.startsWith(m.root + path.sep) ? { path: full } : undefined;
 }
 
-function serve(m: Mount, file: string, stat: fs.Stats, raw: Parameters<Middleware["handle"]>[0], sink: Parameters<Middleware["handle"]>[1]): void {
+/**
+ * The real path of `file` (every symlink resolved), when it lies under the
+ * mount's real root; undefined when a link leads out. Served by that path, so
+ * the file checked is the file read.
+ */
+function inside(m: Mount, file: string): string | undefined {
+  const root = (m.realRoot ??= realPath(m.root));
+  if (root === undefined) return undefined;
+  const real = fs.realpathSync(file);
+  return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep) ? real : undefined;
+}
+
+function realPath(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `named` is the path the URL names (its extension gives the type); `real` is what is read. */
+function serve(m: Mount, named: string, real: string, stat: fs.Stats, raw: Parameters<Middleware["handle"]>[0], sink: Parameters<Middleware["handle"]>[1]): void {
   const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
   const lastModified = stat.mtime.toUTCString();
   const headers = ["etag", etag, "last-modified", lastModified];
   if (m.cacheControl) headers.push("cache-control", m.cacheControl);
   const inm = raw.header("if-none-match");
   const ims = raw.header("if-modified-since");
-  if ((inm !== undefined && inm.split(",").some((t) => t.trim() === etag || t.trim() === "*")) || (inm === undefined && ims !== undefined && Date.parse(ims) >= Math.floor(stat.mtimeMs / 1000) * 1000)) {
+  if ((inm !== undefined && noneMatch(inm, etag)) || (inm === undefined && ims !== undefined && Date.parse(ims) >= Math.floor(stat.mtimeMs / 1000) * 1000)) {
     return answer(sink, raw, 304, headers);
   }
-  headers.push("content-type", lookupMime(file) || "application/octet-stream");
+  headers.push("content-type", lookupMime(named) || "application/octet-stream");
   if (raw.method === "HEAD" || stat.size === 0) {
     headers.push("content-length", String(stat.size));
     return sink.send(200, headers, undefined, raw.method === "HEAD");
@@ -84,13 +114,13 @@ function serve(m: Mount, file: string, stat: fs.Stats, raw: Parameters<Middlewar
   if (stat.size <= 64 * 1024) {
     let body: Buffer;
     try {
-      body = fs.readFileSync(file);
+      body = fs.readFileSync(real);
     } catch {
       return answer(sink, raw, 404, []);
     }
     return sink.send(200, headers, body, false);
   }
-  void pipeStream(sink, 200, headers, fs.createReadStream(file), false).catch(() => sink.close());
+  void pipeStream(sink, 200, headers, fs.createReadStream(real), false).catch(() => sink.close());
 }
 
 let mimeTypes: typeof import("mime-types") | undefined;
