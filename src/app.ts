@@ -113,7 +113,7 @@ export class Spikard extends Router {
     return (this.pipelineCache = new Pipeline(routes, {
       maxBodySize: this.config.maxBodySize,
       maxUploadSize: this.config.maxUploadSize,
-      uploads: { spoolThreshold: this.config.uploadSpoolThreshold, dir: this.config.uploadDir },
+      uploads: { spoolThreshold: this.config.uploadSpoolThreshold, dir: this.config.uploadDir, limits: this.config.multipartLimits },
       maxJsonDepth: this.config.maxJsonDepth,
       maxHeaderSize: this.config.maxHeaderSize,
       errorFormat: this.config.validationErrorFormat,

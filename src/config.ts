@@ -1,6 +1,7 @@
 import os from "node:os";
 
 import type { OpenApiConfig } from "./openapi/config";
+import { resolveMultipartLimits, type MultipartLimits, type ResolvedMultipartLimits } from "./multipart/limits";
 import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
 
 /** Server configuration, after the seed's `ServerConfig` (camelCase names). */
@@ -22,6 +23,11 @@ export interface ServerConfig {
   uploadSpoolThreshold?: number;
   /** Directory for spooled uploads. Default the OS temp directory. */
   uploadDir?: string;
+  /**
+   * How much structure one multipart body may have; past any of these it is answered 413 and parsed no further:
+   * `{ maxParts: 2000, maxFields: 1000, maxFieldSize: 1 MiB, maxFiles: 1000, maxPartHeaderSize: 8 KiB }` by default.
+   */
+  multipartLimits?: MultipartLimits;
   /** Largest accepted request header block in bytes (431 beyond). Default: uWebSockets.js's own limit. */
   maxHeaderSize?: number;
   /** Deepest JSON nesting accepted in request bodies (400 beyond). Default 128, as serde_json. */
@@ -64,6 +70,7 @@ export interface ResolvedConfig {
   maxUploadSize: number;
   uploadSpoolThreshold: number;
   uploadDir: string;
+  multipartLimits: ResolvedMultipartLimits;
   maxJsonDepth: number;
   maxHeaderSize: number | undefined;
   gracefulShutdownTimeout: number;
@@ -93,6 +100,7 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     maxUploadSize: c.maxUploadSize ?? 100 * MIB,
     uploadSpoolThreshold: c.uploadSpoolThreshold ?? MIB,
     uploadDir: c.uploadDir ?? os.tmpdir(),
+    multipartLimits: resolveMultipartLimits(c.multipartLimits),
     maxJsonDepth: c.maxJsonDepth ?? 128,
     maxHeaderSize: c.maxHeaderSize,
     gracefulShutdownTimeout: c.gracefulShutdownTimeout ?? 10,
