@@ -77,7 +77,7 @@ for (const alg of algorithms) {
 
 describe.each(clients({ jwtAuth: { secret: "s", realm: "billing" } }))("the Bearer challenge over %s", (_n, client) => {
   it("names only the realm when no bearer token was sent (RFC 6750 §3.1)", async () => {
-    for (const headers of [{}, { authorization: "Basic dXNlcjpwYXNz" }, { authorization: "bearer lower.case.scheme" }]) {
+    for (const headers of [{}, { authorization: "Basic dXNlcjpwYXNz" }, { authorization: "bearer lower.case.scheme" }] as Array<Record<string, string>>) {
       const res = await client.get("/me", { headers });
       res.assertStatus(401);
       expect(res.headers["www-authenticate"]).toBe('Bearer realm="billing"');
@@ -95,7 +95,7 @@ describe.each(clients({ jwtAuth: { secret: "s", realm: "billing" } }))("the Bear
 
 describe.each(clients({ apiKeyAuth: { keys: ["k1"], headerName: "X-Service-Key" } }))("the API key challenge over %s", (_n, client) => {
   it("answers every 401 with WWW-Authenticate naming the scheme and the header", async () => {
-    for (const headers of [{}, { "x-service-key": "wrong" }]) {
+    for (const headers of [{}, { "x-service-key": "wrong" }] as Array<Record<string, string>>) {
       const res = await client.get("/me", { headers });
       res.assertStatus(401);
       expect(res.headers["www-authenticate"]).toBe('ApiKey realm="api", header="X-Service-Key"');
