@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestClient } from "spikard/testing";
 import { buildGuardedApp } from "./apps/guarded";
 import { GuardedServers } from "./support/guarded-child";
+import { alive } from "./support/compile-app";
+import { postStream, type Posted } from "./support/http-helpers";
+import { MIB, StreamedMultipart } from "./support/streamed-multipart";
 import { RawConnection } from "./support/raw-connection";
 
 // Issue 14, item 8: a 408 for an upload that stalled mid-body must remove what was spooled
@@ -117,6 +120,43 @@ describe("a handler still working on a spooled upload when the 408 goes out", ()
       expect(res.status).toBe(408);
       expect(res.headers.get("connection")).toBe("close");
       expect(await until(() => fs.readdirSync(dir).length === 0, 3000), `left on disk: ${fs.readdirSync(dir).join(", ")}`).toBe(true);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("an upload still streaming in when the 408 goes out", () => {
+  // The body arrives faster than the disk takes it, so the socket is paused for backpressure most of the time;
+  // when the 408 ended the response during a pause, resuming the socket afterwards threw inside uWS (in a promise
+  // callback) and ended the process: any upload running past requestTimeout did, on main as well.
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), "spikard-stall-race-"));
+  let fast: { port: number; client: import("spikard/testing").LiveTestClient };
+  beforeAll(async () => {
+    fast = await servers.start({ requestTimeout: 0.3, uploadDir: own });
+  }, TIMEOUT);
+  afterAll(() => fs.rmSync(own, { recursive: true, force: true }));
+
+  it(
+    "is answered 408, the process survives, and nothing is left on disk",
+    async () => {
+      const base = await fast.client.url;
+      let seen408 = false;
+      for (let round = 0; round < 3; round++) {
+        const answers = await Promise.all(
+          Array.from({ length: 8 }, () => {
+            const upload = new StreamedMultipart(40 * MIB);
+            return postStream(base, "/upload", { "content-type": upload.contentType, "content-length": String(upload.contentLength) }, upload.stream()).catch((err: Error): Posted => ({ status: 0, body: err.message }));
+          }),
+        );
+        expect(alive(fast.client), `server died:\n${fast.client.output.slice(-3000)}`).toEqual({ exitCode: null, signal: null });
+        // The server closes after its 408 while the client still writes: node's client may report that (EPIPE,
+        // ECONNRESET) before it reads the 408. Either way the upload was refused and the connection closed.
+        for (const a of answers) expect(a.status === 408 || /EPIPE|ECONNRESET/.test(a.body), `${a.status} ${a.body}`).toBe(true);
+        seen408 ||= answers.some((a) => a.status === 408);
+      }
+      expect(seen408).toBe(true);
+      expect(await until(() => fs.readdirSync(own).length === 0, 3000), `left on disk: ${fs.readdirSync(own).join(", ")}`).toBe(true);
+      (await fast.client.get("/health")).assertStatusOk();
     },
     TIMEOUT,
   );

@@ -256,7 +256,8 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
       let failed = false;
       this.onAbort(() => reject(new Error("client aborted")));
       this.res.onData((ab, isLast) => {
-        if (failed) return;
+        // After the response ended (a 408 while the body still streamed in) uWS's response may not be touched again.
+        if (failed || this.ended) return;
         total += ab.byteLength;
         if (total > limit) {
           failed = true;
@@ -276,7 +277,8 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
           pending.then(
             () => {
               if (isLast) resolve();
-              else if (!this.aborted) this.res.resume();
+              // Not once the response ended: uWS throws from resume() then, in a promise callback, and the process exits.
+              else if (!this.ended) this.res.resume();
             },
             (err: unknown) => {
               failed = true;
