@@ -67,7 +67,7 @@ export async function startServer(entry, port, { timeoutMs = 20_000, env = {} } 
   while (!exited) {
     try {
       await ping(port);
-      return { child, pid: child.pid, startupMs: performance.now() - t0, stop: () => stopProcess(child) };
+      return { child, pid: child.pid, startupMs: performance.now() - t0, stop: () => stopProcess(child), output: () => stderr };
     } catch {
       if (performance.now() - t0 > timeoutMs) break;
       await sleep(2);

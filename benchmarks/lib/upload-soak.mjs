@@ -50,7 +50,8 @@ export async function measureUploadSoak({ entry, port, minutes, warmupS, log }) 
     const fileFds = [];
     const spoolFiles = [];
     let running = true;
-    traffic.finally(() => (running = false));
+    const stop = () => (running = false);
+    traffic.then(stop, stop);
     const started = Date.now();
     while (running && Date.now() - started < durationS * 1000) {
       try {
@@ -65,7 +66,9 @@ export async function measureUploadSoak({ entry, port, minutes, warmupS, log }) 
     const stats = await traffic;
     // Connections the traffic left (kept-alive, the 408s' closes) settle; then nothing of it may remain.
     await sleep(3000);
-    const idleAfter = openFds(server.pid);
+    const alive = server.child.exitCode === null && server.child.signalCode === null;
+    if (!alive) log?.(`the server died (exit ${server.child.exitCode}, signal ${server.child.signalCode}):\n${server.output()}`);
+    const idleAfter = alive ? openFds(server.pid) : { total: 0, files: 0 };
     const leftInUploadDir = fs.readdirSync(uploadDir);
     const requests = Object.values(stats).reduce((a, k) => a + k.sent, 0);
     const serverErrors = Object.values(stats).reduce((a, k) => a + Object.entries(k.outcomes).filter(([s]) => /^5\d\d$/.test(s)).reduce((b, [, n]) => b + n, 0), 0);
@@ -82,7 +85,8 @@ export async function measureUploadSoak({ entry, port, minutes, warmupS, log }) 
       idleFdsBefore: idleBefore,
       idleFdsAfter: idleAfter,
       leftInUploadDir,
-      alive: server.child.exitCode === null && server.child.signalCode === null,
+      alive,
+      serverOutput: server.output().slice(-2000),
     };
   } finally {
     await server.stop();
