@@ -12,6 +12,8 @@ export default defineConfig({
       { find: /^spikard$/, replacement: dist("src/index.js") },
       { find: /^spikard\/testing$/, replacement: dist("src/testing/index.js") },
       { find: /^spikard\/runtime$/, replacement: dist("src/runtime/index.js") },
+      { find: /^spikard\/middleware$/, replacement: dist("src/middleware/index.js") },
+      { find: /^spikard\/rate-limit$/, replacement: dist("src/middleware/rate-limit/index.js") },
     ],
   },
   test: {

@@ -66,7 +66,7 @@ export function planLifecycle(fixture: Fixture, ident: (name: string) => string)
       const names = (e.dependencies ?? []).map((d) => [d, ident(`hook_${d}`)] as const);
       const depParams = names.map(([d, n]) => `${n}: Inject<any, ${JSON.stringify(d)}>`);
       const depObject = `{ ${names.map(([d, n]) => `${JSON.stringify(d)}: ${n}`).join(", ")} }`;
-      const fixed = method === "onResponse" ? "res: Response, req: Request" : method === "onError" ? "_error: unknown, req: Request" : "req: Request";
+      const fixed = method === "onResponse" ? "res: AnyResponse, req: Request" : method === "onError" ? "_error: unknown, req: Request" : "req: Request";
       const res = method === "onResponse" ? "res" : "undefined";
       plan.setup.push(`app.${method}((${[fixed, ...depParams].join(", ")}) => hook(${JSON.stringify(e.handler)}, ${JSON.stringify(e.name)})(req, ${res}, ${JSON.stringify(e.config)}, ${depObject}) as never);`);
     }

@@ -68,6 +68,7 @@ export function generateApp(fixture: Fixture, index: number): GeneratedApp {
   const sleep = h.middleware?.request_timeout?.sleep_ms;
   if (typeof sleep === "number") lifecycle.prelude.unshift(`await new Promise((r) => setTimeout(r, ${sleep}));`);
   params.push(...lifecycle.params);
+  noOptionalBeforeRequired(params);
   const owner = responder(fixture);
   const answer =
     owner === "handler"
@@ -112,6 +113,20 @@ function withFiles(body: JsonSchema | undefined, files: Record<string, JsonSchem
   }
   return { ...(body ?? {}), type: "object", properties, required: [...required] };
 }
+
+/**
+ * TypeScript refuses `a?: X` before a required parameter (TS1016); the fixture's declared order is kept by
+ * giving such a parameter an undefined default instead, which the transformer reads as optional too.
+ */
+function noOptionalBeforeRequired(params: string[]): void {
+  const isOptional = (p: string): boolean => OPTIONAL_PARAM.test(p);
+  const lastRequired = params.findLastIndex((p) => !isOptional(p) && !p.includes(" = "));
+  for (let i = 0; i < lastRequired; i++) {
+    if (isOptional(params[i]!)) params[i] = `${params[i]!.replace(OPTIONAL_PARAM, "$1:")} = undefined as never`;
+  }
+}
+
+const OPTIONAL_PARAM = /^([A-Za-z_$][\w$]*)\?:/;
 
 function routeMethod(method: string): string {
   return ["get", "post", "put", "patch", "delete", "head", "options"].includes(method) ? method : "route";
@@ -178,7 +193,28 @@ export function responder(fixture: Fixture): "handler" | "framework" | "throw" {
   if (h === undefined) return "handler";
   if (configured(h)) return "framework";
   const shapesRequest = h.body_schema !== undefined || h.parameters !== undefined;
-  return shapesRequest && FRAMEWORK_STATUSES.has(status) ? "framework" : "handler";
+  return shapesRequest && FRAMEWORK_STATUSES.has(status) && !needsUnconfiguredFeature(status, h, fixture.data.request) ? "framework" : "handler";
+}
+
+/**
+ * A status only a feature the fixture does not configure could produce (408 without a request timeout,
+ * 429 without a rate limit, 413 without a body limit for a body under the default one) is the endpoint's
+ * own answer, however the request is shaped.
+ */
+function needsUnconfiguredFeature(status: number, h: Record<string, any>, req: Record<string, any>): boolean {
+  if (status === 413) return h.middleware?.body_limit === undefined && h.max_body_size === undefined && requestSize(req) < DEFAULT_MAX_BODY_SIZE;
+  const feature = FEATURE_STATUSES[status];
+  return feature !== undefined && h.middleware?.[feature] === undefined;
+}
+
+const FEATURE_STATUSES: Record<number, string> = { 408: "request_timeout", 429: "rate_limit" };
+/** ServerConfig's default maxBodySize. */
+const DEFAULT_MAX_BODY_SIZE = 1 << 20;
+
+/** About how many bytes the fixture's request body takes (enough to compare with a limit of a MiB). */
+function requestSize(req: Record<string, any>): number {
+  const files = Array.isArray(req.files) ? (req.files as Array<{ content?: string }>).reduce((n, f) => n + String(f.content ?? "").length, 0) : 0;
+  return files + JSON.stringify(req.body ?? req.body_raw ?? req.form_data ?? "").length;
 }
 
 /** The middleware a fixture configures (its keys, plus handler-level cors). */
@@ -211,7 +247,7 @@ function respondExpression(exp: Record<string, any>, middleware: string[], compu
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries((exp.headers ?? {}) as Record<string, string>)) {
     if (typeof v === "string" && v.startsWith("<<") && v.endsWith(">>")) continue;
-    if (TRANSPORT_HEADERS.test(k) && k.toLowerCase() !== "content-length") continue;
+    if (TRANSPORT_HEADERS.test(k) && k.toLowerCase() !== "content-length" && k.toLowerCase() !== "connection") continue;
     if (middleware.some((m) => MIDDLEWARE_HEADERS[m]?.test(k))) continue;
     headers[k] = v;
   }
@@ -265,7 +301,7 @@ function serverConfig(h: Record<string, any>, staticDir: string): string {
 }
 
 export const PRELUDE = `import { randomUUID } from "node:crypto";
-import { Spikard, Router, Request, Response, StreamingResponse, Provide, BackgroundTasks, UploadFile, type Inject, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule } from "spikard";
+import { Spikard, Router, Request, Response, StreamingResponse, Provide, BackgroundTasks, UploadFile, type AnyResponse, type Inject, type Query, type Path, type Header, type Cookie, type Body, type Separator, type Strict, type OneOf, type Rule, type MinProperties, type MaxProperties } from "spikard";
 import type { tags } from "typia";
 import { hook } from "./_hooks";
 const quiet = { error() {}, warn() {}, info() {} };

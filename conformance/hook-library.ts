@@ -11,10 +11,10 @@
  * differently.
  */
 import { randomUUID } from "node:crypto";
-import { Request, Response } from "spikard";
+import { Request, Response, type AnyResponse } from "spikard";
 
 type Config = Record<string, unknown> | undefined;
-type Hook = (req: Request, res: Response | undefined, config: Config, deps: Record<string, any>) => unknown;
+type Hook = (req: Request, res: AnyResponse | undefined, config: Config, deps: Record<string, any>) => unknown;
 
 const bearer = (req: Request): string | undefined => /^Bearer (.+)$/.exec(req.headers["authorization"] ?? "")?.[1];
 const state = (req: Request, key: string): unknown[] => ((req.state[key] as unknown[] | undefined) ?? (req.state[key] = []));
@@ -33,12 +33,18 @@ const validateAuthToken: Hook = (req) => {
 const checkAdminRole: Hook = (req) => {
   if ((req.state.user as { role?: string } | undefined)?.role !== "admin") return new Response({ statusCode: 403, content: { error: "Forbidden", message: "Admin role required for this endpoint" } });
 };
+// A hook resolved by its purpose may be registered on a request phase (no response yet) or on onResponse.
 const addSecurityHeaders: Hook = (_req, res) => {
-  res!.setHeader("X-Content-Type-Options", "nosniff").setHeader("X-Frame-Options", "DENY").setHeader("X-XSS-Protection", "1; mode=block").setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  res?.setHeader("X-Content-Type-Options", "nosniff").setHeader("X-Frame-Options", "DENY").setHeader("X-XSS-Protection", "1; mode=block").setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 };
+/** On a request phase a timing hook starts the clock (`start_timer`); on onResponse it reports the time taken. */
 const addResponseTime: Hook = (req, res) => {
+  if (res === undefined) {
+    req.state.started = Date.now();
+    return;
+  }
   const started = (req.state.started as number | undefined) ?? Date.now();
-  res!.setHeader("X-Response-Time", `${Date.now() - started}ms`);
+  res.setHeader("X-Response-Time", `${Date.now() - started}ms`);
 };
 const passThrough: Hook = () => undefined;
 

@@ -60,7 +60,7 @@ export function schemaToTs(schema: unknown, ctx: TsTypeContext): string {
     case "object":
       return withNull(objectType(s, ctx));
     default:
-      if (s.properties !== undefined) return withNull(objectType(s, ctx));
+      if (s.properties !== undefined || s.minProperties !== undefined || s.maxProperties !== undefined) return withNull(objectType(s, ctx));
       return "unknown";
   }
 }
@@ -81,7 +81,14 @@ function objectType(s: JsonSchema, ctx: TsTypeContext): string {
   for (const r of required) if (!(r in props)) members.push(`${JSON.stringify(r)}: ${JSON_VALUE};`);
   const extra = s.additionalProperties;
   if (extra !== undefined && extra !== false && extra !== true) members.push(`[key: string]: ${schemaToTs(extra, ctx)} | ${Object.values(props).length ? "any" : schemaToTs(extra, ctx)};`);
-  return tagged(`{ ${members.join(" ")} }`, dependencyRules(s));
+  return tagged(`{ ${members.join(" ")} }`, [...propertyCountTags(s), ...dependencyRules(s)]);
+}
+
+function propertyCountTags(s: JsonSchema): string[] {
+  const out: string[] = [];
+  if (typeof s.minProperties === "number") out.push(`MinProperties<${s.minProperties}>`);
+  if (typeof s.maxProperties === "number") out.push(`MaxProperties<${s.maxProperties}>`);
+  return out;
 }
 
 /** `dependencies: {a: ["b"]}` (JSON Schema's dependentRequired): with `a` present, `b` is required too. */

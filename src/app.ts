@@ -1,14 +1,15 @@
-import { listen, type UwsServer } from "./adapter/uws/server";
+import { resolveAdapter } from "./adapter";
+import type { ExchangeHandler } from "./adapter/types";
 import { resolveConfig, type ResolvedConfig, type ServerConfig } from "./config";
 import { Pipeline } from "./pipeline/pipeline";
 import { buildOpenApiDocument, type OpenApiContributions } from "./openapi/document";
 import { openApiRoutes } from "./openapi/routes";
 import { writeOpenApiFile } from "./openapi/write";
-import { Router, type DependencyKey, type HttpMethod, type RouteDefinition, type RouteOptions, type Handler } from "./router";
-import type { RouteMeta } from "./runtime/meta";
-import { Container, tokenFor, type Token } from "./di/container";
+import { Router, type DependencyKey, type RouteDefinition } from "./router";
+import { Container } from "./di/container";
+import { tokenFor, type Token } from "./di/token";
 import { spawnWorkers, workerRole } from "./workers";
-import type { Middleware } from "./middleware";
+import type { Middleware } from "./hooks";
 import type { Provider } from "./di/provide";
 
 
@@ -53,6 +54,7 @@ export interface Server {
 export class Spikard extends Router {
   readonly config: ResolvedConfig;
   private pipelineCache: Pipeline | undefined;
+  private handlerCache: ExchangeHandler | undefined;
   private readonly container = new Container();
   /** Replace providers without touching the app's registrations. */
   readonly dependencyOverrides = new DependencyOverrides(this.container, () => (this.pipelineCache = undefined));
@@ -68,19 +70,9 @@ export class Spikard extends Router {
    * @spikardProvideMethod
    */
   override provide(key: DependencyKey, provider: Provider, token?: Token): this {
+    this.assertOpen("a provider");
     this.container.provide(tokenFor(key, token), provider);
-    this.pipelineCache = undefined;
     return this;
-  }
-
-  protected override addRoute(method: HttpMethod, path: string, handler: Handler, options: RouteOptions | undefined, meta: RouteMeta | undefined): this {
-    this.pipelineCache = undefined;
-    return super.addRoute(method, path, handler, options, meta);
-  }
-
-  override includeRouter(router: Router, options?: { prefix?: string }): this {
-    this.pipelineCache = undefined;
-    return super.includeRouter(router, options);
   }
 
   /** Every registered route, prefixes applied. */
@@ -93,23 +85,43 @@ export class Spikard extends Router {
     return buildOpenApiDocument(this.routeDefinitions(), this.config.openapi ?? {}, this.openapiContributions());
   }
 
-  /** Security schemes that configured authentication adds to the document. */
+  /** Security schemes that configured authentication adds to the document, and the middleware each stands for. */
   protected openapiContributions(): OpenApiContributions {
     const schemes: Record<string, Record<string, unknown>> = {};
-    if (this.config.jwtAuth) schemes.bearerAuth = { type: "http", scheme: "bearer", bearerFormat: "JWT" };
-    if (this.config.apiKeyAuth) schemes.apiKeyAuth = { type: "apiKey", in: "header", name: this.config.apiKeyAuth.headerName ?? "X-API-Key" };
-    const names = Object.keys(schemes);
-    if (names.length === 0) return {};
-    // Both schemes are required together (they apply to every request).
-    return { securitySchemes: schemes, security: [Object.fromEntries(names.map((n) => [n, []]))] };
+    const middleware: Record<string, string> = {};
+    if (this.config.jwtAuth) {
+      schemes.bearerAuth = { type: "http", scheme: "bearer", bearerFormat: "JWT" };
+      middleware.bearerAuth = "jwtAuth";
+    }
+    if (this.config.apiKeyAuth) {
+      schemes.apiKeyAuth = { type: "apiKey", in: "header", name: this.config.apiKeyAuth.headerName ?? "X-API-Key" };
+      middleware.apiKeyAuth = "apiKeyAuth";
+    }
+    if (Object.keys(schemes).length === 0) return {};
+    // Both schemes are required together where both apply; a route's `skip` removes what it skips.
+    return { securitySchemes: schemes, schemeMiddleware: middleware };
   }
 
-  /** The compiled request pipeline (built on first use; rebuilt after new routes). */
+  /**
+   * Middleware around every request, unknown routes included, after
+   * ServerConfig's (`cors`, `jwtAuth`, ...): `mw(request, next)` may await
+   * before and after `next()` and returns its response or a replacement.
+   */
+  override use(...middleware: Middleware[]): this {
+    return super.use(...middleware);
+  }
+
+  /**
+   * The compiled request pipeline, built on first use: the first request or
+   * `serve()`. From then on registrations throw REGISTERED_TOO_LATE.
+   */
   pipeline(): Pipeline {
     if (this.pipelineCache !== undefined) return this.pipelineCache;
+    this.seal("the app already started serving (serve(), run() or a TestClient request)");
     const routes = this.routeDefinitions();
     const openapi = this.config.openapi;
     if (openapi !== undefined && openapi.enabled !== false) routes.push(...openApiRoutes(() => this.openapi(), openapi));
+    const built = configuredMiddleware(this.config);
     return (this.pipelineCache = new Pipeline(routes, {
       maxBodySize: this.config.maxBodySize,
       maxUploadSize: this.config.maxUploadSize,
@@ -120,8 +132,14 @@ export class Spikard extends Router {
       logger: this.config.logger,
       container: this.container,
       hooks: this.hooks,
-      middleware: configuredMiddleware(this.config),
+      middleware: [...built.chain, ...this.middlewares],
+      timeout: built.timeout,
     }));
+  }
+
+  /** What adapters call per request (the in-memory one included); always the current pipeline. */
+  handler(): ExchangeHandler {
+    return (this.handlerCache ??= (ex) => (this.pipelineCache ?? this.pipeline()).handle(ex));
   }
 
   /** Starts serving; resolves once listening. Port 0 picks a free port. */
@@ -134,7 +152,7 @@ export class Spikard extends Router {
     }
     const host = options.host ?? this.config.host;
     const pipeline = this.pipeline();
-    const server: UwsServer = await listen(pipeline, {
+    const server = await resolveAdapter(this.config.adapter).listen(this.handler(), {
       host,
       port: options.port ?? this.config.port,
       allowSlowFallback: this.config.allowSlowFallback,
@@ -195,23 +213,25 @@ export class Spikard extends Router {
 }
 
 /**
- * ServerConfig's middleware, outermost first: request ids see every request,
- * CORS preflights and static files need no credentials, then the timeout,
- * authentication, rate limiting and compression wrap the routes.
+ * ServerConfig's middleware, outermost first (BUILTIN_ORDER): request ids see
+ * every request, CORS preflights and static files need no credentials, then
+ * the timeout, rate limiting (before authentication, so guessing credentials
+ * is limited too), authentication and compression wrap the routes.
  */
-function configuredMiddleware(c: ResolvedConfig): Middleware[] {
+function configuredMiddleware(c: ResolvedConfig): { chain: Middleware[]; timeout: (seconds: number) => Middleware } {
   const m: Middleware[] = [];
   // Each module is loaded only when configured: together they (and node:zlib, node:crypto) cost
   // ~10 ms of start-up that an app without them would pay for nothing.
   /* eslint-disable @typescript-eslint/no-require-imports */
+  const timeoutModule = (): typeof import("./middleware/timeout") => require("./middleware/timeout") as typeof import("./middleware/timeout");
   if (c.enableRequestId) m.push((require("./middleware/request-id") as typeof import("./middleware/request-id")).requestId());
   if (c.cors) m.push((require("./middleware/cors") as typeof import("./middleware/cors")).cors(c.cors));
   if (c.staticFiles?.length) m.push((require("./middleware/static") as typeof import("./middleware/static")).staticFiles(c.staticFiles));
-  if (c.requestTimeout !== undefined) m.push((require("./middleware/timeout") as typeof import("./middleware/timeout")).timeout({ seconds: c.requestTimeout }));
+  if (c.requestTimeout !== undefined) m.push(timeoutModule().timeout({ seconds: c.requestTimeout }));
+  if (c.rateLimit) m.push((require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).rateLimit(c.rateLimit, { clientAddress: c.clientAddress, logger: c.logger }));
   if (c.apiKeyAuth) m.push((require("./middleware/api-key") as typeof import("./middleware/api-key")).apiKeyAuth(c.apiKeyAuth));
   if (c.jwtAuth) m.push((require("./middleware/jwt") as typeof import("./middleware/jwt")).jwtAuth(c.jwtAuth));
-  if (c.rateLimit) m.push((require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).rateLimit(c.rateLimit));
   if (c.compression) m.push((require("./middleware/compression") as typeof import("./middleware/compression")).compression(c.compression));
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return m;
+  return { chain: m, timeout: (seconds) => timeoutModule().timeout({ seconds }) };
 }

@@ -1,8 +1,12 @@
 import os from "node:os";
 
+import type { AdapterChoice } from "./adapter";
 import type { OpenApiConfig } from "./openapi/config";
 import { resolveMultipartLimits, type MultipartLimits, type ResolvedMultipartLimits } from "./multipart/limits";
 import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
+import type { RateLimitStore } from "./middleware/rate-limit/store";
+import type { TrustProxy } from "./client-address";
+import type { AdapterRequest as RawRequest } from "./adapter/types";
 
 /** Server configuration, after the seed's `ServerConfig` (camelCase names). */
 export interface ServerConfig {
@@ -36,6 +40,8 @@ export interface ServerConfig {
   gracefulShutdownTimeout?: number;
   /** Accept uWebSockets.js's slow pure-JS fallback when its native binary does not load. */
   allowSlowFallback?: boolean;
+  /** The HTTP/1.1 server library: "uws" (uWebSockets.js, the default) or an Adapter. */
+  adapter?: AdapterChoice;
   /**
    * How validation errors read: "pydantic" (Spikard's default: `string_too_short`,
    * `ctx: {min_length}`) or "constraint" (`validation_error` with measured values in ctx).
@@ -47,8 +53,18 @@ export interface ServerConfig {
   openapi?: OpenApiConfig;
   /** gzip/brotli for responses the client accepts: `{ gzip, brotli, minSize, quality }`. */
   compression?: CompressionOptions;
-  /** Token bucket per client: `{ perSecond, burst, ipBased }`; over it, 429. */
+  /**
+   * Token bucket per client, checked before authentication: `{ perSecond, burst, ipBased, maxClients, store, onStoreError }`;
+   * over it, 429. The default store is shared by all worker threads; `redisStore({ url })` by all instances.
+   */
   rateLimit?: RateLimitOptions;
+  /**
+   * Which peers are proxies whose forwarding header names the client (the rate limit's bucket key):
+   * a hop count (`1`), addresses/CIDRs (`["10.0.0.0/8"]`, `"loopback"`), or
+   * `{ hops | addresses, header: "forwarded" }` to read RFC 7239 `Forwarded` instead of `X-Forwarded-For`.
+   * Default: none (the peer's address is the client's).
+   */
+  trustProxy?: TrustProxy;
   /** Bearer JWT on every request: `{ secret, algorithm, audience, issuer, leeway }`; claims in `req.state.jwt`. */
   jwtAuth?: JwtOptions;
   /** API key in a header (or api_key query parameter) on every request: `{ keys, headerName }`. */
@@ -75,11 +91,14 @@ export interface ResolvedConfig {
   maxHeaderSize: number | undefined;
   gracefulShutdownTimeout: number;
   allowSlowFallback: boolean;
+  adapter: AdapterChoice;
   validationErrorFormat: "pydantic" | "constraint";
   logger: Pick<Console, "error" | "warn" | "info">;
   openapi: OpenApiConfig | undefined;
   compression: CompressionOptions | undefined;
-  rateLimit: RateLimitOptions | undefined;
+  rateLimit: (RateLimitOptions & { store: RateLimitStore }) | undefined;
+  /** The client's address as `trustProxy` reads it; undefined: the peer's. */
+  clientAddress: ((raw: RawRequest) => string) | undefined;
   jwtAuth: JwtOptions | undefined;
   apiKeyAuth: ApiKeyOptions | undefined;
   cors: CorsOptions | undefined;
@@ -105,11 +124,16 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     maxHeaderSize: c.maxHeaderSize,
     gracefulShutdownTimeout: c.gracefulShutdownTimeout ?? 10,
     allowSlowFallback: c.allowSlowFallback ?? process.env.SPIKARD_ALLOW_UWS_FALLBACK === "1",
+    adapter: c.adapter ?? "uws",
     validationErrorFormat: c.validationErrorFormat ?? "pydantic",
     logger: c.logger ?? console,
     openapi: c.openapi,
     compression: c.compression,
-    rateLimit: c.rateLimit,
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    // The store is made now, at construction: a memory store must exist before run() starts the workers that share it.
+    rateLimit: c.rateLimit && (require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).withStore(c.rateLimit),
+    clientAddress: c.trustProxy === undefined ? undefined : (require("./client-address") as typeof import("./client-address")).clientAddressReader(c.trustProxy),
+    /* eslint-enable @typescript-eslint/no-require-imports */
     jwtAuth: c.jwtAuth,
     apiKeyAuth: c.apiKeyAuth,
     cors: c.cors,

@@ -1,4 +1,5 @@
-import { parseCookies, parseQuery, scanQuery, type RawRequest } from "./request";
+import type { AdapterRequest } from "./adapter/types";
+import { parseCookies, parseQuery, scanQuery } from "./request";
 
 /**
  * The request as handlers and hooks see it. Everything is parsed lazily: a
@@ -18,7 +19,7 @@ export class Request {
 
   constructor(
     /** The adapter's request. */
-    readonly raw: RawRequest,
+    readonly raw: AdapterRequest,
     /** Captured path values, in pattern order. */
     readonly pathValues: readonly string[],
     private readonly paramNames: readonly string[],
@@ -29,11 +30,16 @@ export class Request {
     return (this._more ??= { state: undefined, query: undefined, cookies: undefined, headers: undefined, params: undefined, method: undefined, path: undefined });
   }
 
-  /** Values shared between hooks, dependencies and the handler of one request (seeded from middleware's locals). */
+  /** Values shared between middleware, hooks, dependencies and the handler of one request (verified JWT claims in `state.jwt`). */
   get state(): Record<string, unknown> {
     // Created on first use: most requests never touch it.
     const more = this.more();
-    return (more.state ??= this.raw.locals !== undefined ? { ...this.raw.locals } : {});
+    return (more.state ??= {});
+  }
+
+  /** The client's address as the connection sees it. */
+  get remoteAddress(): string {
+    return this.raw.remoteAddress();
   }
   set state(s: Record<string, unknown>) {
     this.more().state = s;

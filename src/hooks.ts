@@ -1,21 +1,36 @@
 import { SpikardError } from "./errors";
 import type { Request } from "./context";
-import type { Response, StreamingResponse } from "./response";
+import type { AnyResponse } from "./response";
 import type { ArgMeta } from "./runtime/meta";
 
 /** The lifecycle phases, in the order a request meets them. */
 export const HOOK_PHASES = ["onRequest", "preValidation", "preHandler", "onResponse", "onError"] as const;
 export type HookPhase = (typeof HOOK_PHASES)[number];
 
-type AnyResponse = Response | StreamingResponse;
 type MaybePromise<T> = T | Promise<T>;
 
 /** Request phases get the request; returning a Response answers with it (later phases and the handler are skipped). */
 export type RequestHook = (req: Request, ...deps: any[]) => MaybePromise<Request | AnyResponse | void>;
-/** Gets the response about to be sent (mutable); may return a replacement. */
-export type ResponseHook = (res: Response, req: Request, ...deps: any[]) => MaybePromise<AnyResponse | void>;
+/**
+ * Gets the response about to be sent (a Response, or the StreamingResponse a streaming
+ * route returned; both have `headers`, `setHeader`, `getHeader`, `statusCode`); may
+ * change it or return a replacement.
+ */
+export type ResponseHook = (res: AnyResponse, req: Request, ...deps: any[]) => MaybePromise<AnyResponse | void>;
 /** Gets an exception from a hook or handler; returning a Response answers with it. */
 export type ErrorHook = (error: unknown, req: Request, ...deps: any[]) => MaybePromise<AnyResponse | void>;
+
+/** Runs the rest of the chain (inner middleware, then the route); resolves to its response. */
+export type Next = () => MaybePromise<AnyResponse>;
+
+/**
+ * `app.use(mw)`: `mw(request, next)` may work before and after `await next()`
+ * and returns that response (changed or not) or a replacement, in onion order:
+ * the first registered is the outermost. The built-ins (`cors`, `jwtAuth`, ...)
+ * are middleware too; a route's `skip: ["jwtAuth"]` leaves out the middleware
+ * of that name (a function's `name`).
+ */
+export type Middleware = (req: Request, next: Next) => MaybePromise<AnyResponse>;
 
 /** Parameters a hook takes before its injected ones. */
 export const FIXED_ARGS: Record<HookPhase, number> = { onRequest: 1, preValidation: 1, preHandler: 1, onResponse: 2, onError: 2 };

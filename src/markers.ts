@@ -91,6 +91,27 @@ export type Rule<Check extends string, Message extends string> = import("typia")
 }>;
 
 /**
+ * An object with at least `N` properties, declared or not (JSON Schema's `minProperties`), in a body:
+ * `Body<Preferences & MinProperties<1>>`. Fewer answer 422 `validation_error`
+ * "{...} has less than 1 property" at the object's location.
+ */
+export type MinProperties<N extends number> = PropertyCount<"minProperties", N>;
+
+/**
+ * An object with at most `N` properties (JSON Schema's `maxProperties`), in a body:
+ * `Record<string, string> & MaxProperties<20>`. More answer 422 "{...} has more than 20 properties".
+ */
+export type MaxProperties<N extends number> = PropertyCount<"maxProperties", N>;
+
+/** typia accepts tags on objects without checking them; the transformer reads these and the runtime applies them. */
+type PropertyCount<Kind extends "minProperties" | "maxProperties", N extends number> = import("typia").tags.TagBase<{
+  target: "object";
+  kind: Kind;
+  value: N;
+  schema: { [K in Kind]: N };
+}>;
+
+/**
  * A dependency registered by name: `settings: Inject<Settings, "settings">`
  * receives what `app.provide("settings", ...)` builds. Class-typed parameters
  * need no marker: they are injected by their class.

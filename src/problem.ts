@@ -8,6 +8,13 @@ export const ProblemType = {
   methodNotAllowed: "https://spikard.dev/errors/method-not-allowed",
   internal: "https://spikard.dev/errors/internal-server-error",
   badRequest: "https://spikard.dev/errors/bad-request",
+  unauthorized: "https://spikard.dev/errors/unauthorized",
+  unsupportedCharset: "https://spikard.dev/errors/unsupported-charset",
+  unsupportedMediaType: "https://spikard.dev/errors/unsupported-media-type",
+  dependency: "https://spikard.dev/errors/dependency-error",
+  /** Upstream's type for a rate limit (its GraphQL errors); its HTTP layer answers plain text. */
+  rateLimitExceeded: "https://spikard.dev/errors/rate-limit-exceeded",
+  serviceUnavailable: "https://spikard.dev/errors/service-unavailable",
 } as const;
 
 export interface Problem {

@@ -1,32 +1,6 @@
 // Module-level: a regular expression literal is a new RegExp object every time it is evaluated.
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 
-/**
- * The small request interface every adapter (uWebSockets.js, TestClient)
- * provides. Everything above the adapter sees only this.
- */
-export interface RawRequest {
-  /** Upper-case method. */
-  readonly method: string;
-  /** Raw (percent-encoded) path, without the query string. */
-  readonly path: string;
-  /** Raw query string without the leading `?` ("" when absent). */
-  readonly query: string;
-  /** A header by lower-case name; absent and empty headers both read as `undefined`. */
-  header(lowerName: string): string | undefined;
-  /** Every header, lower-case names; repeated headers joined with ", ". */
-  headers(): Record<string, string>;
-  /** Client address as text. */
-  remoteAddress(): string;
-  /** Values middleware leaves for the request (verified JWT claims, ...); they seed `Request.state`. */
-  locals?: Record<string, unknown>;
-  /**
-   * Copies whatever later (asynchronous) code may read. uWS's request object
-   * dies when its handler returns; in-memory adapters make this a no-op.
-   */
-  detach(): void;
-}
-
 /** Query string → record; a repeated key becomes an array. Decodes `+` and percent-escapes. */
 export function parseQuery(raw: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = Object.create(null);

@@ -2,9 +2,9 @@ import { SpikardError } from "./errors";
 import { joinPaths } from "./routing/path-pattern";
 import type { RouteMeta } from "./runtime/meta";
 import type { ErrorFormat } from "./validation/error-mapper";
-import { tokenFor, type Token } from "./di/container";
+import { tokenFor, type Token } from "./di/token";
 import type { Provider } from "./di/provide";
-import { emptyHooks, hookEntry, mergeHooks, type ErrorHook, type HookEntry, type HookTable, type RequestHook, type ResponseHook } from "./hooks";
+import { emptyHooks, hookEntry, mergeHooks, type ErrorHook, type HookEntry, type HookTable, type Middleware, type RequestHook, type ResponseHook } from "./hooks";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (...args: any[]) => unknown;
@@ -22,7 +22,22 @@ export interface RouteOptions {
   operationId?: string;
   /** How 422 errors read for this route; default from ServerConfig.validationErrorFormat. */
   errorFormat?: ErrorFormat;
+  /**
+   * Middleware left out for this route, by name: ServerConfig's (`"jwtAuth"`,
+   * `"apiKeyAuth"`, `"rateLimit"`, `"cors"`, `"compression"`, `"timeout"`,
+   * `"requestId"`, `"staticFiles"`) or a `use()` middleware's function name.
+   */
+  skip?: string[];
+  /** Middleware for this route only, inside the app's and its routers'. */
+  middleware?: Middleware[];
+  /** Largest accepted request body for this route in bytes (413 beyond); default ServerConfig.maxBodySize (maxUploadSize for multipart). */
+  bodyLimit?: number;
+  /** Seconds before this route answers 408; overrides ServerConfig.requestTimeout. */
+  timeout?: number;
 }
+
+/** Route options a router can set for all of its routes (a route's own win; tags and skip add up). */
+export type RouteDefaults = Pick<RouteOptions, "tags" | "skip" | "middleware" | "bodyLimit" | "timeout" | "deprecated" | "errorFormat">;
 
 export interface RouteDefinition {
   method: HttpMethod;
@@ -34,14 +49,15 @@ export interface RouteDefinition {
   hooks?: HookTable;
   /** Providers of the routers this route was included through, innermost winning. */
   providers?: ReadonlyMap<Token, Provider>;
+  /** `use()` middleware of the routers this route was included through, outermost first (the app's are added when serving). */
+  middleware?: readonly Middleware[];
 }
 
 /** What `provide` keys a dependency by: a class, or a name for `Inject<T, "name">`. */
 export type DependencyKey = string | (abstract new (...args: any[]) => unknown);
 
-export interface RouterOptions {
+export interface RouterOptions extends RouteDefaults {
   prefix?: string;
-  tags?: string[];
 }
 
 /**
@@ -52,11 +68,24 @@ export interface RouterOptions {
 export class Router {
   readonly prefix: string;
   readonly tags: string[];
+  /** Options every route of this router starts from. */
+  protected readonly defaults: RouteDefaults;
   protected readonly definitions: RouteDefinition[] = [];
   /** Lifecycle hooks, scoped to this router's routes (the app's apply to every route). */
   readonly hooks: HookTable = emptyHooks();
   /** Dependencies provided for this router's routes only. */
   protected readonly scopedProviders = new Map<Token, Provider>();
+  /** `use()` middleware, for this router's routes only (the app's apply to every request). */
+  protected readonly middlewares: Middleware[] = [];
+  /** Why registrations are over (included into another router, or the app started serving). */
+  private sealedBecause: string | undefined;
+
+  constructor(options: RouterOptions = {}) {
+    const { prefix, ...defaults } = options;
+    this.prefix = prefix ?? "";
+    this.tags = options.tags ?? [];
+    this.defaults = defaults;
+  }
 
   /**
    * Provides a dependency to this router's routes only (overriding the app's
@@ -64,13 +93,31 @@ export class Router {
    * @spikardProvideMethod
    */
   provide(key: DependencyKey, provider: Provider, token?: Token): this {
+    this.assertOpen("a provider");
     this.scopedProviders.set(tokenFor(key, token), provider);
     return this;
   }
 
-  constructor(options: RouterOptions = {}) {
-    this.prefix = options.prefix ?? "";
-    this.tags = options.tags ?? [];
+  /**
+   * Adds middleware around this router's routes: `mw(request, next)` may
+   * await before and after `next()` and returns its response or a new one.
+   */
+  use(...middleware: Middleware[]): this {
+    this.assertOpen("middleware");
+    for (const mw of middleware) {
+      if (typeof mw !== "function") throw new SpikardError("INVALID_CONFIG", `use() takes middleware functions (request, next) => response, got ${typeof mw}`);
+      this.middlewares.push(mw);
+    }
+    return this;
+  }
+
+  /** Ends registration: what is registered later would be silently missed, so it throws instead. */
+  protected seal(because: string): void {
+    this.sealedBecause ??= because;
+  }
+
+  protected assertOpen(what: string): void {
+    if (this.sealedBecause !== undefined) throw new SpikardError("REGISTERED_TOO_LATE", what, this.sealedBecause);
   }
 
   /** @spikardRoute GET */
@@ -108,40 +155,51 @@ export class Router {
 
   /** @spikardHook onRequest */
   onRequest(hook: RequestHook, meta?: HookEntry["meta"]): this {
+    this.assertOpen("an onRequest hook");
     this.hooks.onRequest.push(hookEntry("onRequest", hook, meta));
     return this;
   }
   /** @spikardHook preValidation */
   preValidation(hook: RequestHook, meta?: HookEntry["meta"]): this {
+    this.assertOpen("an preValidation hook");
     this.hooks.preValidation.push(hookEntry("preValidation", hook, meta));
     return this;
   }
   /** @spikardHook preHandler */
   preHandler(hook: RequestHook, meta?: HookEntry["meta"]): this {
+    this.assertOpen("an preHandler hook");
     this.hooks.preHandler.push(hookEntry("preHandler", hook, meta));
     return this;
   }
   /** @spikardHook onResponse */
   onResponse(hook: ResponseHook, meta?: HookEntry["meta"]): this {
+    this.assertOpen("an onResponse hook");
     this.hooks.onResponse.push(hookEntry("onResponse", hook, meta));
     return this;
   }
   /** @spikardHook onError */
   onError(hook: ErrorHook, meta?: HookEntry["meta"]): this {
+    this.assertOpen("an onError hook");
     this.hooks.onError.push(hookEntry("onError", hook, meta));
     return this;
   }
 
-  /** Mounts another router's routes (and its prefix and hooks) under this one. */
+  /**
+   * Mounts another router's routes (with its prefix, hooks, providers and
+   * middleware) under this one. The included router is copied now: anything
+   * registered on it later throws REGISTERED_TOO_LATE rather than being missed.
+   */
   includeRouter(router: Router, options: { prefix?: string } = {}): this {
+    this.assertOpen("a router");
     const prefix = options.prefix ?? "";
+    router.seal(`its router was included with includeRouter() (register a router's routes, hooks, providers and middleware before including it)`);
     for (const def of router.routeDefinitions()) {
       this.definitions.push({
         ...def,
         path: joinPaths(prefix, def.path),
-        options: { ...def.options, tags: mergeTags(router.tags, def.options.tags) },
         hooks: mergeHooks(router.hooks, def.hooks ?? emptyHooks()),
         providers: router.scopedProviders.size === 0 && def.providers === undefined ? undefined : new Map([...router.scopedProviders, ...(def.providers ?? [])]),
+        middleware: router.middlewares.length === 0 ? def.middleware : [...router.middlewares, ...(def.middleware ?? [])],
       });
     }
     return this;
@@ -153,14 +211,19 @@ export class Router {
   }
 
   protected addRoute(method: HttpMethod, path: string, handler: Handler, options: RouteOptions | undefined, meta: RouteMeta | undefined): this {
+    this.assertOpen(`route ${method} ${path}`);
     if (typeof handler !== "function") throw new SpikardError("INVALID_CONFIG", `Handler for ${method} ${path} must be a function`);
     if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `${method} ${path}`);
-    this.definitions.push({ method, path, handler, options: options ?? {}, meta });
+    this.definitions.push({ method, path, handler, options: withDefaults(this.defaults, options ?? {}), meta });
     return this;
   }
 }
 
-function mergeTags(a: string[], b: string[] | undefined): string[] | undefined {
-  if (a.length === 0) return b;
-  return [...a, ...(b ?? [])];
+/** A route's options over its router's defaults: its own values win, tags and skip lists add up, middleware nest (router's outside). */
+export function withDefaults(defaults: RouteDefaults, own: RouteOptions): RouteOptions {
+  const out: RouteOptions = { ...defaults, ...own };
+  if (defaults.tags?.length) out.tags = [...defaults.tags, ...(own.tags ?? [])];
+  if (defaults.skip?.length) out.skip = [...new Set([...defaults.skip, ...(own.skip ?? [])])];
+  if (defaults.middleware?.length) out.middleware = [...defaults.middleware, ...(own.middleware ?? [])];
+  return out;
 }

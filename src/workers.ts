@@ -1,4 +1,5 @@
 import { isMainThread, parentPort, threadId, Worker, workerData } from "node:worker_threads";
+import { sharedWorkerData } from "./shared-memory";
 
 /**
  * `workers`: the app module runs again in each worker thread and serves the
@@ -29,8 +30,10 @@ export function workerRole(): WorkerRole | undefined {
 export function spawnWorkers(count: number, logger: Pick<Console, "error">): { ready: Promise<void>; close(): Promise<void> } {
   const entry = process.argv[1];
   if (entry === undefined) return { ready: Promise.resolve(), close: () => Promise.resolve() };
+  // Buffers the app made at load (the rate limiter's buckets) go to every worker: one store per process.
+  const shared = sharedWorkerData();
   const workers = Array.from({ length: count }, () => {
-    const w = new Worker(entry, { workerData: { mark: MARK }, argv: process.argv.slice(2), env: process.env });
+    const w = new Worker(entry, { workerData: { mark: MARK, ...shared }, argv: process.argv.slice(2), env: process.env });
     w.on("error", (err) => logger.error("spikard: worker failed", err));
     return w;
   });

@@ -3,28 +3,16 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { createSigner } from "fast-jwt";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Request, Spikard, StreamingResponse } from "spikard";
 import { LiveTestClient, TestClient } from "spikard/testing";
+import { bothClients } from "./support/clients";
 
 const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const lives: LiveTestClient[] = [];
-afterAll(async () => {
-  for (const l of lives) await l.close();
-});
 
-/** The same app over TestClient and a real socket. */
-function clients(build: () => Spikard): Array<[string, TestClient | LiveTestClient]> {
-  const live = new LiveTestClient(build());
-  lives.push(live);
-  return [
-    ["TestClient", new TestClient(build())],
-    ["LiveTestClient", live],
-  ];
-}
 
-describe.each(clients(() => {
+describe.each(bothClients(() => {
   const app = new Spikard({ enableRequestId: true, requestTimeout: 0.2, logger: quiet });
   app.get("/id", (req: Request) => ({ id: req.header("x-request-id") ?? null }));
   app.get("/slow", async () => {
@@ -48,7 +36,7 @@ describe.each(clients(() => {
   });
 });
 
-describe.each(clients(() => {
+describe.each(bothClients(() => {
   const app = new Spikard({ compression: { gzip: true, brotli: true, minSize: 100 }, logger: quiet });
   app.get("/big", () => ({ payload: "a".repeat(2000) }));
   app.get("/small", () => ({ payload: "tiny" }));
@@ -87,31 +75,9 @@ describe.each(clients(() => {
   });
 });
 
-describe("rate limiting", () => {
-  it("answers 429 with retry-after once the burst is spent, and refills", async () => {
-    const app = new Spikard({ rateLimit: { perSecond: 20, burst: 2 }, logger: quiet });
-    app.get("/ping", () => "pong");
-    const client = new TestClient(app);
-    (await client.get("/ping")).assertStatusOk();
-    (await client.get("/ping")).assertStatusOk();
-    const limited = await client.get("/ping");
-    limited.assertStatus(429);
-    expect(limited.text()).toMatch(/^Too Many Requests! Wait for \d+s$/);
-    expect(limited.headers["retry-after"]).toMatch(/^\d+$/);
-    expect(limited.headers["x-ratelimit-after"]).toBe(limited.headers["retry-after"]);
-    await new Promise((r) => setTimeout(r, 120));
-    (await client.get("/ping")).assertStatusOk();
-  });
-  it("keeps one bucket per client address", async () => {
-    const app = new Spikard({ rateLimit: { perSecond: 1, burst: 1 }, logger: quiet });
-    app.get("/ping", () => "pong");
-    (await new TestClient(app, { remoteAddress: "10.0.0.1" }).get("/ping")).assertStatusOk();
-    (await new TestClient(app, { remoteAddress: "10.0.0.1" }).get("/ping")).assertStatus(429);
-    (await new TestClient(app, { remoteAddress: "10.0.0.2" }).get("/ping")).assertStatusOk();
-  });
-});
+// Rate limiting: test/rate-limit.test.ts (and -redis, -workers).
 
-describe.each(clients(() => {
+describe.each(bothClients(() => {
   const app = new Spikard({ cors: { allowedOrigins: ["https://app.example.com"], allowedMethods: ["GET", "POST"], allowedHeaders: ["Content-Type"], exposeHeaders: ["X-Total"], maxAge: 600 }, logger: quiet });
   app.get("/data", () => ({ ok: true }));
   app.post("/data", () => ({ ok: true }));
@@ -204,7 +170,7 @@ describe("static files", () => {
     app.get("/public/api", () => ({ route: true }));
     return app;
   };
-  describe.each(clients(build))("over %s", (_n, client) => {
+  describe.each(bothClients(build))("over %s", (_n, client) => {
     it("serves files with type, cache-control and validators", async () => {
       const res = (await client.get("/public/hello.txt")).assertStatusOk();
       expect(res.text()).toBe("Hello from static storage");

@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import http from "node:http";
-import net from "node:net";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveTestClient } from "spikard/testing";
+import { freePort } from "./support/free-port";
 
 const ROOT = path.resolve(__dirname, "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -60,6 +60,18 @@ app.get("/thread", () => ({ thread: threadId }));
 app.run();
 `,
     );
+    // A subpath import from a CommonJS project (moduleResolution node10, which reads package.json typesVersions).
+    fs.writeFileSync(
+      path.join(project, "src", "limited.ts"),
+      `import { Spikard } from "spikard";
+import { memoryStore, redisStore, type RateLimitStore } from "spikard/rate-limit";
+
+const store: RateLimitStore = process.env.REDIS_URL ? redisStore({ url: process.env.REDIS_URL }) : memoryStore({ maxClients: 1000 });
+const app = new Spikard({ rateLimit: { perSecond: 1, burst: 1, store }, trustProxy: 1 });
+app.get("/ping", () => "pong");
+app.run();
+`,
+    );
     execFileSync(npm, ["install", "--no-audit", "--no-fund", "--loglevel=error", `./${packed}`, "typescript@5.9", "ts-patch@3", "@types/node@20"], { cwd: project, stdio: "pipe" });
     execFileSync(process.execPath, [path.join(project, "node_modules", "ts-patch", "bin", "tspc.js")], { cwd: project, stdio: "pipe" });
   }, 300_000);
@@ -105,6 +117,17 @@ app.run();
     }
   });
 
+  it("imports the rate-limit subpath with its types, and limits", async () => {
+    const limited = await LiveTestClient.fromModule(path.join(project, "dist", "limited.js"));
+    try {
+      (await limited.get("/ping", { headers: { "x-forwarded-for": "203.0.113.1" } })).assertStatusOk();
+      (await limited.get("/ping", { headers: { "x-forwarded-for": "203.0.113.1" } })).assertStatus(429);
+      (await limited.get("/ping", { headers: { "x-forwarded-for": "203.0.113.2" } })).assertStatusOk();
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("drains in-flight requests on SIGTERM, then exits", async () => {
     const slow = client!.get("/slow");
     await new Promise((r) => setTimeout(r, 150));
@@ -113,17 +136,6 @@ app.run();
     expect(await client!.exited()).toBe(0);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 /** One request on its own connection, so the kernel may pick another thread each time. */
 function getJson(port: number, p: string): Promise<{ thread: number }> {

@@ -1,23 +1,12 @@
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveTestClient, TestClient } from "spikard/testing";
 import { buildHostileApp } from "./apps/hostile";
 import { compileApps } from "./support/compile-app";
+import { freePort } from "./support/free-port";
 import { rawRequest } from "./support/raw-socket";
 
 // Against the app in its own process, as in production: an exception escaping a uWS callback
 // ends that process, where in this one the test runner would catch it.
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 const post = (length: string, body = "{}"): string => `POST /payments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n${body}`;
 

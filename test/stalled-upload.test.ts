@@ -95,6 +95,7 @@ describe("an upload that stalls past requestTimeout", () => {
   );
 });
 
+// The body was read whole here, so the connection may stay open; the upload goes once the handler is done.
 describe("a handler still working on a spooled upload when the 408 goes out", () => {
   const file = { filename: "big.bin", content: Buffer.alloc(300 * 1024, 0x63), contentType: "application/octet-stream" };
 
@@ -104,7 +105,6 @@ describe("a handler still working on a spooled upload when the 408 goes out", ()
       const client = new TestClient(buildGuardedApp({ requestTimeout: 0.3, uploadDir: own, uploadSpoolThreshold: 64 * 1024 }));
       const res = await client.post("/upload-slow", { files: { file } });
       res.assertStatus(408);
-      expect(res.headers.connection).toBe("close");
       expect(await until(() => fs.readdirSync(own).length === 0, 3000), `left on disk: ${fs.readdirSync(own).join(", ")}`).toBe(true);
     } finally {
       fs.rmSync(own, { recursive: true, force: true });
@@ -118,7 +118,6 @@ describe("a handler still working on a spooled upload when the 408 goes out", ()
       form.append("file", new Blob([file.content]), file.filename);
       const res = await fetch(`http://127.0.0.1:${port}/upload-slow`, { method: "POST", body: form });
       expect(res.status).toBe(408);
-      expect(res.headers.get("connection")).toBe("close");
       expect(await until(() => fs.readdirSync(dir).length === 0, 3000), `left on disk: ${fs.readdirSync(dir).join(", ")}`).toBe(true);
     },
     TIMEOUT,

@@ -90,12 +90,12 @@ describe("stats", () => {
     expect(pairedRatio([1], [])).toBeUndefined();
   });
 
-  const round = (okRps: number, p50 = 1000, rssKb = 50_000) => ({ requests: 1000, bad: 0, socketErrors: 0, rps: okRps, okRps, latencyUs: { p50, p99: p50 * 4, p999: p50 * 9 }, rssKb });
+  const round = (okRps: number, p50 = 1000, rssKb = 50_000, serverCpuMs = 100) => ({ requests: 1000, bad: 0, socketErrors: 0, rps: okRps, okRps, latencyUs: { p50, p99: p50 * 4, p999: p50 * 9 }, rssKb, serverCpuMs });
 
   it("summarises a workload with ratios to the ceiling and the baseline", () => {
     const s = summarizeWorkload(
       {
-        spikard: { rounds: [round(60), round(50), round(70)] },
+        spikard: { rounds: [round(60, 1000, 50_000, 125), round(50, 1000, 50_000, 120), round(70, 1000, 50_000, 130)] },
         uws: { rounds: [round(100), round(100), round(100)] },
         fastify: { rounds: [round(30), round(25), round(35, 1000, 90_000)] },
         hono: { unsupported: "expected status 200, got 415", rounds: [] },
@@ -106,6 +106,10 @@ describe("stats", () => {
     expect(s.spikard.vsCeiling).toBeCloseTo(0.6);
     expect(s.spikard.vsBaseline).toBe(2);
     expect(s.uws.vsCeiling).toBe(1);
+    // 125 ms of CPU for 1000 answers is 125 µs each; the ceiling's 100 µs make it 0.8 of raw's requests per CPU-second.
+    expect(s.spikard.cpuUsPerRequest).toBe(125);
+    expect(s.spikard.cpuVsCeiling).toBeCloseTo(0.8);
+    expect(s.uws.cpuVsCeiling).toBe(1);
     expect(s.fastify.peakRssKb).toBe(90_000);
     expect(s.fastify.otherCpuPct).toBe(0);
     expect(s.hono).toEqual({ status: "unsupported", reason: "expected status 200, got 415" });
@@ -138,7 +142,7 @@ describe("report", () => {
     results: {
       multipart: {
         spikard: { status: "unsupported", reason: "expected status 200, got 415" },
-        uws: { status: "ok", rps: 32968.4, p50Us: 1120, p99Us: 8730, p999Us: 16220, peakRssKb: 65536, vsCeiling: 1, vsBaseline: 8.18, bad: 0, serverCpuPct: 55, otherCpuPct: 0 },
+        uws: { status: "ok", rps: 32968.4, p50Us: 1120, p99Us: 8730, p999Us: 16220, peakRssKb: 65536, vsCeiling: 1, vsBaseline: 8.18, bad: 0, serverCpuPct: 55, otherCpuPct: 0, cpuUsPerRequest: 30.33, cpuVsCeiling: 1 },
         fastify: { status: "ok", rps: 4028, p50Us: 850, p99Us: 53050, p999Us: 1_590_000, peakRssKb: 125_747, vsCeiling: 0.1222, vsBaseline: 1, bad: 3, socketErrors: 2, serverCpuPct: 97, otherCpuPct: 25 },
       },
     },
@@ -157,10 +161,10 @@ describe("report", () => {
 
   it("renders one row per workload and server, unsupported ones marked", () => {
     const lines = renderTable(doc).split("\n");
-    expect(lines[0]).toBe("| workload | server | req/s | p50 | p99 | p99.9 | peak RSS | vs uWS raw | vs Fastify 5 |");
-    expect(lines[2]).toBe("| multipart | spikard | unsupported |  |  |  |  |  |  |");
-    expect(lines[3]).toBe("| multipart | uWS raw | 32,968 | 1.12 ms | 8.73 ms | 16.22 ms | 64.0 MB | 1.00× | 8.18× |");
-    expect(lines[4]).toBe("| multipart | Fastify 5 | 4,028 ⚠ 3 wrong, 2 socket errors | 850 µs | 53.05 ms | 1.59 s | 122.8 MB | 0.12× | 1.00× |");
+    expect(lines[0]).toBe("| workload | server | req/s | p50 | p99 | p99.9 | peak RSS | vs uWS raw | vs Fastify 5 | CPU µs/req | req per CPU-s vs uWS raw |");
+    expect(lines[2]).toBe("| multipart | spikard | unsupported |  |  |  |  |  |  |  |  |");
+    expect(lines[3]).toBe("| multipart | uWS raw | 32,968 | 1.12 ms | 8.73 ms | 16.22 ms | 64.0 MB | 1.00× | 8.18× | 30.3 | 1.00× |");
+    expect(lines[4]).toBe("| multipart | Fastify 5 | 4,028 ⚠ 3 wrong, 2 socket errors | 850 µs | 53.05 ms | 1.59 s | 122.8 MB | 0.12× | 1.00× | – | – |");
   });
 
   it("lists why a server was unsupported, disturbed measurements, and spikard's start-up and build costs", () => {

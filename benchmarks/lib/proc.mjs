@@ -118,7 +118,7 @@ export function sampleCpu(pid, cpu = SERVER_CPU) {
           const ticks = ((performance.now() - t0) / 1000) * TICKS_PER_S;
           const server = processTicks(pid) - proc0;
           const other = Math.max(0, cpuTicks(cpu) - core0 - server);
-          return { serverPct: Math.round((100 * server) / ticks), otherPct: Math.round((100 * other) / ticks) };
+          return { serverPct: Math.round((100 * server) / ticks), otherPct: Math.round((100 * other) / ticks), serverCpuMs: (server * 1000) / TICKS_PER_S };
         } catch {
           return {};
         }

@@ -26,21 +26,21 @@ const row = (cells) => `| ${cells.join(" | ")} |`;
 export function renderTable(doc) {
   const label = Object.fromEntries(doc.servers.map((s) => [s.name, s.label]));
   const lines = [
-    row(["workload", "server", "req/s", "p50", "p99", "p99.9", "peak RSS", `vs ${label[doc.ceiling] ?? doc.ceiling}`, `vs ${label[doc.baseline] ?? doc.baseline}`]),
-    row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    row(["workload", "server", "req/s", "p50", "p99", "p99.9", "peak RSS", `vs ${label[doc.ceiling] ?? doc.ceiling}`, `vs ${label[doc.baseline] ?? doc.baseline}`, "CPU µs/req", `req per CPU-s vs ${label[doc.ceiling] ?? doc.ceiling}`]),
+    row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
   ];
   for (const workload of doc.workloads) {
     for (const { name } of doc.servers) {
       const c = doc.results[workload]?.[name];
       if (!c) continue;
       if (c.status === "unsupported") {
-        lines.push(row([workload, label[name], "unsupported", "", "", "", "", "", ""]));
+        lines.push(row([workload, label[name], "unsupported", "", "", "", "", "", "", "", ""]));
         continue;
       }
       // A run with wrong answers is still shown, but never without saying so.
       const problems = [c.bad > 0 && `${c.bad} wrong`, c.socketErrors > 0 && `${c.socketErrors} socket errors`].filter(Boolean);
       const errors = problems.length ? ` ⚠ ${problems.join(", ")}` : "";
-      lines.push(row([workload, label[name], formatRps(c.rps) + errors, formatUs(c.p50Us), formatUs(c.p99Us), formatUs(c.p999Us), formatKb(c.peakRssKb), formatRatio(c.vsCeiling), formatRatio(c.vsBaseline)]));
+      lines.push(row([workload, label[name], formatRps(c.rps) + errors, formatUs(c.p50Us), formatUs(c.p99Us), formatUs(c.p999Us), formatKb(c.peakRssKb), formatRatio(c.vsCeiling), formatRatio(c.vsBaseline), c.cpuUsPerRequest === undefined ? "–" : c.cpuUsPerRequest.toFixed(1), formatRatio(c.cpuVsCeiling)]));
     }
   }
   return lines.join("\n");

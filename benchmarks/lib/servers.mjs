@@ -1,5 +1,6 @@
 // The contenders: how to build and start each one, and the port it gets.
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,6 +24,45 @@ export const SERVERS = [
   { name: "hono", label: "Hono (node-server)", port: 9104, entry: path.join(BENCH_DIR, "servers", "hono.mjs") },
   { name: "node", label: "node:http", port: 9105, entry: path.join(BENCH_DIR, "servers", "node-http.mjs") },
 ];
+
+/**
+ * A/B in one run: SPIKARD_BENCH_BASE=<another spikard checkout, built> adds
+ * "spikard-base", the same app built with that checkout's transformer and
+ * runtime, so a change on the request path is measured against its parent in
+ * the same interleaved rounds (`--servers=spikard,spikard-base,uws`).
+ */
+const BASE = process.env.SPIKARD_BENCH_BASE;
+if (BASE) {
+  const out = path.join(BENCH_DIR, ".build", "spikard-base");
+  SERVERS.splice(1, 0, {
+    name: "spikard-base",
+    label: `spikard at ${path.basename(BASE)}`,
+    port: 9106,
+    entry: path.join(out, "app.js"),
+    build: () => buildBase(path.resolve(BASE), out),
+  });
+}
+
+function buildBase(base, out) {
+  fs.mkdirSync(path.join(out, "node_modules"), { recursive: true });
+  const link = path.join(out, "node_modules", "spikard");
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync(base, link, "dir");
+  const tsconfig = path.join(out, "tsconfig.json");
+  fs.writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022", module: "commonjs", moduleResolution: "node10", strict: true, esModuleInterop: true, skipLibCheck: true,
+        outDir: out, rootDir: path.join(BENCH_DIR, "servers", "spikard"),
+        baseUrl: out, paths: { spikard: [path.join(base, "dist", "src", "index.d.ts")] },
+        plugins: [{ transform: path.join(base, "dist", "transformer", "index.js") }],
+      },
+      files: [path.join(BENCH_DIR, "servers", "spikard", "app.ts")],
+    }),
+  );
+  run(bin("tspc"), ["-p", tsconfig]);
+}
 
 export const SERVER_NAMES = SERVERS.map((s) => s.name);
 

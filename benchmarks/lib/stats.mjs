@@ -28,6 +28,10 @@ export function pairedRatio(a, b) {
  */
 export function summarizeWorkload(byServer, { ceiling, baseline }) {
   const okRps = (name) => (byServer[name]?.unsupported ? [] : (byServer[name]?.rounds ?? []).map((r) => r?.okRps));
+  // The server's own CPU time per answer: what a request costs it, whatever else shares the machine
+  // (throughput falls when another process takes the core; CPU per request barely moves).
+  const cpuPerRequest = (r) => (r?.serverCpuMs !== undefined && r.requests > 0 ? (r.serverCpuMs * 1000) / r.requests : undefined);
+  const cpuUs = (name) => (byServer[name]?.unsupported ? [] : (byServer[name]?.rounds ?? []).map(cpuPerRequest));
   const out = {};
   for (const [name, cell] of Object.entries(byServer)) {
     if (cell.unsupported) {
@@ -50,6 +54,9 @@ export function summarizeWorkload(byServer, { ceiling, baseline }) {
       bad: sum("bad"),
       socketErrors: sum("socketErrors"),
       vsCeiling: pairedRatio(okRps(name), okRps(ceiling)),
+      cpuUsPerRequest: median(rounds.map(cpuPerRequest).filter((v) => v !== undefined)),
+      // Requests per CPU-second against the ceiling's, paired by round: above 1 is cheaper than raw uWS.
+      cpuVsCeiling: pairedRatio(cpuUs(ceiling), cpuUs(name)),
       vsBaseline: pairedRatio(okRps(name), okRps(baseline)),
     };
   }

@@ -1,5 +1,5 @@
 import { SpikardError } from "../errors";
-import { displayToken } from "./container";
+import { displayToken } from "./token";
 
 /** A provider built a value that does not match the type the handler declared: a 500, as Spikard answers it. */
 export class DependencyTypeError extends Error {

@@ -10,6 +10,9 @@ describe("coerceForm", () => {
   it("decodes a scalar {k} and each string of an array", () => {
     expect(coerceForm("5", { k: "integer" })).toBe(5);
     expect(coerceForm("x", { k: "integer" })).toBe("x");
+    // A form number is a JSON number, where 2.0 and 1e3 are integers (a query integer must be an i64 literal).
+    expect(coerceForm("2.0", { k: "integer" })).toBe(2);
+    expect(coerceForm("1e3", { k: "integer" })).toBe(1000);
     expect(coerceForm(["1", "0", "x"], { k: "boolean" })).toEqual([true, false, "x"]);
     expect(coerceForm("5", { k: "string" })).toBe("5");
   });

@@ -1,5 +1,5 @@
 import { isPrototypeKey } from "../prototype-keys";
-import { decodeScalar } from "../runtime/decode";
+import { decodeNumber, decodeScalar } from "../runtime/decode";
 import type { FormShape } from "../runtime/meta";
 
 /**
@@ -11,7 +11,8 @@ import type { FormShape } from "../runtime/meta";
 export function coerceForm(value: unknown, shape: FormShape | undefined): unknown {
   if (shape === undefined) return value;
   if ("k" in shape) {
-    if (typeof value === "string") return decodeScalar(shape.k, value);
+    // Spikard reads form numbers as JSON numbers, where 2.0 and 1e3 are integers; query integers are i64 literals.
+    if (typeof value === "string") return shape.k === "integer" ? decodeNumber(value) : decodeScalar(shape.k, value);
     if (Array.isArray(value)) return value.map((v) => coerceForm(v, shape));
     return value;
   }

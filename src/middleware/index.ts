@@ -6,4 +6,4 @@ export { jwtAuth, JWT_CLAIMS, type JwtOptions } from "./jwt";
 export { staticFiles, type StaticFilesOptions } from "./static";
 export { requestId, type RequestIdOptions } from "./request-id";
 export { timeout, type TimeoutOptions } from "./timeout";
-export type { Middleware } from "./types";
+export { afterNext, type Middleware, type Next } from "../pipeline/middleware";

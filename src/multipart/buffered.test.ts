@@ -86,7 +86,7 @@ describe("MultipartCollector", () => {
   it("answers 400 for a Content-Type busboy cannot read, never throwing from its constructor", async () => {
     const c = new MultipartCollector("multipart/form-data; x; boundary=b", { spoolThreshold: 1 << 20, dir: os.tmpdir() });
     expect(() => c.write(Buffer.from("--b\r\n"))).toThrow(expect.objectContaining({ status: 400 }));
-    await expect(c.end()).rejects.toMatchObject({ status: 400, body: { error: "Failed to parse multipart data: Malformed content type" } });
+    await expect(c.end()).rejects.toMatchObject({ status: 400, payload: { body: JSON.stringify({ error: "Failed to parse multipart data: Malformed content type" }) } });
     c.dispose();
   });
 });

@@ -1,4 +1,4 @@
-import { BodyError } from "../pipeline/body-error";
+import { Rejection } from "../http-errors";
 import { addField, uploadFilename } from "./parts";
 import { DEFAULT_MULTIPART_LIMITS, PartTally, type ResolvedMultipartLimits } from "./limits";
 import { readPartHead } from "./part-head";
@@ -26,7 +26,7 @@ export function parseBufferedMultipart(buf: Buffer, boundary: string, limits: Re
   try {
     return parse(buf, boundary, new PartTally(limits));
   } catch (err) {
-    if (err instanceof BodyError) return undefined;
+    if (err instanceof Rejection) return undefined;
     throw err;
   }
 }

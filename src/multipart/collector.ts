@@ -2,12 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import busboy from "busboy";
-import { BodyError } from "../pipeline/body-error";
+import { Rejection } from "../http-errors";
 import { addField } from "./parts";
 import { DEFAULT_MULTIPART_LIMITS, multipartLimitError, PartTally, type ResolvedMultipartLimits } from "./limits";
 import { PartScanner } from "./part-scanner";
 import { UploadFile } from "./upload-file";
-import { parseContentType } from "../pipeline/content-type";
+import { parseContentType } from "../http/content-type";
 
 export interface UploadOptions {
   /** Files larger than this many bytes are written to `dir` while they stream in. */
@@ -144,10 +144,10 @@ export class MultipartCollector {
     this.failure ??= err;
   }
 
-  private malformed(err: unknown): BodyError {
-    if (err instanceof BodyError) return err;
+  private malformed(err: unknown): Rejection {
+    if (err instanceof Rejection) return err;
     const message = err instanceof Error ? err.message : String(err);
-    return new BodyError(400, { error: `Failed to parse multipart data: ${message}` });
+    return new Rejection("MULTIPART_PARSE", message);
   }
 
   private add(name: string, value: unknown): void {
@@ -169,7 +169,7 @@ export class MultipartCollector {
       const fail = (err: unknown): void => {
         if (failed) return;
         failed = true;
-        reject(err instanceof BodyError ? err : new StorageError(err));
+        reject(err instanceof Rejection ? err : new StorageError(err));
         // Keep draining the part so busboy reaches the end of the body and the request can be answered.
         stream.resume();
       };

@@ -1,4 +1,4 @@
-import { BodyError } from "../pipeline/body-error";
+import { Rejection } from "../http-errors";
 
 /** How much structure one multipart body may have (ServerConfig `multipartLimits`). */
 export interface MultipartLimits {
@@ -39,8 +39,8 @@ function definedOnly(o: MultipartLimits): MultipartLimits {
 }
 
 /** 413, in the shape of the body-size 413 (Spikard's `{error, message}`). */
-export function multipartLimitError(what: string, limit: number): BodyError {
-  return new BodyError(413, { error: "Payload Too Large", message: `Multipart body exceeds the limit of ${limit} ${what}` });
+export function multipartLimitError(what: string, limit: number): Rejection {
+  return new Rejection("MULTIPART_LIMIT", what, limit);
 }
 
 /**

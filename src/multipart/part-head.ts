@@ -1,4 +1,4 @@
-import { parseContentType } from "../pipeline/content-type";
+import { parseContentType } from "../http/content-type";
 import { isFilePart } from "./parts";
 
 // `name="value"` with no escapes inside, or a bare token: what browsers, curl and every HTTP client send.

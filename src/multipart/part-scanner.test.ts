@@ -1,6 +1,6 @@
 import os from "node:os";
 import { describe, expect, it } from "vitest";
-import { BodyError } from "../pipeline/body-error";
+import { Rejection } from "../http-errors";
 import { parseBufferedMultipart } from "./buffered";
 import { MultipartCollector } from "./collector";
 import { resolveMultipartLimits, type MultipartLimits } from "./limits";
@@ -28,7 +28,7 @@ async function collect(buf: Buffer, limits: MultipartLimits, chunk: number): Pro
     for (let i = 0; i < buf.length; i += chunk) await c.write(buf.subarray(i, i + chunk));
     return { ok: observable(await c.end()) };
   } catch (err) {
-    if (err instanceof BodyError) return { status: err.status, body: err.body };
+    if (err instanceof Rejection) return { status: err.status, body: JSON.parse(err.payload.body ?? "null") as unknown };
     throw err;
   } finally {
     c.dispose();

@@ -43,7 +43,7 @@ export class PartScanner {
     this.delimiter = Buffer.from(`\r\n--${boundary}`, "latin1");
   }
 
-  /** Throws the limit's 413 (a BodyError) when this chunk passes one. */
+  /** Throws the limit's 413 (a Rejection) when this chunk passes one. */
   push(chunk: Buffer): void {
     if (this.state === State.Done) return;
     let buf = chunk;

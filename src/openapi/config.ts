@@ -12,4 +12,6 @@ export interface OpenApiConfig {
   path?: string;
   /** Interactive docs (Swagger UI, assets served locally). Default "/docs"; false disables. */
   docsPath?: string | false;
+  /** The document and docs are served without jwtAuth/apiKeyAuth. Default true; false puts them behind auth like every route. */
+  public?: boolean;
 }

@@ -12,8 +12,8 @@ type Json = Record<string, unknown>;
 /** Extra components and security requirements contributed by middleware (auth). */
 export interface OpenApiContributions {
   securitySchemes?: Record<string, Json>;
-  /** Applied to every operation. */
-  security?: Array<Record<string, string[]>>;
+  /** The middleware each scheme stands for: an operation requires every scheme whose middleware its route does not skip. */
+  schemeMiddleware?: Record<string, string>;
 }
 
 const BASE_SCHEMAS: Record<string, Json> = {
@@ -67,7 +67,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], config:
     let operation: Json = fragment ? fragment.operation : { responses: { "200": { description: "Successful response" } } };
     if (fragment) operation = mergeComponents(schemas, fragment.components, operation);
     applyOptions(operation, route);
-    if (extra.security) operation.security = extra.security;
+    const security = securityOf(route, extra.schemeMiddleware);
+    if (security !== undefined) operation.security = security;
     (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = operation;
   }
   const doc: Json = { openapi: "3.1.0", info };
@@ -80,6 +81,14 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], config:
 }
 
 const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/** The schemes a route requires (all together), leaving out those whose middleware it skips; [] marks a public route. */
+function securityOf(route: RouteDefinition, schemeMiddleware: Record<string, string> | undefined): Array<Record<string, string[]>> | undefined {
+  if (schemeMiddleware === undefined) return undefined;
+  const skip = route.options.skip ?? [];
+  const required = Object.keys(schemeMiddleware).filter((scheme) => !skip.includes(schemeMiddleware[scheme]!));
+  return required.length === 0 ? [] : [Object.fromEntries(required.map((n) => [n, []]))];
+}
 
 /** `/users/{id:int}` → `/users/{id}`. */
 export function openApiPath(path: string): string {

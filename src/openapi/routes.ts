@@ -25,7 +25,9 @@ export function openApiRoutes(document: () => Record<string, unknown>, config: O
   const yamlPath = jsonPath.replace(/\.json$/, "") + ".yaml";
   let json: string | undefined;
   let yaml: string | undefined;
-  const route = (p: string, handler: () => unknown): RouteDefinition => ({ method: "GET", path: p, handler, options: {}, meta: NO_ARGS });
+  // The document and the docs page are public unless configured otherwise: a browser opening /docs sends no token.
+  const options = config.public === false ? {} : { skip: ["jwtAuth", "apiKeyAuth"] };
+  const route = (p: string, handler: () => unknown): RouteDefinition => ({ method: "GET", path: p, handler, options, meta: NO_ARGS });
   const routes = [
     route(jsonPath, () => new Response({ content: (json ??= JSON.stringify(document())), mediaType: "application/json" })),
     route(yamlPath, () => new Response({ content: (yaml ??= toYaml(document())), mediaType: "application/yaml" })),

@@ -4,11 +4,9 @@ import { checkFiles } from "../multipart/file-rules";
 import type { ValidationErrorDetail } from "../problem";
 import type { BodyMeta, ObjectRuleMeta } from "../runtime/meta";
 import { canonicalJson, mapTypiaErrors, ruleFailure, sortByLoc, type ErrorFormat } from "../validation/error-mapper";
-import { contentKind, parseContentType, type ContentKind } from "./content-type";
-import { BodyError } from "./body-error";
+import { contentKind, parseContentType, type ContentKind } from "../http/content-type";
+import { Rejection } from "../http-errors";
 import { parseJsonSafely } from "./json";
-
-const PROBLEM = "application/problem+json; charset=utf-8";
 
 export interface BodyLimits {
   /** Deepest JSON nesting accepted (objects and arrays). */
@@ -22,22 +20,20 @@ export interface BodyPlan {
 }
 
 /**
- * Checks the Content-Type against what the body type accepts. Throws
- * BodyError for what Spikard rejects up front: a malformed Content-Type (400),
+ * Checks the Content-Type against what the body type accepts. Throws a
+ * Rejection for what Spikard rejects up front: a malformed Content-Type (400),
  * multipart without boundary (400), JSON in another charset (415), a media
  * type the route cannot decode (415).
  */
 export function planBody(meta: BodyMeta, header: string | undefined): BodyPlan {
   if (header === undefined || header === "") return { kind: "none" };
   const ct = parseContentType(header);
-  if (ct === undefined) throw new BodyError(400, { error: "Invalid Content-Type header" });
+  if (ct === undefined) throw new Rejection("INVALID_CONTENT_TYPE");
   const kind = contentKind(ct);
-  if (kind === "multipart" && !ct.params.boundary) throw new BodyError(400, { error: "multipart/form-data requires 'boundary' parameter" });
+  if (kind === "multipart" && !ct.params.boundary) throw new Rejection("MISSING_BOUNDARY");
   if (kind === "json") {
     const charset = ct.params.charset?.toLowerCase();
-    if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
-      throw new BodyError(415, { type: "https://spikard.dev/errors/unsupported-charset", title: "Unsupported Charset", status: 415, detail: `Unsupported charset '${ct.params.charset}' for JSON. Only UTF-8 is supported.` }, PROBLEM);
-    }
+    if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") throw new Rejection("UNSUPPORTED_CHARSET", ct.params.charset);
   }
   const accepts = meta.kinds;
   const ok =
@@ -46,7 +42,7 @@ export function planBody(meta: BodyMeta, header: string | undefined): BodyPlan {
     (kind === "form" && accepts.includes("form")) ||
     (kind === "multipart" && accepts.includes("multipart")) ||
     (kind === "text" && accepts.includes("text"));
-  if (!ok) throw new BodyError(415, { type: "https://spikard.dev/errors/unsupported-media-type", title: "Unsupported Media Type", status: 415, detail: "Unsupported media type" }, PROBLEM);
+  if (!ok) throw new Rejection("UNSUPPORTED_MEDIA_TYPE");
   return kind === "multipart" ? { kind, boundary: ct.params.boundary } : { kind };
 }
 
@@ -71,7 +67,7 @@ export function decodeBody(meta: BodyMeta, body: ReceivedBody, errors: Validatio
       try {
         value = coerceForm(parseUrlEncoded(buf.toString("utf8")), meta.form);
       } catch (err) {
-        if (err instanceof FormParseError) throw new BodyError(400, { error: `Failed to parse URL-encoded form data: ${err.message}` });
+        if (err instanceof FormParseError) throw new Rejection("FORM_PARSE", err.message);
         throw err;
       }
       break;
@@ -112,7 +108,7 @@ export function validateBody(meta: BodyMeta, value: unknown, errors: ValidationE
       const found = result.errors ?? [];
       // Only a JSON number literal beyond a double's range yields one (JSON.parse makes it ±Infinity); a strict
       // parser such as Spikard's rejects the document, and answering would turn the number into null.
-      if (found.some((e) => typeof e.value === "number" && !Number.isFinite(e.value))) throw new BodyError(400, { detail: "Invalid request format" });
+      if (found.some((e) => typeof e.value === "number" && !Number.isFinite(e.value))) throw new Rejection("MALFORMED_BODY");
       errors.push(...sortByLoc(mapTypiaErrors(found, ["body"], { root: value, source: "body", enums: meta.enums, format })));
     }
   }

@@ -1,14 +1,14 @@
 import type { Container } from "../di/container";
 import type { DependencyGraphError } from "../di/errors";
 import { HOOK_PHASES } from "../hooks";
-import type { CompiledRoute } from "./compile-route";
+import type { RoutePlan } from "./plan";
 
 interface DependencyNeed {
-  route: CompiledRoute;
+  route: RoutePlan;
   /** Who needs it, for the message. */
   owner: string;
   token: string;
-  providers: CompiledRoute["providers"];
+  providers: RoutePlan["providers"];
 }
 
 /**
@@ -17,7 +17,7 @@ interface DependencyNeed {
  * built with `dependencyErrors: "respond"`; then the route keeps the error
  * and answers it on every request (logged once here).
  */
-export function withDependencyErrors(routes: CompiledRoute[], container: Container, logger: Pick<Console, "error" | "warn">): CompiledRoute[] {
+export function withDependencyErrors(routes: RoutePlan[], container: Container, logger: Pick<Console, "error" | "warn">): RoutePlan[] {
   const needs: DependencyNeed[] = [];
   for (const route of routes) {
     const owner = `${route.method} ${route.path}`;
@@ -27,7 +27,7 @@ export function withDependencyErrors(routes: CompiledRoute[], container: Contain
       for (const h of route.hooks?.[phase] ?? []) for (const a of h.meta?.args ?? []) if (a.in === "inject") needs.push({ route, owner: `${phase} hook of ${owner}`, token: a.key, providers });
     }
   }
-  const failed = new Map<CompiledRoute, DependencyGraphError>();
+  const failed = new Map<RoutePlan, DependencyGraphError>();
   container.verify(needs, (need, error) => {
     if (need.route.definition.meta.dependencyErrors !== "respond") return false;
     if (!failed.has(need.route)) {

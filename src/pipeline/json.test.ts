@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { BodyError } from "./body-error";
+import { Rejection } from "../http-errors";
 import { parseJsonSafely } from "./json";
 
 const parse = (text: string, maxDepth = 32): unknown => parseJsonSafely(Buffer.from(text, "utf8"), maxDepth);
 
-function bodyError(text: string, maxDepth = 32): BodyError {
+function bodyError(text: string, maxDepth = 32): { status: number; body: unknown } {
   try {
     parse(text, maxDepth);
   } catch (e) {
-    expect(e).toBeInstanceOf(BodyError);
-    return e as BodyError;
+    expect(e).toBeInstanceOf(Rejection);
+    const { status, body } = (e as Rejection).payload;
+    return { status, body: JSON.parse(body!) };
   }
   throw new Error(`expected ${text} to be rejected`);
 }
@@ -28,7 +29,7 @@ describe("parseJsonSafely", () => {
 
   it("answers 400 for invalid UTF-8 instead of replacing the bytes, and keeps a real U+FFFD", () => {
     for (const bytes of [[0x22, 0xff, 0xfe, 0x22], [0x22, 0xc3, 0x22], [0x22, 0xed, 0xa0, 0x80, 0x22]]) {
-      expect(() => parseJsonSafely(Buffer.from(bytes), 32)).toThrow(BodyError);
+      expect(() => parseJsonSafely(Buffer.from(bytes), 32)).toThrow(Rejection);
     }
     expect(parse('"\uFFFD and �"')).toBe("� and �");
   });

@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { isPrototypeKey } from "../prototype-keys";
-import { BodyError } from "./body-error";
+import { Rejection } from "../http-errors";
 
 const FORBIDDEN = /"(?:__proto__|constructor|prototype)"\s*:/;
 
@@ -16,7 +16,7 @@ export function parseJsonSafely(buf: Buffer, maxDepth: number): unknown {
   const text = buf.toString("utf8");
   // Invalid UTF-8 decodes to U+FFFD; a strict parser (Spikard's) rejects the bytes instead of changing them.
   // (A one-byte string cannot hold U+FFFD, so ASCII bodies answer this without a scan.)
-  if (text.indexOf("\uFFFD") !== -1 && !isUtf8(buf)) throw new BodyError(400, { detail: "Invalid request format" });
+  if (text.indexOf("\uFFFD") !== -1 && !isUtf8(buf)) throw new Rejection("MALFORMED_BODY");
   if (buf.length > maxDepth && moreOpeningsThan(text, maxDepth)) checkDepth(buf, maxDepth);
   // A key can be spelled with escapes ("\u005f_proto__"), so any escape sends the body through the reviver too.
   const escapes = text.indexOf("\\u") !== -1;
@@ -24,11 +24,11 @@ export function parseJsonSafely(buf: Buffer, maxDepth: number): unknown {
   try {
     value = escapes || FORBIDDEN.test(text) ? JSON.parse(text, dropForbidden) : JSON.parse(text);
   } catch {
-    throw new BodyError(400, { detail: "Invalid request format" });
+    throw new Rejection("MALFORMED_BODY");
   }
   // JSON.parse accepts lone surrogate escapes (\ud800) that strict parsers reject as invalid text;
   // only escapes can produce them, so only bodies with "\u" are walked.
-  if (escapes && !wellFormed(value)) throw new BodyError(400, { detail: "Invalid request format" });
+  if (escapes && !wellFormed(value)) throw new Rejection("MALFORMED_BODY");
   return value;
 }
 
@@ -67,7 +67,7 @@ function checkDepth(buf: Buffer, maxDepth: number): void {
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxDepth) throw new BodyError(400, { error: `Request body exceeds maximum nesting depth of ${maxDepth}` });
+      if (++depth > maxDepth) throw new Rejection("JSON_TOO_DEEP", maxDepth);
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
 }

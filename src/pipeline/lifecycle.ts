@@ -2,18 +2,22 @@ import { BackgroundTasks } from "../background";
 import type { Request } from "../context";
 import { isPromise, RequestScope, type Container } from "../di/container";
 import { SpikardError } from "../errors";
+import { httpError } from "../http-errors";
 import type { HookEntry, HookPhase } from "../hooks";
-import { validationProblem, type ValidationErrorDetail } from "../problem";
-import { Response, StreamingResponse } from "../response";
-import type { ArgMeta, ParamMeta, StringifyFn } from "../runtime/meta";
-import { decodeBody, type BodyLimits, type ReceivedBody } from "./body";
-import type { CompiledRoute } from "./compile-route";
+import type { ValidationErrorDetail } from "../problem";
+import { Response, StreamingResponse, type AnyResponse } from "../response";
+import type { ArgMeta, ParamMeta } from "../runtime/meta";
+import type { ResponseSink } from "../adapter/types";
+import type { BodyLimits, ReceivedBody } from "./body";
+import type { RoutePlan } from "./plan";
 import { errorResponse } from "./error-response";
 import { DependencyTypeError } from "../di/errors";
 import { parameterErrors } from "./param-errors";
 import { paramExtractor, type Extractor } from "./params";
-import { sendDynamic } from "./respond";
-import type { ResponseSink } from "./sink";
+import { attachSerializer, sendDynamic } from "./respond";
+import { extractArgs } from "./extract";
+import { payloadResponse } from "./payload-response";
+import type { ErrorFormat } from "../validation/error-mapper";
 
 export interface LifecycleContext {
   container: Container;
@@ -23,15 +27,6 @@ export interface LifecycleContext {
   track(work: Promise<void>): void;
 }
 
-type AnyResponse = Response | StreamingResponse;
-
-/**
- * typia's serializer for a plain handler value wrapped into a Response, carried on the Response
- * itself: a WeakMap would add an ephemeron per request that only a full GC clears.
- */
-const SERIALIZER = Symbol("spikard.serializer");
-type Serialized = Response & { [SERIALIZER]?: StringifyFn };
-
 /** A dependency's own parameter failed validation: answered 422 like a handler's. */
 class DependencyValidationError extends Error {
   constructor(readonly errors: ValidationErrorDetail[]) {
@@ -40,15 +35,22 @@ class DependencyValidationError extends Error {
 }
 
 /**
- * The request path for routes with hooks, dependencies or background tasks:
- * request hooks, validation, dependency resolution, the handler, error hooks,
- * response hooks, then (after the response) dependency cleanups in reverse
- * order and background tasks. Routes without any of these never come here.
+ * The plan's steps for routes with hooks, dependencies or background tasks:
+ * request hooks, extraction (the same as every route's), dependency
+ * resolution, the handler, error hooks, response hooks. Dependency cleanups
+ * (reverse order) and background tasks run once both the handler is done and
+ * the exchange is over (the response written, or the client gone), so a
+ * streamed response can still use what its dependencies opened.
  */
-export async function runLifecycle(ctx: LifecycleContext, route: CompiledRoute, req: Request, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): Promise<void> {
+export async function runLifecycle(ctx: LifecycleContext, route: RoutePlan, req: Request, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): Promise<void> {
   const scope = new RequestScope(req, route.providers);
   const tasks = route.backgroundIndices.length > 0 ? new BackgroundTasks() : undefined;
   const log = (msg: string, err: unknown): void => ctx.logger.error(msg, err);
+  let waiting = 2;
+  const finish = (): void => {
+    if (--waiting === 0) ctx.track(afterResponse(scope, tasks, log));
+  };
+  sink.onComplete(finish);
   try {
     let response: AnyResponse;
     try {
@@ -58,15 +60,14 @@ export async function runLifecycle(ctx: LifecycleContext, route: CompiledRoute, 
     }
     for (const hook of route.hooks?.onResponse ?? []) {
       try {
-        const replaced = await callHook(ctx, hook, "onResponse", [response, req], scope);
+        const replaced = await callHook(ctx, route, hook, "onResponse", [response, req], scope);
         if (replaced instanceof Response || replaced instanceof StreamingResponse) response = replaced;
       } catch (err) {
         response = fromError(ctx, err);
       }
     }
     if (!sink.aborted) {
-      const serialize = response instanceof Response ? (response as Serialized)[SERIALIZER] : undefined;
-      const streaming = sendDynamic(sink, response, 200, headOnly, undefined, undefined, serialize);
+      const streaming = sendDynamic(sink, response, response.statusCode, headOnly, undefined);
       if (streaming !== undefined) {
         await streaming.catch((err: unknown) => {
           log("spikard: stream failed after the response started", err);
@@ -75,30 +76,35 @@ export async function runLifecycle(ctx: LifecycleContext, route: CompiledRoute, 
       }
     }
   } finally {
-    await scope.close(log);
-    if (tasks !== undefined && tasks.size > 0) ctx.track(tasks.run(log));
+    finish();
   }
 }
 
-async function answer(ctx: LifecycleContext, route: CompiledRoute, req: Request, body: ReceivedBody | undefined, scope: RequestScope, tasks: BackgroundTasks | undefined): Promise<AnyResponse> {
+async function afterResponse(scope: RequestScope, tasks: BackgroundTasks | undefined, log: (msg: string, err: unknown) => void): Promise<void> {
+  await scope.close(log);
+  if (tasks !== undefined && tasks.size > 0) await tasks.run(log);
+}
+
+async function answer(ctx: LifecycleContext, route: RoutePlan, req: Request, body: ReceivedBody | undefined, scope: RequestScope, tasks: BackgroundTasks | undefined): Promise<AnyResponse> {
   // Resolving would never finish on a cycle: the route answers the error start-up found.
   if (route.dependencyError !== undefined) throw route.dependencyError;
   const hooks = route.hooks;
   if (hooks !== undefined) {
     for (const phase of ["onRequest", "preValidation", "preHandler"] as const) {
       for (const hook of hooks[phase]) {
-        const r = await callHook(ctx, hook, phase, [req], scope);
+        const r = await callHook(ctx, route, hook, phase, [req], scope);
         if (r instanceof Response || r instanceof StreamingResponse) return r;
       }
     }
   }
-  const extracted = extract(ctx, route, req, body);
-  if (extracted instanceof Response) return extracted;
-  const args = extracted;
+  const args = new Array<unknown>(route.argCount);
+  const invalid = extractArgs(route, req, body, args, [], ctx.limits);
+  if (invalid !== undefined) return validationResponse(invalid);
   if (route.injects.length > 0) {
-    const values = await Promise.all(route.injects.map(({ key }) => ctx.container.resolve(key, scope, (a, s) => resolveArgs(ctx, a, s))));
-    route.injects.forEach(({ index, key, is, expected }, i) => {
-      if (is !== undefined && !is(values[i])) throw new DependencyTypeError(key, expected ?? "object", values[i]);
+    const values = await Promise.all(route.injects.map(({ key }) => ctx.container.resolve(key, scope, (a, s) => resolveArgs(ctx, route.errorFormat, a, s))));
+    route.injects.forEach(({ index, key, expected }, i) => {
+      // Shallow: the value is the server's own object (a repository holding 100 000 items must cost nothing per request).
+      if (expected !== undefined && jsonType(values[i]) !== expected) throw new DependencyTypeError(key, expected, values[i]);
       args[index] = values[i];
     });
   }
@@ -107,40 +113,30 @@ async function answer(ctx: LifecycleContext, route: CompiledRoute, req: Request,
   return toResponse(route, result);
 }
 
-/** Reads and validates the handler's arguments; a 422 comes back as a Response. */
-function extract(ctx: LifecycleContext, route: CompiledRoute, req: Request, body: ReceivedBody | undefined): unknown[] | Response {
-  const args = new Array<unknown>(route.argCount);
-  const errors: ValidationErrorDetail[] = [];
-  route.extractors.forEach((ex, i) => {
-    if (ex !== undefined) args[i] = ex(req, errors);
-  });
-  for (const check of route.segmentChecks) check(req, errors);
-  for (const i of route.requestIndices) args[i] = req;
-  if (route.body !== undefined) {
-    const bodyErrors: ValidationErrorDetail[] = [];
-    args[route.bodyIndex] = decodeBody(route.body, body!, bodyErrors, route.errorFormat, ctx.limits);
-    if (bodyErrors.length > 0) return validationResponse(bodyErrors);
-  }
-  return errors.length > 0 ? validationResponse(parameterErrors(errors)) : args;
+function jsonType(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  const t = typeof v;
+  return t === "bigint" ? "number" : t === "function" ? "object" : t;
 }
 
 function validationResponse(errors: ValidationErrorDetail[]): Response {
-  return new Response({ statusCode: 422, content: JSON.stringify(validationProblem(errors)), headers: { "content-type": "application/json" } });
+  return payloadResponse(httpError("VALIDATION", [errors]));
 }
 
-function toResponse(route: CompiledRoute, value: unknown): AnyResponse {
+function toResponse(route: RoutePlan, value: unknown): AnyResponse {
   if (value instanceof Response || value instanceof StreamingResponse) return value;
   const res = new Response({ statusCode: route.status, content: value });
-  if (route.stringify !== undefined && value !== null && typeof value === "object" && !(value instanceof Uint8Array)) (res as Serialized)[SERIALIZER] = route.stringify;
+  if (value !== null && typeof value === "object" && !(value instanceof Uint8Array)) attachSerializer(res, route.stringify);
   return res;
 }
 
 /** onError hooks may answer an exception; otherwise it gets its default response. */
-async function recover(ctx: LifecycleContext, route: CompiledRoute, err: unknown, req: Request, scope: RequestScope): Promise<AnyResponse> {
+async function recover(ctx: LifecycleContext, route: RoutePlan, err: unknown, req: Request, scope: RequestScope): Promise<AnyResponse> {
   if (err instanceof DependencyValidationError) return validationResponse(parameterErrors(err.errors));
   for (const hook of route.hooks?.onError ?? []) {
     try {
-      const r = await callHook(ctx, hook, "onError", [err, req], scope);
+      const r = await callHook(ctx, route, hook, "onError", [err, req], scope);
       if (r instanceof Response || r instanceof StreamingResponse) return r;
     } catch (hookErr) {
       return fromError(ctx, hookErr);
@@ -150,22 +146,29 @@ async function recover(ctx: LifecycleContext, route: CompiledRoute, err: unknown
 }
 
 function fromError(ctx: LifecycleContext, err: unknown): Response {
-  const r = errorResponse(err, ctx.logger);
-  const headers: Array<[string, string]> = [];
-  for (let i = 0; i < r.headers.length; i += 2) headers.push([r.headers[i]!, r.headers[i + 1]!]);
-  return new Response({ statusCode: r.status, content: r.body, headers });
+  return payloadResponse(errorResponse(err, ctx.logger));
 }
 
-async function callHook(ctx: LifecycleContext, hook: HookEntry, _phase: HookPhase, fixed: unknown[], scope: RequestScope): Promise<unknown> {
+
+async function callHook(ctx: LifecycleContext, route: RoutePlan, hook: HookEntry, _phase: HookPhase, fixed: unknown[], scope: RequestScope): Promise<unknown> {
   if (hook.meta === undefined || hook.meta.args.length === 0) return hook.fn(...fixed);
-  const deps = await resolveArgs(ctx, hook.meta.args, scope);
+  const deps = await resolveArgs(ctx, route.errorFormat, hook.meta.args, scope);
   return hook.fn(...fixed, ...deps);
 }
 
-const extractors = new WeakMap<ParamMeta, Extractor>();
+/** Extractors for dependencies' and hooks' own parameters, per error format (they are not tied to one route). */
+const extractors = new Map<ErrorFormat, WeakMap<ParamMeta, Extractor>>();
+
+function extractorFor(arg: ParamMeta, format: ErrorFormat): Extractor {
+  let byArg = extractors.get(format);
+  if (byArg === undefined) extractors.set(format, (byArg = new WeakMap()));
+  let ex = byArg.get(arg);
+  if (ex === undefined) byArg.set(arg, (ex = paramExtractor(arg, -1, format)));
+  return ex;
+}
 
 /** Fills a factory's or hook's own parameters: dependencies, the request, its headers/query/cookies. */
-function resolveArgs(ctx: LifecycleContext, args: ArgMeta[], scope: RequestScope): unknown[] | Promise<unknown[]> {
+function resolveArgs(ctx: LifecycleContext, format: ErrorFormat, args: ArgMeta[], scope: RequestScope): unknown[] | Promise<unknown[]> {
   const req = scope.data as Request;
   const values: unknown[] = [];
   let errors: ValidationErrorDetail[] | undefined;
@@ -174,7 +177,7 @@ function resolveArgs(ctx: LifecycleContext, args: ArgMeta[], scope: RequestScope
     let v: unknown;
     switch (arg.in) {
       case "inject":
-        v = ctx.container.resolve(arg.key, scope, (a, s) => resolveArgs(ctx, a, s));
+        v = ctx.container.resolve(arg.key, scope, (a, s) => resolveArgs(ctx, format, a, s));
         break;
       case "request":
         v = req;
@@ -182,11 +185,8 @@ function resolveArgs(ctx: LifecycleContext, args: ArgMeta[], scope: RequestScope
       case "background":
       case "body":
         throw new SpikardError("DEPENDENCY", `A dependency or hook cannot take ${arg.in === "body" ? "the body" : "BackgroundTasks"} (parameter "${arg.name}"); give it to the handler.`);
-      default: {
-        let ex = extractors.get(arg);
-        if (ex === undefined) extractors.set(arg, (ex = paramExtractor(arg, -1, "pydantic")));
-        v = ex(req, (errors ??= []));
-      }
+      default:
+        v = extractorFor(arg, format)(req, (errors ??= []));
     }
     if (isPromise(v)) async = true;
     values.push(v);

@@ -1,23 +1,14 @@
+import type { BodyConsumer, BodySource, Exchange, ResponseSink } from "../adapter/types";
 import { Request } from "../context";
-import { HttpError } from "../errors";
-import {
-  internalProblem,
-  methodNotAllowedProblem,
-  notFoundProblem,
-  PROBLEM_CONTENT_TYPE,
-  validationProblem,
-  type Problem,
-  type ValidationErrorDetail,
-} from "../problem";
-import type { RawRequest } from "../request";
+import { httpError, type ErrorPayload } from "../http-errors";
+import type { ValidationErrorDetail } from "../problem";
+import type { AnyResponse } from "../response";
 import type { RouteDefinition } from "../router";
-import { RouteTable } from "../routing/route-table";
-import { decodeBody, planBody, type BodyPlan, type ReceivedBody } from "./body";
-import { BodyError } from "./body-error";
-import { compileRoute, type CompiledRoute } from "./compile-route";
+import { RouteTable, type Match } from "../routing/route-table";
+import { planBody, type BodyPlan, type ReceivedBody } from "./body";
+import { compileRoute, type RoutePlan } from "./plan";
 import type { ErrorFormat } from "../validation/error-mapper";
 import { JSON_HEADERS, TEXT_HEADERS, BYTES_HEADERS, sendDynamic, sendPlain } from "./respond";
-import { PayloadTooLargeError, withCleanup, type BodyConsumer, type BodySource, type ResponseSink } from "./sink";
 import { parseBufferedMultipart } from "../multipart/buffered";
 import type { MultipartCollector, UploadOptions } from "../multipart/collector";
 import { errorResponse } from "./error-response";
@@ -25,8 +16,12 @@ import { runLifecycle, type LifecycleContext } from "./lifecycle";
 import { withDependencyErrors } from "./dependency-check";
 import type { Container } from "../di/container";
 import type { HookTable } from "../hooks";
-import type { Middleware } from "../middleware/types";
-import { parameterErrors } from "./param-errors";
+import { runChain, type Middleware, type Next } from "./middleware";
+import { readsLate, routeChain } from "./chain";
+import { ResponseCapture } from "./capture";
+import { HeldBody } from "./held-body";
+import { extractArgs } from "./extract";
+import { payloadResponse } from "./payload-response";
 
 export interface PipelineOptions {
   /** Largest accepted non-multipart body, in bytes. */
@@ -41,27 +36,34 @@ export interface PipelineOptions {
   container: Container;
   /** The app's own hooks (apply to every route). */
   hooks: HookTable;
-  /** Server-level middleware, outermost first. */
-  middleware?: Middleware[];
+  /** ServerConfig's middleware and `app.use()`'s, outermost first: around every request, unknown routes included. */
+  middleware?: readonly Middleware[];
+  /** Builds the timeout middleware for a route's own `timeout` option. */
+  timeout?: (seconds: number) => Middleware;
 }
 
 const EMPTY = Buffer.alloc(0);
 const NO_ARGS: unknown[] = [];
-
-const PROBLEM_HEADERS: readonly string[] = Object.freeze(["content-type", PROBLEM_CONTENT_TYPE]);
-/** Spikard sends 422 bodies as application/json. */
-const VALIDATION_HEADERS: readonly string[] = Object.freeze(["content-type", "application/json"]);
+const NO_VALUES: readonly string[] = [];
 
 /**
- * Routes a request, extracts and validates arguments, calls the handler and
- * writes the result. Shared by the uWebSockets.js adapter and TestClient.
+ * Routes each request and runs its route's plan: extract → hooks and
+ * dependencies where the route has them → handler → one writer. A route with
+ * no middleware writes straight to the adapter's sink and stays synchronous
+ * until its handler returns a promise; with middleware, the route's answer is
+ * collected as a Response, passed out through the chain and written once.
+ * Every adapter (uWebSockets.js, node:http, the in-memory one TestClient uses)
+ * calls `handle`.
  */
 export class Pipeline {
-  private readonly table = new RouteTable<CompiledRoute>();
+  private readonly table = new RouteTable<RoutePlan>();
   private readonly scratch: ValidationErrorDetail[] = [];
   /** Below this, a multipart body is buffered and parsed in one pass: it cannot spool, and busboy would not truncate a field (1 MiB). */
   private readonly bufferedMultipartLimit: number;
-  readonly routes: CompiledRoute[];
+  readonly routes: RoutePlan[];
+  private readonly appChain: readonly Middleware[];
+  private readonly appChainReadsLate: boolean;
+  private readonly chainReadsLate = new WeakMap<RoutePlan, boolean>();
 
   private readonly lifecycle: LifecycleContext;
   /** Background work in flight, awaited by `drain()`. */
@@ -69,12 +71,18 @@ export class Pipeline {
 
   constructor(definitions: readonly RouteDefinition[], private readonly options: PipelineOptions) {
     this.bufferedMultipartLimit = Math.min(options.uploads.spoolThreshold, 1024 * 1024);
+    this.appChain = options.middleware ?? [];
+    this.appChainReadsLate = readsLate(this.appChain);
+    const source = { app: this.appChain, timeout: options.timeout };
     this.routes = withDependencyErrors(
-      definitions.map((d) => compileRoute(d, { errorFormat: options.errorFormat, hooks: options.hooks })),
+      definitions.map((d) => compileRoute(d, { errorFormat: options.errorFormat, hooks: options.hooks, chain: (def) => routeChain(source, def) })),
       options.container,
       options.logger,
     );
-    for (const r of this.routes) this.table.add(r.method, r.path, r.segments, r);
+    for (const r of this.routes) {
+      this.table.add(r.method, r.path, r.segments, r);
+      if (r.chain.length > 0) this.chainReadsLate.set(r, readsLate(r.chain));
+    }
     this.lifecycle = {
       container: options.container,
       logger: options.logger,
@@ -94,74 +102,112 @@ export class Pipeline {
     clearTimeout(timer);
   }
 
-  handle(raw: RawRequest, body: BodySource, sink: ResponseSink): void {
-    const middleware = this.options.middleware;
-    if (middleware === undefined || middleware.length === 0) return this.route(raw, body, sink);
-    this.throughMiddleware(middleware, raw, body, sink);
-  }
-
-  // Closures live in their own methods: V8 allocates a function's closure context on entry,
-  // so a closure anywhere in handle/route/run would cost every request an allocation.
-  private throughMiddleware(middleware: readonly Middleware[], raw: RawRequest, body: BodySource, sink: ResponseSink): void {
-    const step = (i: number, s: ResponseSink): void => {
-      if (i === middleware.length) return this.route(raw, body, s);
-      middleware[i]!.handle(raw, s, (next) => step(i + 1, next));
-    };
-    step(0, sink);
-  }
-
-  private route(raw: RawRequest, body: BodySource, sink: ResponseSink): void {
-    const method = raw.method;
+  /** The adapters' entry: one call per request, while the exchange is live. */
+  handle(ex: Exchange): void {
+    const method = ex.method;
     const maxHeaderSize = this.options.maxHeaderSize;
-    if (maxHeaderSize !== undefined && headerBlockSize(raw) > maxHeaderSize) {
-      const error = { error: "Request Header Fields Too Large", message: `Request headers exceed maximum allowed size of ${maxHeaderSize} bytes` };
-      return this.sendRaw(sink, 431, error, method === "HEAD", "application/json");
-    }
-    const match = this.table.find(raw.path);
-    if (match === undefined) {
-      return this.sendProblem(sink, notFoundProblem(`No route matches ${method} ${raw.path}`), method === "HEAD");
-    }
-    let route = match.methods[method];
+    if (maxHeaderSize !== undefined && headerBlockSize(ex) > maxHeaderSize) return this.sendPayload(ex, httpError("HEADERS_TOO_LARGE", [maxHeaderSize]), method === "HEAD");
+    const match = this.table.find(ex.path);
     // HEAD never carries a body, whichever handler answers it.
-    let headOnly = method === "HEAD";
-    if (route === undefined && method === "HEAD") {
-      route = match.methods.GET;
-      headOnly = true;
-    }
+    const headOnly = method === "HEAD";
+    let route = match?.methods[method];
+    if (route === undefined && headOnly) route = match?.methods.GET;
     if (route === undefined) {
-      const allowed = allowList(match.methods);
-      return this.sendProblem(sink, methodNotAllowedProblem(`Method ${method} is not allowed for ${raw.path}`), method === "HEAD", ["allow", allowed]);
+      if (this.appChain.length === 0) return this.sendPayload(ex, this.unrouted(ex, match), headOnly);
+      return this.throughChain(this.appChain, this.appChainReadsLate, undefined, match, ex, headOnly);
     }
-    if (route.readsHeadersLate) raw.detach();
+    if (route.chain.length > 0) return this.throughChain(route.chain, this.chainReadsLate.get(route)!, route, match!, ex, headOnly);
+    if (route.readsHeadersLate) ex.detach();
     // A route with no arguments, checks, body or hooks (a health check) reads no Request: none is built.
-    const req = route.usesRequest ? new Request(raw, match.params, route.paramNames) : undefined;
-    if (route.body !== undefined) {
-      const r = route;
-      let plan: BodyPlan;
-      try {
-        plan = planBody(route.body, raw.header("content-type"));
-      } catch (err) {
-        return this.fail(err, sink, headOnly);
-      }
-      if (plan.kind === "multipart") return this.receiveMultipart(r, req!, plan, body, sink, headOnly);
-      return this.receiveBody(r, req!, plan, body, sink, headOnly);
-    }
-    this.run(route, req, undefined, sink, headOnly);
+    const req = route.usesRequest ? new Request(ex, match!.params, route.paramNames) : undefined;
+    if (route.body !== undefined) return this.receive(route, req!, ex, ex, headOnly);
+    this.run(route, req, undefined, ex, headOnly);
   }
 
-  private receiveBody(route: CompiledRoute, req: Request, plan: BodyPlan, body: BodySource, sink: ResponseSink, headOnly: boolean): void {
-    // Reading starts now, inside the adapter's synchronous call (uWS requires it).
-    body.read(this.options.maxBodySize, new PendingBody(this, route, req, plan, sink, headOnly));
+  /** 404 or 405 (with Allow) for a request no route takes. */
+  private unrouted(ex: Exchange, match: Match<RoutePlan> | undefined): ErrorPayload {
+    if (match === undefined) return httpError("NOT_FOUND", [`No route matches ${ex.method} ${ex.path}`]);
+    return httpError("METHOD_NOT_ALLOWED", [`Method ${ex.method} is not allowed for ${ex.path}`], ["allow", allowList(match.methods)]);
+  }
+
+  /**
+   * Runs a request through middleware. The chain starts inside the adapter's
+   * call; when it goes on after that call returned, what it reads of the
+   * request is snapshotted first, and a body the route has not claimed yet is
+   * claimed now (adapters deliver body bytes only to a reader attached in
+   * their call) and held until the route takes it.
+   */
+  private throughChain(chain: readonly Middleware[], late: boolean, route: RoutePlan | undefined, match: Match<RoutePlan> | undefined, ex: Exchange, headOnly: boolean): void {
+    const req = new Request(ex, match?.params ?? NO_VALUES, route?.paramNames ?? NO_VALUES);
+    let entered = false;
+    let held: HeldBody | undefined;
+    const terminal: Next = () => {
+      entered = true;
+      return route === undefined ? payloadResponse(this.unrouted(ex, match)) : this.answer(route, req, ex, held, headOnly);
+    };
+    const result = runChain(chain, req, terminal, (err) => payloadResponse(errorResponse(err, this.options.logger)));
+    if (!(result instanceof Promise)) return this.writeResponse(ex, result, headOnly);
+    // The route runs after this call (a middleware awaited first), or a middleware may read after an await.
+    if (late || !entered) ex.detach();
+    if (!entered && route?.body !== undefined) held = this.hold(route, ex);
+    result.then((r) => this.writeResponse(ex, r, headOnly));
+  }
+
+  /** The route as the innermost step of a chain: its answer as a Response. */
+  private answer(route: RoutePlan, req: Request, ex: Exchange, held: HeldBody | undefined, headOnly: boolean): AnyResponse | Promise<AnyResponse> {
+    const capture = new ResponseCapture(ex);
+    if (route.readsHeadersLate) ex.detach();
+    if (route.body !== undefined) this.receive(route, req, held ?? ex, capture, headOnly);
+    else this.run(route, req, undefined, capture, headOnly);
+    return capture.result();
+  }
+
+  /** Claims a body for a route whose middleware awaited first (see HeldBody). */
+  private hold(route: RoutePlan, ex: Exchange): HeldBody {
+    let multipart = false;
+    try {
+      multipart = planBody(route.body!, ex.header("content-type")).kind === "multipart";
+    } catch {
+      // The route answers its own Content-Type errors when it runs.
+    }
+    return new HeldBody(ex, this.limitFor(route, multipart));
+  }
+
+  private limitFor(route: RoutePlan, multipart: boolean): number {
+    return route.bodyLimit ?? (multipart ? this.options.maxUploadSize : this.options.maxBodySize);
+  }
+
+  private writeResponse(ex: Exchange, r: AnyResponse, headOnly: boolean): void {
+    if (ex.aborted) return;
+    try {
+      const streaming = sendDynamic(ex, r, r.statusCode, headOnly, undefined);
+      if (streaming !== undefined) streaming.catch((err: unknown) => this.streamFailed(err, ex));
+    } catch (err) {
+      // A response that cannot be written (a header with CR/LF, say) is the handler's bug: 500, logged.
+      this.fail(err, ex, headOnly);
+    }
+  }
+
+  /** Reads the route's body (inside the adapter's call: uWS requires it), then runs the route. */
+  private receive(route: RoutePlan, req: Request, body: BodySource, sink: ResponseSink, headOnly: boolean): void {
+    let plan: BodyPlan;
+    try {
+      plan = planBody(route.body!, req.header("content-type"));
+    } catch (err) {
+      return this.fail(err, sink, headOnly);
+    }
+    if (plan.kind === "multipart") return this.receiveMultipart(route, req, plan, body, sink, headOnly);
+    body.read(this.limitFor(route, false), new PendingBody(this, route, req, plan, sink, headOnly));
   }
 
   /** Receives a multipart body as fields and UploadFiles. */
-  private receiveMultipart(route: CompiledRoute, req: Request, plan: BodyPlan, body: BodySource, sink: ResponseSink, headOnly: boolean): void {
-    // Read now: the adapter's request is only valid during its synchronous call.
+  private receiveMultipart(route: RoutePlan, req: Request, plan: BodyPlan, body: BodySource, sink: ResponseSink, headOnly: boolean): void {
     const contentType = req.header("content-type")!;
     const declared = body.contentLength;
+    const limit = this.limitFor(route, true);
     // A body that cannot hold a spooled file is buffered whole and parsed in one pass; busboy takes the rest.
     if (declared !== undefined && declared <= this.bufferedMultipartLimit) {
-      body.read(this.options.maxUploadSize, {
+      body.read(limit, {
         body: (buf) => {
           const fields = parseBufferedMultipart(buf, plan.boundary!, this.options.uploads.limits);
           if (fields !== undefined) this.run(route, req, { plan, buf: EMPTY, fields }, sink, headOnly);
@@ -171,12 +217,12 @@ export class Pipeline {
       });
       return;
     }
-    this.collectMultipart(route, req, plan, contentType, (c) => body.stream((chunk) => c.write(chunk), this.options.maxUploadSize), sink, headOnly);
+    this.collectMultipart(route, req, plan, contentType, (c) => body.stream((chunk) => c.write(chunk), limit), sink, headOnly);
   }
 
-  /** Streams a multipart body through busboy into fields and (possibly spooled) files; they are removed after the response. */
+  /** Streams a multipart body through busboy into fields and (possibly spooled) files; they are removed once the exchange is over. */
   private collectMultipart(
-    route: CompiledRoute,
+    route: RoutePlan,
     req: Request,
     plan: BodyPlan,
     contentType: string,
@@ -185,7 +231,8 @@ export class Pipeline {
     headOnly: boolean,
   ): void {
     const collector = new (multipartCollector())(contentType, this.options.uploads);
-    const tracked = withCleanup(sink, () => collector.dispose());
+    // Whatever ends the exchange (the response, a timeout's 408, an abort) removes the spooled files.
+    sink.onComplete(() => collector.dispose());
     let fed: Promise<unknown>;
     try {
       // Synchronously: uWS only hands the body to handlers attached inside its own call.
@@ -196,42 +243,28 @@ export class Pipeline {
     fed
       .then(() => collector.end())
       .then(
-        (fields) => this.run(route, req, { plan, buf: EMPTY, fields }, tracked, headOnly),
+        (fields) => this.run(route, req, { plan, buf: EMPTY, fields }, sink, headOnly),
         (err: unknown) => {
           collector.dispose();
-          this.fail(err, tracked, headOnly);
+          this.fail(err, sink, headOnly);
         },
       );
   }
 
   /** Extracts, validates, calls the handler and writes its result (public for PendingBody, which resumes here). */
-  run(route: CompiledRoute, req: Request | undefined, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): void {
+  run(route: RoutePlan, req: Request | undefined, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): void {
     // Undefined only for routes that read no Request (route.usesRequest): none of the steps below that take it run for them.
     if (route.slow) return this.runSlow(route, req!, body, sink, headOnly);
     const n = route.argCount;
     // A handler without parameters shares one empty list (nothing below writes to it when n is 0).
     const args = n === 0 ? NO_ARGS : new Array<unknown>(n);
-    // Extraction is synchronous, so one scratch array serves every request; errors are copied out.
-    const errors = this.scratch;
-    errors.length = 0;
-    const extractors = route.extractors;
-    for (let i = 0; i < n; i++) {
-      const ex = extractors[i];
-      if (ex !== undefined) args[i] = ex(req!, errors);
+    let invalid: ValidationErrorDetail[] | undefined;
+    try {
+      invalid = extractArgs(route, req, body, args, this.scratch, this.options);
+    } catch (err) {
+      return this.fail(err, sink, headOnly);
     }
-    for (const check of route.segmentChecks) check(req!, errors);
-    for (const i of route.requestIndices) args[i] = req;
-    if (route.body !== undefined) {
-      const bodyErrors: ValidationErrorDetail[] = [];
-      try {
-        args[route.bodyIndex] = decodeBody(route.body, body!, bodyErrors, route.errorFormat, this.options);
-      } catch (err) {
-        return this.fail(err, sink, headOnly);
-      }
-      // Spikard validates the body first and answers its errors alone.
-      if (bodyErrors.length > 0) return this.sendValidation(sink, bodyErrors, headOnly);
-    }
-    if (errors.length > 0) return this.sendValidation(sink, parameterErrors(errors), headOnly);
+    if (invalid !== undefined) return this.sendPayload(sink, httpError("VALIDATION", [invalid]), headOnly);
     let result: unknown;
     try {
       result = route.handler(...args);
@@ -244,18 +277,18 @@ export class Pipeline {
     this.write(route, result, sink, headOnly);
   }
 
-  private runSlow(route: CompiledRoute, req: Request, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): void {
+  private runSlow(route: RoutePlan, req: Request, body: ReceivedBody | undefined, sink: ResponseSink, headOnly: boolean): void {
     runLifecycle(this.lifecycle, route, req, body, sink, headOnly).catch((err: unknown) => this.fail(err, sink, headOnly));
   }
 
-  private writeWhenSettled(route: CompiledRoute, result: Promise<unknown>, sink: ResponseSink, headOnly: boolean): void {
+  private writeWhenSettled(route: RoutePlan, result: Promise<unknown>, sink: ResponseSink, headOnly: boolean): void {
     result.then(
       (value) => this.write(route, value, sink, headOnly),
       (err: unknown) => this.fail(err, sink, headOnly),
     );
   }
 
-  private write(route: CompiledRoute, value: unknown, sink: ResponseSink, headOnly: boolean): void {
+  private write(route: RoutePlan, value: unknown, sink: ResponseSink, headOnly: boolean): void {
     if (sink.aborted) return;
     try {
       switch (route.responseKind) {
@@ -286,28 +319,19 @@ export class Pipeline {
   /** Turns an exception into its response; unexpected ones are logged and answer 500. */
   fail(err: unknown, sink: ResponseSink, headOnly: boolean): void {
     if (sink.aborted) return;
-    const r = errorResponse(err, this.options.logger);
-    sink.send(r.status, r.headers, r.body, headOnly);
+    this.sendPayload(sink, errorResponse(err, this.options.logger), headOnly);
   }
 
-  private sendValidation(sink: ResponseSink, errors: ValidationErrorDetail[], headOnly: boolean): void {
-    sink.send(422, VALIDATION_HEADERS, JSON.stringify(validationProblem(errors)), headOnly);
-  }
-
-  private sendProblem(sink: ResponseSink, problem: Problem, headOnly: boolean, extraHeaders: string[] = []): void {
-    const headers = extraHeaders.length === 0 ? PROBLEM_HEADERS : [...PROBLEM_HEADERS, ...extraHeaders];
-    sink.send(problem.status, headers, JSON.stringify(problem), headOnly);
-  }
-
-  private sendRaw(sink: ResponseSink, status: number, body: unknown, headOnly: boolean, contentType: string): void {
-    sink.send(status, ["content-type", contentType], JSON.stringify(body), headOnly);
+  private sendPayload(sink: ResponseSink, p: ErrorPayload, headOnly: boolean): void {
+    sink.send(p.status, p.headers, p.body, headOnly);
   }
 }
 
+
 /** Bytes of the header block as sent: `name: value\r\n` per header. */
-function headerBlockSize(raw: RawRequest): number {
+function headerBlockSize(ex: Exchange): number {
   let n = 0;
-  for (const [k, v] of Object.entries(raw.headers())) n += k.length + v.length + 4;
+  for (const [k, v] of Object.entries(ex.headers())) n += k.length + v.length + 4;
   return n;
 }
 
@@ -321,7 +345,7 @@ function allowList(methods: Record<string, unknown>): string {
 class PendingBody implements BodyConsumer {
   constructor(
     private readonly pipeline: Pipeline,
-    private readonly route: CompiledRoute,
+    private readonly route: RoutePlan,
     private readonly req: Request,
     private readonly plan: BodyPlan,
     private readonly sink: ResponseSink,

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
-import { Response, StreamingResponse, type StreamSource } from "../response";
-import { hasHeader as hasListedHeader } from "./header-list";
-import type { ResponseSink } from "./sink";
+import type { ResponseSink } from "../adapter/types";
+import { hasHeader } from "../http/header-list";
+import { flattenHeaders, Response, StreamingResponse, type AnyResponse, type StreamSource } from "../response";
 
 export const JSON_TYPE = "application/json";
 export const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -12,6 +12,30 @@ export const TEXT_HEADERS: readonly string[] = Object.freeze(["content-type", TE
 export const BYTES_HEADERS: readonly string[] = Object.freeze(["content-type", BYTES_TYPE]);
 const NO_HEADERS: readonly string[] = Object.freeze([]);
 
+/**
+ * typia's serializer for a plain handler value wrapped into a Response, carried on the Response
+ * itself: a WeakMap would add an ephemeron per request that only a full GC clears.
+ */
+const SERIALIZER = Symbol("spikard.serializer");
+type Serialized = Response & { [SERIALIZER]?: (v: unknown) => string };
+
+export function attachSerializer(r: Response, serialize: ((v: unknown) => string) | undefined): void {
+  if (serialize !== undefined) (r as Serialized)[SERIALIZER] = serialize;
+}
+
+/**
+ * A sink that keeps what is answered as a Response instead of writing it: the
+ * route's answer as middleware see it. Whole responses arrive through `send`;
+ * Response and StreamingResponse values are handed over as they are (see sendDynamic).
+ */
+export interface ResponseCollector extends ResponseSink {
+  collect(r: AnyResponse): void;
+}
+
+function isCollector(sink: ResponseSink): sink is ResponseCollector {
+  return typeof (sink as Partial<ResponseCollector>).collect === "function";
+}
+
 /** Writes a value whose kind is only known at run time (a `Response`, a stream, or a plain value). */
 export function sendDynamic(
   sink: ResponseSink,
@@ -20,12 +44,13 @@ export function sendDynamic(
   headOnly: boolean,
   stringify: ((v: unknown) => string) | undefined,
   extraHeaders: readonly string[] = NO_HEADERS,
-  serializeContent?: (v: unknown) => string,
 ): void | Promise<void> {
-  if (value instanceof Response) return sendResponse(sink, value, headOnly, extraHeaders, serializeContent);
-  if (value instanceof StreamingResponse) {
-    const headers = [...extraHeaders, ...flatten(value.headers)];
-    if (!hasHeader(value.headers, "content-type")) headers.push("content-type", value.mediaType);
+  if (value instanceof Response || value instanceof StreamingResponse) {
+    // A Response's content is the handler's own choice, not the route's declared type: never the route's serializer.
+    if (isCollector(sink)) return sink.collect(value);
+    if (value instanceof Response) return sendResponse(sink, value, headOnly, extraHeaders);
+    const headers = [...extraHeaders, ...flattenHeaders(value)];
+    if (!hasHeader(headers, "content-type")) headers.push("content-type", value.mediaType);
     return pipeStream(sink, value.statusCode, headers, value.source, headOnly);
   }
   sendPlain(sink, value, status, headOnly, stringify, extraHeaders);
@@ -46,10 +71,9 @@ export function sendPlain(
   sink.send(status, withType(extraHeaders, JSON_TYPE), body, headOnly);
 }
 
-function sendResponse(sink: ResponseSink, r: Response, headOnly: boolean, extraHeaders: readonly string[], serialize?: (v: unknown) => string): void {
-  const headers = [...extraHeaders, ...flatten(r.headers)];
+/** A whole Response's bytes and their default Content-Type (middleware that rewrite bodies share it). */
+export function responseBody(r: Response): { body: string | Uint8Array | undefined; type: string | undefined } {
   const content = r.content;
-  const hasType = hasHeader(r.headers, "content-type");
   let body: string | Uint8Array | undefined;
   let type: string | undefined;
   if (content === undefined || content === null) body = undefined;
@@ -60,12 +84,17 @@ function sendResponse(sink: ResponseSink, r: Response, headOnly: boolean, extraH
     body = content;
     type = BYTES_TYPE;
   } else {
+    const serialize = (r as Serialized)[SERIALIZER];
     body = serialize !== undefined ? serialize(content) : JSON.stringify(content);
     type = JSON_TYPE;
   }
-  if (r.mediaType !== undefined) type = r.mediaType;
-  if (!hasType && type !== undefined && body !== undefined) headers.push("content-type", type);
-  else if (!hasType && r.mediaType !== undefined) headers.push("content-type", r.mediaType);
+  return { body, type: r.mediaType ?? type };
+}
+
+function sendResponse(sink: ResponseSink, r: Response, headOnly: boolean, extraHeaders: readonly string[]): void {
+  const headers = [...extraHeaders, ...flattenHeaders(r)];
+  const { body, type } = responseBody(r);
+  if (type !== undefined && (body !== undefined || r.mediaType !== undefined) && !hasHeader(headers, "content-type")) headers.push("content-type", type);
   sink.send(r.statusCode, headers, body, headOnly);
 }
 
@@ -75,16 +104,6 @@ function withType(extra: readonly string[], type: string): readonly string[] {
   return [...extra, "content-type", type];
 }
 
-export function flatten(headers: ReadonlyArray<readonly [string, string]>): string[] {
-  const out: string[] = [];
-  for (const [k, v] of headers) out.push(k, v);
-  return out;
-}
-
-function hasHeader(headers: ReadonlyArray<readonly [string, string]>, lower: string): boolean {
-  return headers.some(([k]) => k.toLowerCase() === lower);
-}
-
 /**
  * Pulls chunks from the source only when the sink can take them: a slow
  * client stalls the generator instead of growing the server's memory.
@@ -92,8 +111,8 @@ function hasHeader(headers: ReadonlyArray<readonly [string, string]>, lower: str
 export async function pipeStream(sink: ResponseSink, status: number, headers: readonly string[], source: StreamSource, headOnly: boolean): Promise<void> {
   if (headOnly) {
     // HEAD mirrors GET's headers: without a declared length the stream goes out chunked, so no Content-Length either.
-    sink.send(status, hasListedHeader(headers, "content-length") ? headers : [...headers, "transfer-encoding", "chunked"], undefined, true);
-    if (source instanceof Readable) source.destroy();
+    sink.send(status, hasHeader(headers, "content-length") ? headers : [...headers, "transfer-encoding", "chunked"], undefined, true);
+    await closeSource(source, undefined);
     return;
   }
   const iterable: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array> = source;
@@ -118,10 +137,18 @@ export async function pipeStream(sink: ResponseSink, status: number, headers: re
   } finally {
     // A failed stream is not ended: ending it would present the client a truncated body as complete.
     // The caller logs the error and drops the connection.
-    if (aborted || sink.aborted || failed) {
-      await iterator.return?.();
-      if (source instanceof Readable) source.destroy();
-    } else sink.endStream();
+    if (aborted || sink.aborted || failed) await closeSource(source, iterator);
+    else sink.endStream();
+  }
+}
+
+/** Lets a source that will not be read to the end run its `finally` (a generator) or release its file (a Readable). */
+async function closeSource(source: StreamSource, iterator: AsyncIterator<unknown> | undefined): Promise<void> {
+  if (source instanceof Readable) return void source.destroy();
+  if (iterator !== undefined) await iterator.return?.();
+  else {
+    const it = source as Partial<AsyncGenerator & Generator>;
+    if (typeof it.return === "function") await it.return(undefined);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeBoolean, decodeNumber, decodeScalar } from "./decode";
+import { decodeBoolean, decodeInteger, decodeNumber, decodeScalar } from "./decode";
 
 describe("decodeNumber", () => {
   it.each([
@@ -26,6 +26,36 @@ describe("decodeNumber", () => {
 
   it("keeps a value with trailing whitespace a string", () => {
     expect(decodeNumber("1 ")).toBe("1 ");
+  });
+});
+
+describe("decodeInteger", () => {
+  it.each([
+    ["42", 42],
+    ["+7", 7],
+    ["-7", -7],
+    ["007", 7],
+    ["9223372036854775807", 9223372036854775807],
+    ["-9223372036854775808", -9223372036854775808],
+  ])("decodes the i64 literal %j", (s, n) => {
+    expect(decodeInteger(s)).toBe(n);
+    expect(decodeScalar("integer", s)).toBe(n);
+  });
+
+  it.each(["1e3", "2.0", "1E0", "9223372036854775808", "-9223372036854775809", "99999999999999999999", "", " 1", "0x10", "abc"])(
+    "keeps %j, which is no i64 literal, a string",
+    (s) => {
+      expect(decodeInteger(s)).toBe(s);
+    },
+  );
+
+  it("reads a hostile 10 000-digit value as out of range, and zero padding as the number", () => {
+    expect(decodeInteger("9".repeat(10_000))).toBe("9".repeat(10_000));
+    expect(decodeInteger(`${"0".repeat(10_000)}42`)).toBe(42);
+  });
+
+  it("decodes a fractional value to its number, for the integer check to reject and echo", () => {
+    expect(decodeInteger("42.5")).toBe(42.5);
   });
 });
 

@@ -19,6 +19,7 @@ export function decodeScalar(kind: ScalarKind, s: string): unknown {
     case "unknown":
       return s;
     case "integer":
+      return decodeInteger(s);
     case "number":
       return decodeNumber(s);
     case "boolean":
@@ -30,6 +31,27 @@ export function decodeScalar(kind: ScalarKind, s: string): unknown {
       return Number.isNaN(d.getTime()) ? s : d;
     }
   }
+}
+
+/**
+ * An integer as Spikard parses one (Rust's `i64` literal: optional sign, digits, within range), so "2.0"
+ * and "1e3" are not integers. A string with a fractional part decodes to its number, which the integer
+ * check then rejects, echoing the number as Spikard does for `42.5`.
+ */
+export function decodeInteger(s: string): number | string {
+  if (INTEGER.test(s)) return inI64Range(s) ? Number(s) : s;
+  const n = decodeNumber(s);
+  return typeof n === "number" && !Number.isInteger(n) ? n : s;
+}
+
+const I64_MAX = 9223372036854775807n;
+const I64_MIN = -9223372036854775808n;
+
+function inI64Range(s: string): boolean {
+  // Up to 18 digits always fits; only longer literals need the exact comparison.
+  if (s.length < 19) return true;
+  const n = BigInt(s);
+  return n >= I64_MIN && n <= I64_MAX;
 }
 
 export function decodeNumber(s: string): number | string {

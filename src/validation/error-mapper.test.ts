@@ -48,6 +48,37 @@ describe("mapTypiaErrors: tags in pydantic format", () => {
     expect(mapTypiaErrors([err("$input", "number & Maximum<10>", 50)], ["query", "n"], mc)[0]!.input).toBe("50.0");
     expect(mapTypiaErrors([err("$input", 'number & Type<"int32">', 1.5)], ["query", "n"], { ...mc, wire: "1.5" })[0]!.input).toBe(1.5);
   });
+
+  it("reports a parameter's enum failure with the wire string, not the decoded number", () => {
+    expect(mapTypiaErrors([err("$input", "(1 | 2)", 9)], ["query", "n"], { root: 9, wire: "9", source: "query" })[0]!.input).toBe("9");
+  });
+
+  it("names a bound of 1 for minItems/maxItems it cannot look up below an array index", () => {
+    const root = { v: [{ t: ["a", "b"] }] };
+    const at = (expected: string) => mapTypiaErrors([err("$input.v[0].t", expected, ["a", "b"])], ["body"], { root, source: "body" })[0];
+    expect(at("Array<string> & MinItems<3>")).toMatchObject({ type: "too_short", msg: "List should have at least 1 item after validation", ctx: { min_length: 1 } });
+    expect(at("Array<string> & MaxItems<1>")).toMatchObject({ type: "too_long", msg: "List should have at most 1 items after validation", ctx: { max_length: 1 } });
+  });
+
+  it("classifies a body's format failure by JSON Schema's message, which quotes the input", () => {
+    expect(body('string & Format<"uri">', "my email")).toMatchObject({ type: "string_pattern_mismatch" });
+    expect(body('string & Format<"hostname">', "a-uuid-host")).toMatchObject({ type: "uuid_parsing", msg: "Input should be a valid UUID" });
+    expect(body('string & Format<"time">', "update")).toMatchObject({ type: "date_parsing" });
+    expect(body('string & Format<"time">', "noon")).toMatchObject({ type: "format_error", msg: '"noon" is not a "time"' });
+  });
+
+  it("reports a parameter's uuid, time and duration as Spikard's parse errors; path, header and cookie uuids name the character", () => {
+    const param = (expected: string, wire: string, source: MapContext["source"]) => mapTypiaErrors([err("$input", expected, wire)], [source, "p"], { root: wire, wire, source })[0]!;
+    expect(param('string & Format<"uuid">', "nope", "query").msg).toBe("Input should be a valid UUID");
+    expect(param('string & Format<"uuid">', "12ab-x", "path").msg).toBe(
+      "Input should be a valid UUID, invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `1` at 5",
+    );
+    expect(param('string & Format<"uuid">', "😀", "header").msg).toMatch(/found `😀` at 0$/);
+    expect(param('string & Format<"uuid">', "", "cookie").msg).toMatch(/found `\?` at 0$/);
+    expect(param('string & Format<"time">', "noon", "query")).toMatchObject({ type: "time_parsing", msg: "Input should be a valid time", input: "noon" });
+    expect(param('string & Format<"duration">', "soon", "query")).toMatchObject({ type: "duration_parsing", msg: "Input should be a valid duration" });
+    expect(param('string & Format<"ipv4">', "1.2.3", "query")).toMatchObject({ type: "format_error", msg: '"1.2.3" is not a "ipv4"' });
+  });
 });
 
 describe("mapTypiaErrors: tags in constraint format", () => {
@@ -128,7 +159,23 @@ describe("mapTypiaErrors: types, enums and unions", () => {
     expect(body('("a" | "b" | "c")', "z")).toEqual({ type: "enum", loc: ["body", "v"], msg: "Input should be 'a', 'b' or 'c'", input: "z", ctx: { expected: "'a', 'b' or 'c'" } });
     const enums = { [enumKey(["c", "a", "b"])]: ["c", "a", "b"] };
     expect(body('("a" | "b" | "c")', "z", { enums })).toMatchObject({ msg: "Input should be 'c', 'a' or 'b'", ctx: { expected: "'c', 'a' or 'b'" } });
-    expect(body("(1 | 2)", 3).msg).toBe("Input should be 1 or 2");
+  });
+
+  it("lists only an enum's string members, as Spikard does, and reads 'allowed values' when there are none", () => {
+    expect(body('("big" | 2 | "small")', "mid")).toMatchObject({ msg: "Input should be 'big' or 'small'", ctx: { expected: "'big' or 'small'" } });
+    expect(body('("big" | 2)', "mid")).toMatchObject({ msg: "Input should be 'big'", ctx: { expected: "'big'" } });
+    expect(body("(1 | 2)", 3)).toEqual({ type: "enum", loc: ["body", "v"], msg: "Input should be one of the allowed values", input: 3, ctx: { expected: "allowed values" } });
+  });
+
+  it("gives an enum below an array index generic wording and no ctx", () => {
+    const out = mapTypiaErrors([err("$input.v[1]", '("a" | "b")', "z")], ["body"], { root: { v: ["a", "z"] }, source: "body" });
+    expect(out).toEqual([{ type: "enum", loc: ["body", "v", "1"], msg: "Input should be one of the allowed values", input: "z" }]);
+  });
+
+  it("names the body's own wrong type 'unknown': Spikard looks it up under a property named body", () => {
+    expect(mapTypiaErrors([err("$input", "Cat", [1])], ["body"], { root: [1], source: "body" })).toEqual([
+      { type: "type_error", loc: ["body"], msg: "Input should be a valid unknown", input: [1] },
+    ]);
   });
 
   it("reports a single literal as JSON Schema's const", () => {
@@ -165,7 +212,10 @@ describe("mapTypiaErrors: types, enums and unions", () => {
     ["Date", "x", "body", "datetime_parsing", "Input should be a valid datetime"],
     ["(null | number)", "x", "body", "type_error", "Input should be a valid unknown"],
   ])("a wrong %s (%j in %s) → %s", (expected, value, source, type, msg) => {
-    const out = mapTypiaErrors([err("$input", expected, value)], [source, "v"], { root: value, source });
+    const out =
+      source === "body"
+        ? mapTypiaErrors([err("$input.v", expected, value)], ["body"], { root: { v: value }, source })
+        : mapTypiaErrors([err("$input", expected, value)], [source, "v"], { root: value, source });
     expect(out).toEqual([{ type, loc: [source, "v"], msg, input: value }]);
   });
 });

@@ -119,11 +119,14 @@ function mapOne(e: TypiaError, loc: Array<string | number>, path: string[], mc: 
     const d = constraintTag(tag.name, tag.args, e.value, loc);
     if (d !== undefined) return { type: "validation_error", loc, msg: d.msg, ...(d.ctx ? { ctx: d.ctx } : {}) };
   }
-  // A parameter that decoded but broke a constraint reports the wire string; a failed integer check the decoded number.
-  const input = mc.source !== "body" && mc.wire !== undefined && tag !== undefined && tag.name !== "Type" ? mc.wire : e.value;
-  // Spikard looks constraints up by property path; inside arrays the lookup fails and it falls back to generic wording.
+  // A parameter reports its wire string; a fractional number that failed the integer check is echoed as the number.
+  const input = mc.source !== "body" && mc.wire !== undefined && !(tag?.name === "Type" && typeof e.value === "number") ? mc.wire : e.value;
+  // Spikard looks a constraint up by property path; below an array index the lookup fails and it falls back
+  // to generic wording. The body's own type is looked up under a property named "body", which fails too.
   const inArray = path.some((p) => DIGITS.test(p));
-  const d = (tag !== undefined ? pydanticTag(tag.name, tag.args, e.value, inArray) : undefined) ?? describeType(x, inArray, mc.source);
+  const d =
+    (tag !== undefined ? pydanticTag(tag.name, tag.args, e.value, inArray, mc.source) : undefined) ??
+    describeType(x, inArray || (mc.source === "body" && path.length === 0), mc.source);
   return { type: d.type, loc, msg: d.msg, input, ...(d.ctx ? { ctx: d.ctx } : {}) };
 }
 
@@ -135,7 +138,7 @@ interface Described {
 
 const EMAIL_PATTERN = "^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+\\.[a-zA-Z0-9-.]+$";
 
-function pydanticTag(name: string, args: unknown[], value: unknown, lookupFails: boolean): Described | undefined {
+function pydanticTag(name: string, args: unknown[], value: unknown, lookupFails: boolean, source: MapContext["source"]): Described | undefined {
   const a = args[0];
   const withCtx = (type: string, msg: string, fallback: string, ctx: Record<string, unknown>): Described => (lookupFails ? { type, msg: fallback } : { type, msg, ctx });
   switch (name) {
@@ -156,17 +159,22 @@ function pydanticTag(name: string, args: unknown[], value: unknown, lookupFails:
       return { type: "validation_error", msg: `${canonicalJson(value)} is not a multiple of ${a}` };
     case "Pattern":
       return withCtx("string_pattern_mismatch", `String should match pattern '${a}'`, "String does not match expected pattern", { pattern: a });
-    case "MinItems":
-      // Spikard words the lower bound "item" and the upper bound "items", whatever the count.
-      return withCtx("too_short", `List should have at least ${a} item after validation`, "List should have at least N items after validation", { min_length: a });
-    case "MaxItems":
-      return withCtx("too_long", `List should have at most ${a} items after validation`, "List should have at most N items after validation", { max_length: a });
+    case "MinItems": {
+      // Spikard words the lower bound "item" and the upper bound "items", whatever the count; a bound it
+      // cannot look up reads 1.
+      const min = lookupFails ? 1 : a;
+      return { type: "too_short", msg: `List should have at least ${min} item after validation`, ctx: { min_length: min } };
+    }
+    case "MaxItems": {
+      const max = lookupFails ? 1 : a;
+      return { type: "too_long", msg: `List should have at most ${max} items after validation`, ctx: { max_length: max } };
+    }
     case "UniqueItems":
       return { type: "validation_error", msg: `${canonicalJson(value)} has non-unique elements` };
     case "Type":
       return typeof a === "string" && a.includes("int") ? INT_PARSING : undefined;
     case "Format":
-      return pydanticFormat(String(a), value);
+      return source === "body" ? bodyFormat(String(a), value) : paramFormat(String(a), value, source);
     default:
       return undefined;
   }
@@ -178,20 +186,57 @@ function bound(type: string, words: string, key: string, a: unknown, lookupFails
   return { type, msg: `Input should be ${words} the ${key.startsWith("g") ? "minimum" : "maximum"}` };
 }
 
-function pydanticFormat(format: string, value: unknown): Described {
+/**
+ * A body's format failure, classified as Spikard does: by the text of JSON Schema's message
+ * (`"<input>" is not a "<format>"`), which quotes the input, so an input mentioning "email" reads as
+ * an email mismatch whatever the format.
+ */
+function bodyFormat(format: string, value: unknown): Described {
+  const message = `${canonicalJson(value)} is not a ${JSON.stringify(format)}`;
+  if (message.includes("email")) return EMAIL_MISMATCH;
+  if (message.includes("uuid")) return UUID_PARSING;
+  if (message.includes("date-time")) return DATETIME_PARSING;
+  if (message.includes("date")) return DATE_PARSING;
+  return { type: "format_error", msg: message };
+}
+
+/**
+ * A parameter's: Spikard parses uuid, date, date-time, time and duration while decoding the string (each
+ * with its own `*_parsing` type) and checks the other formats as a body's.
+ */
+function paramFormat(format: string, value: unknown, source: MapContext["source"]): Described {
   switch (format) {
-    case "email":
-      return { type: "string_pattern_mismatch", msg: `String should match pattern '${EMAIL_PATTERN}'`, ctx: { pattern: EMAIL_PATTERN } };
     case "uuid":
-      return { type: "uuid_parsing", msg: "Input should be a valid UUID" };
-    case "date-time":
-      return { type: "datetime_parsing", msg: "Input should be a valid datetime" };
+      // A query value keeps the short message; path, header and cookie values name the offending character.
+      return source === "query" || typeof value !== "string" ? UUID_PARSING : { type: "uuid_parsing", msg: `Input should be a valid UUID, ${uuidCharacterError(value)}` };
     case "date":
-      return { type: "date_parsing", msg: "Input should be a valid date" };
+      return DATE_PARSING;
+    case "date-time":
+      return DATETIME_PARSING;
+    case "time":
+      return { type: "time_parsing", msg: "Input should be a valid time" };
+    case "duration":
+      return { type: "duration_parsing", msg: "Input should be a valid duration" };
     default:
-      return { type: "format_error", msg: `${JSON.stringify(value)} is not a ${JSON.stringify(format)}` };
+      return bodyFormat(format, value);
   }
 }
+
+/**
+ * Spikard's wording for a string that is not a UUID: the input's first character, and the position
+ * (in characters, 0 when every character is a hex digit or a dash) of the first one that is neither.
+ */
+export function uuidCharacterError(value: string): string {
+  const chars = [...value];
+  const at = chars.findIndex((c) => !HEX_OR_DASH.test(c));
+  return `invalid character: expected an optional prefix of \`urn:uuid:\` followed by [0-9a-fA-F-], found \`${chars[0] ?? "?"}\` at ${at === -1 ? 0 : at}`;
+}
+
+const HEX_OR_DASH = /^[0-9a-fA-F-]$/;
+const UUID_PARSING: Described = { type: "uuid_parsing", msg: "Input should be a valid UUID" };
+const DATE_PARSING: Described = { type: "date_parsing", msg: "Input should be a valid date" };
+const DATETIME_PARSING: Described = { type: "datetime_parsing", msg: "Input should be a valid datetime" };
+const EMAIL_MISMATCH: Described = { type: "string_pattern_mismatch", msg: `String should match pattern '${EMAIL_PATTERN}'`, ctx: { pattern: EMAIL_PATTERN } };
 
 const FORMAT_NAMES: Record<string, string> = {
   email: "email",
@@ -265,18 +310,14 @@ const UNKNOWN_TYPE: Described = { type: "type_error", msg: "Input should be a va
 
 const INT_PARSING: Described = { type: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer" };
 
-function describeType(x: ExpectedType, inArray: boolean, source: MapContext["source"]): Described {
-  if (x.literals !== undefined && x.literals.length > 1) {
-    const quoted = x.literals.map((l) => (typeof l === "string" ? `'${l}'` : String(l)));
-    const expected = `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
-    return { type: "enum", msg: `Input should be ${expected}`, ctx: { expected } };
-  }
+function describeType(x: ExpectedType, lookupFails: boolean, source: MapContext["source"]): Described {
+  if (x.literals !== undefined && x.literals.length > 1) return enumFailure(x.literals, lookupFails);
   if (x.literals !== undefined && x.literals.length === 1) {
     // A single literal is JSON Schema's `const`.
     return { type: "validation_error", msg: `${JSON.stringify(x.literals[0])} was expected` };
   }
-  // Spikard cannot resolve the type of an array element or of a nullable (type-array) field, and says so.
-  if (inArray || x.nullable) return UNKNOWN_TYPE;
+  // Spikard cannot resolve the type of an array element, of the root or of a nullable (type-array) field, and says so.
+  if (lookupFails || x.nullable) return UNKNOWN_TYPE;
   switch (x.base) {
     case "integer":
     case "bigint":
@@ -295,10 +336,22 @@ function describeType(x: ExpectedType, inArray: boolean, source: MapContext["sou
     case "null":
       return { type: "type_error", msg: "Input should be a valid null" };
     case "date":
-      return { type: "datetime_parsing", msg: "Input should be a valid datetime" };
+      return DATETIME_PARSING;
     default:
       return { type: "type_error", msg: `Input should be a valid ${x.base}` };
   }
+}
+
+/**
+ * An enum failure as Spikard words it: only the string members are listed (a list of numbers reads "one of
+ * the allowed values"), and where the enum cannot be looked up (below an array index) no ctx is given.
+ */
+function enumFailure(literals: ReadonlyArray<string | number | boolean>, lookupFails: boolean): Described {
+  if (lookupFails) return { type: "enum", msg: "Input should be one of the allowed values" };
+  const quoted = literals.filter((l): l is string => typeof l === "string").map((l) => `'${l}'`);
+  if (quoted.length === 0) return { type: "enum", msg: "Input should be one of the allowed values", ctx: { expected: "allowed values" } };
+  const expected = quoted.length === 1 ? quoted[0]! : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+  return { type: "enum", msg: `Input should be ${expected}`, ctx: { expected } };
 }
 
 const INPUT_PLACEHOLDER = /\{input\}/g;

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { Spikard, type Body, type Header, type Int, type Rule, type ServerConfig } from "spikard";
+import { Spikard, type Body, type Header, type Int, type MaxProperties, type MinProperties, type Rule, type ServerConfig } from "spikard";
 import type { tags } from "typia";
 
 export const WEBHOOK_SECRET = "whsec_test_secret";
@@ -17,6 +17,9 @@ export interface Order {
   payment: Payment;
   lines: Array<{ sku: string; qty: Int; max?: Int } & Rule<"$input.max === undefined || $input.qty <= $input.max", "qty above max">>;
 }
+
+/** Property counts: at least one setting, at most two labels. */
+export type Settings = { theme?: string; labels?: Record<string, string> & MaxProperties<2> } & MinProperties<1>;
 
 /** What a handler that merges the body into fresh objects observes. */
 export interface MergeReport {
@@ -81,6 +84,7 @@ export function buildBodiesApp(config: ServerConfig = {}): Spikard {
   app.post("/items", (item: Body<Item>): Item => item);
   app.post("/payments", (payment: Body<Payment>) => ({ ok: payment.method }));
   app.post("/orders", (order: Body<Order>) => ({ lines: order.lines.length }));
+  app.post("/settings", (settings: Body<Settings>) => ({ count: Object.keys(settings).length }));
   app.post("/merge", (body: Body<Record<string, unknown>>): MergeReport => report(body));
   app.post("/tree", (tree: Body<unknown[]>) => ({ received: Array.isArray(tree) }));
   app.post("/optional", (item?: Body<Item>) => ({ present: item !== undefined }));

@@ -52,6 +52,8 @@ function formShapeAt(checker: ts.TypeChecker, type: ts.Type, depth: number): For
   if (t.flags & ts.TypeFlags.Object || t.isIntersection()) {
     const o: Record<string, FormShape> = {};
     for (const prop of checker.getPropertiesOfType(t)) {
+      // An object tag (Rule, MinProperties) carries typia's "typia.tag" member, which is no form field.
+      if (prop.getName() === TYPIA_TAG) continue;
       const shape = formShapeAt(checker, checker.getTypeOfSymbol(prop), depth + 1);
       if (shape) o[prop.getName()] = shape;
     }
@@ -59,6 +61,8 @@ function formShapeAt(checker: ts.TypeChecker, type: ts.Type, depth: number): For
   }
   return undefined;
 }
+
+const TYPIA_TAG = "typia.tag";
 
 /** `UploadFile<Accept, CheckContent>`'s type arguments as rules. */
 function fileRules(checker: ts.TypeChecker, t: ts.Type): { accept?: string[]; checkContent?: boolean } {

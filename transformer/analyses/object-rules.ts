@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { isTypiaTag } from "./declarations";
 
-/** A `Rule<Check, Message>` on an object type: typia checks tags on strings, numbers and arrays only. */
+/** A `Rule<Check, Message>` (or `MinProperties`/`MaxProperties`) on an object type: typia checks tags on strings, numbers and arrays only. */
 export interface ObjectRule {
   /** Property names from the body down to the object; "*" stands for every element of an array. */
   path: string[];
@@ -62,18 +62,33 @@ function isLibraryType(t: ts.Type): boolean {
   return decls !== undefined && decls.length > 0 && decls.every((d) => d.getSourceFile().hasNoDefaultLib);
 }
 
-/** The check and message of a `Rule` tag type, read from its `typia.tag` props. */
+/**
+ * The check and message of an object tag, read from its `typia.tag` props: a `Rule`, or
+ * `MinProperties`/`MaxProperties` worded as JSON Schema words them (Spikard passes that text through).
+ */
 function ruleOf(checker: ts.TypeChecker, t: ts.Type): { check: string; message: string } | undefined {
   const tag = t.getProperty("typia.tag");
   if (tag === undefined) return undefined;
   const props = checker.getNonNullableType(checker.getTypeOfSymbol(tag));
-  const literal = (name: string): string | undefined => {
+  const valueOf = (name: string): string | number | undefined => {
     const p = props.getProperty(name);
     const v = p === undefined ? undefined : checker.getTypeOfSymbol(p);
-    return v?.isStringLiteral() ? v.value : undefined;
+    return v?.isStringLiteral() || v?.isNumberLiteral() ? v.value : undefined;
   };
-  if (literal("kind") !== "rule") return undefined;
-  const check = literal("validate");
-  const message = literal("value");
-  return check !== undefined && message !== undefined ? { check, message } : undefined;
+  const kind = valueOf("kind");
+  if (kind === "minProperties" || kind === "maxProperties") {
+    const n = valueOf("value");
+    return typeof n === "number" ? propertyCountRule(kind, n) : undefined;
+  }
+  if (kind !== "rule") return undefined;
+  const check = valueOf("validate");
+  const message = valueOf("value");
+  return typeof check === "string" && typeof message === "string" ? { check, message } : undefined;
+}
+
+function propertyCountRule(kind: "minProperties" | "maxProperties", n: number): { check: string; message: string } {
+  const noun = n === 1 ? "property" : "properties";
+  return kind === "minProperties"
+    ? { check: `Object.keys($input).length >= ${n}`, message: `{input} has less than ${n} ${noun}` }
+    : { check: `Object.keys($input).length <= ${n}`, message: `{input} has more than ${n} ${noun}` };
 }

@@ -1,34 +1,21 @@
 import type { HttpRequest, HttpResponse, us_listen_socket } from "uWebSockets.js";
 import { SpikardError } from "../../errors";
-import type { RawRequest } from "../../request";
-import type { Pipeline } from "../../pipeline/pipeline";
-import { PayloadTooLargeError, type BodyConsumer, type BodySource, type ResponseSink } from "../../pipeline/sink";
-import { declaredStreamLength, streamTooLong, streamTooShort } from "../../pipeline/stream-length";
-import { statusLine } from "./status-lines";
-import { loadUws } from "./load";
+import { httpError } from "../../http-errors";
+import { frameStream, frameWhole, streamTooLong, streamTooShort } from "../framing";
+import { dispatch, InFlight, runCallbacks } from "../in-flight";
 import { requestFramingError } from "../request-framing";
-import { badRequestProblem, internalProblem, PROBLEM_CONTENT_TYPE } from "../../problem";
+import { PayloadTooLargeError, type Adapter, type BodyConsumer, type Exchange, type ExchangeHandler, type Listener, type ListenOptions, type SinkCapabilities } from "../types";
+import { loadUws } from "./load";
+import { statusLine } from "./status-lines";
 
-export interface ListenOptions {
-  host: string;
-  port: number;
-  allowSlowFallback?: boolean;
-}
-
-export interface UwsServer {
-  readonly host: string;
-  readonly port: number;
-  /** Stops accepting, lets in-flight requests finish (up to `timeoutMs`), then resolves. */
-  close(timeoutMs?: number): Promise<void>;
-  /** Requests currently being answered. */
-  readonly inFlight: number;
-}
+/** uWebSockets.js behind the adapter contract: the default adapter. */
+export const uwsAdapter: Adapter = { name: "uws", listen };
 
 /**
  * The only module that talks to uWebSockets.js. Catch-all routes hand every
- * request to the Pipeline, so routing behaves exactly as in TestClient.
+ * request to the handler, so routing behaves exactly as in TestClient.
  */
-export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsServer> {
+export function listen(handler: ExchangeHandler, options: ListenOptions): Promise<Listener> {
   const uws = loadUws({ allowSlowFallback: options.allowSlowFallback });
   const app = uws.App();
   const tracker = new InFlight();
@@ -42,13 +29,7 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
         if (bad !== undefined) return refuse(res, bad);
       }
       const exchange = new UwsExchange(req, res, method ?? upperMethod(req.getMethod()), tracker);
-      try {
-        pipeline.handle(exchange, exchange, exchange);
-      } catch (err) {
-        // A throw out of a uWS callback ends the process: whatever escaped is answered here instead.
-        console.error("spikard: unhandled error in the request path", err);
-        exchange.send(500, PROBLEM_HEADERS, JSON.stringify(internalProblem()), false);
-      }
+      dispatch(handler, exchange);
       exchange.leaveHandler();
     };
   // One catch-all per common method: the method is then a constant, not a string uWS builds for every
@@ -73,7 +54,7 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
         get inFlight() {
           return tracker.count;
         },
-        close(timeoutMs = 10_000) {
+        close(timeoutMs: number) {
           if (!tracker.draining) {
             tracker.draining = true;
             uws.us_listen_socket_close(socket);
@@ -86,30 +67,6 @@ export function listen(pipeline: Pipeline, options: ListenOptions): Promise<UwsS
   });
 }
 
-/** Requests being answered, and whether the server is closing (its answers then close their connections). */
-class InFlight {
-  count = 0;
-  draining = false;
-  private readonly waiters: Array<() => void> = [];
-
-  finished(): void {
-    // Guarded: splice(0) allocates an array, and most requests end with nobody waiting.
-    if (--this.count === 0 && this.waiters.length > 0) for (const w of this.waiters.splice(0)) w();
-  }
-
-  /** Resolves once no request is in flight, or after `timeoutMs`. */
-  idle(timeoutMs: number): Promise<void> {
-    if (this.count === 0) return Promise.resolve();
-    return new Promise<void>((done) => {
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.push(() => {
-        clearTimeout(timer);
-        done();
-      });
-    });
-  }
-}
-
 function framingError(req: HttpRequest): string | undefined {
   const lengths: string[] = [];
   const codings: string[] = [];
@@ -120,8 +77,6 @@ function framingError(req: HttpRequest): string | undefined {
   return requestFramingError(lengths, codings);
 }
 
-const PROBLEM_HEADERS = ["content-type", PROBLEM_CONTENT_TYPE];
-
 /**
  * A request whose length cannot be trusted: 400, and the connection closes (its remaining bytes cannot be framed).
  * Answered on the next turn, not in the handler: uWS goes on parsing the bytes after this request in the same
@@ -131,9 +86,14 @@ const PROBLEM_HEADERS = ["content-type", PROBLEM_CONTENT_TYPE];
 function refuse(res: HttpResponse, detail: string): void {
   let gone = false;
   res.onAborted(() => (gone = true));
-  const body = JSON.stringify(badRequestProblem(detail));
+  const p = httpError("BAD_REQUEST", [detail]);
   setImmediate(() => {
-    if (!gone) res.cork(() => res.writeStatus(statusLine(400)).writeHeader("content-type", PROBLEM_CONTENT_TYPE).end(body, true));
+    if (gone) return;
+    res.cork(() => {
+      res.writeStatus(statusLine(p.status));
+      for (let i = 0; i < p.headers.length; i += 2) res.writeHeader(p.headers[i]!, p.headers[i + 1]!);
+      res.end(p.body, true);
+    });
   });
 }
 
@@ -143,21 +103,31 @@ const PREALLOCATE_MAX = 16 * 1024 * 1024;
 const UPPER_METHODS: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string>, { get: "GET", post: "POST", put: "PUT", patch: "PATCH", delete: "DELETE", head: "HEAD", options: "OPTIONS" });
 const upperMethod = (lower: string): string => UPPER_METHODS[lower] ?? lower.toUpperCase();
 
-/** What a released request that was never detached answers for its headers; shared, never written. */
-const NO_HEADERS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
+const CAPABILITIES: SinkCapabilities = Object.freeze({ streaming: true, trailers: false, upgrade: false });
 
 // UwsExchange.flags
 const ABORTED = 1;
 const DONE = 2;
 const IN_HANDLER = 4;
 const CLOSE_AFTER = 8;
+/** A body reader is attached and the body has not all arrived: answering now must close the connection. */
+const BODY_OPEN = 16;
+/** A body consumer is behind and reading from the socket is paused; an answer resumes it first. */
+const PAUSED = 32;
 
-/** What only bodies and streams need; most requests never create it. */
+/** What only bodies, streams and completion callbacks need; most requests never create it. */
 interface ExchangeExtras {
   abortCallbacks: Array<() => void> | undefined;
   drainCallbacks: Array<() => void> | undefined;
+  completeCallbacks: Array<() => void> | undefined;
   /** A stream with a declared Content-Length: framed by uWS's tryEnd instead of chunked encoding. */
   fixed: FixedLengthStream | undefined;
+}
+
+/** What `detach()` copies: the request as later steps may still read it. */
+interface Snapshot {
+  headers: Record<string, string>;
+  remoteAddress: string;
 }
 
 /**
@@ -169,14 +139,14 @@ interface ExchangeExtras {
  *
  * uWS's HttpRequest lives only during the synchronous handler call. Header
  * reads go straight to it while live; `detach()` snapshots what later code may
- * still ask for. Body registration happens in the handler too, as uWS requires.
+ * still ask for, and a later read without one throws (the contract's lifetime
+ * rule, the same in every adapter). Body registration happens in the handler too, as uWS requires.
  */
-class UwsExchange implements RawRequest, ResponseSink, BodySource {
-  locals: Record<string, unknown> | undefined = undefined;
+class UwsExchange implements Exchange {
   readonly path: string;
   readonly query: string;
   private req: HttpRequest | undefined;
-  private snapshot: Record<string, string> | undefined = undefined;
+  private snapshot: Snapshot | undefined = undefined;
   private flags: number;
   private extras: ExchangeExtras | undefined = undefined;
 
@@ -190,29 +160,41 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
     this.path = req.getUrl();
     this.query = req.getQuery() ?? "";
     this.flags = IN_HANDLER | (tracker.draining ? CLOSE_AFTER : 0);
-    tracker.count++;
+    tracker.started();
+  }
+
+  get capabilities(): SinkCapabilities {
+    return CAPABILITIES;
   }
 
   // --- the request
 
   header(lowerName: string): string | undefined {
-    const v = this.req !== undefined ? this.req.getHeader(lowerName) : this.snapshot![lowerName];
+    const req = this.req;
+    const v = req !== undefined ? req.getHeader(lowerName) : this.released(`header "${lowerName}"`).headers[lowerName];
     return v === "" ? undefined : v;
   }
 
   headers(): Record<string, string> {
-    if (this.snapshot !== undefined) return { ...this.snapshot };
-    return readAll(this.req!);
+    if (this.req !== undefined) return readAll(this.req);
+    return { ...this.released("headers").headers };
   }
 
   detach(): void {
-    if (this.req === undefined) return;
-    this.snapshot = readAll(this.req);
-    this.req = undefined;
+    if (this.snapshot !== undefined) return;
+    if (this.req === undefined) throw new SpikardError("REQUEST_RELEASED", "snapshot (detach() after the adapter's call)");
+    this.snapshot = { headers: readAll(this.req), remoteAddress: decoder.decode(this.res.getRemoteAddressAsText()) };
   }
 
   remoteAddress(): string {
+    if (this.snapshot !== undefined) return this.snapshot.remoteAddress;
+    if (this.req === undefined) this.released("remote address");
     return decoder.decode(this.res.getRemoteAddressAsText());
+  }
+
+  private released(what: string): Snapshot {
+    if (this.snapshot === undefined) throw new SpikardError("REQUEST_RELEASED", what);
+    return this.snapshot;
   }
 
   /**
@@ -221,17 +203,14 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
    * needs an abort handler.
    */
   leaveHandler(): void {
-    if (this.req !== undefined) {
-      this.req = undefined;
-      this.snapshot ??= NO_HEADERS;
-    }
+    this.req = undefined;
     this.flags &= ~IN_HANDLER;
     if ((this.flags & DONE) === 0) this.res.onAborted(() => this.abort());
   }
 
   // --- its body
 
-  /** Read on demand (only body routes ask), while the request is still live. */
+  /** Read on demand (only body routes ask), while the request is still live; the adapter checked it is digits. */
   get contentLength(): number | undefined {
     const v = this.header("content-length");
     return v === undefined ? undefined : Number(v);
@@ -245,19 +224,24 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
     // PREALLOCATE_MAX, so an unlimited route does not reserve whatever size a client claims before sending it.
     const reader = new BodyReader(limit, declared !== undefined && declared <= PREALLOCATE_MAX ? Buffer.allocUnsafe(declared) : undefined, to);
     this.onAbort(() => reader.fail(new Error("client aborted")));
-    this.res.onData((ab, isLast) => reader.data(ab, isLast));
+    this.flags |= BODY_OPEN;
+    this.res.onData((ab, isLast) => {
+      if (isLast) this.flags &= ~BODY_OPEN;
+      reader.data(ab, isLast);
+    });
   }
 
   stream(onChunk: (chunk: Buffer) => void | Promise<void>, limit: number): Promise<void> {
     const declared = this.contentLength;
     if (declared !== undefined && declared > limit) return Promise.reject(new PayloadTooLargeError(limit));
+    this.flags |= BODY_OPEN;
     return new Promise((resolve, reject) => {
       let total = 0;
       let failed = false;
       this.onAbort(() => reject(new Error("client aborted")));
       this.res.onData((ab, isLast) => {
-        // After the response ended (a 408 while the body still streamed in) uWS's response may not be touched again.
-        if (failed || this.ended) return;
+        if (isLast) this.flags &= ~BODY_OPEN;
+        if (failed) return;
         total += ab.byteLength;
         if (total > limit) {
           failed = true;
@@ -272,13 +256,16 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
           return reject(err);
         }
         if (pending !== undefined) {
-          // Backpressure: stop reading the socket until the consumer caught up.
-          this.res.pause();
+          // Backpressure: stop reading the socket until the consumer caught up (uWS forbids it once answered).
+          if (!this.ended) {
+            this.res.pause();
+            this.flags |= PAUSED;
+          }
           pending.then(
             () => {
+              // Resumed after the last chunk too: a paused socket would never read the connection's next request.
+              this.resumeBody();
               if (isLast) resolve();
-              // Not once the response ended: uWS throws from resume() then, in a promise callback, and the process exits.
-              else if (!this.ended) this.res.resume();
             },
             (err: unknown) => {
               failed = true;
@@ -288,6 +275,16 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
         } else if (isLast) resolve();
       });
     });
+  }
+
+  /**
+   * Undoes a body stream's pause while the response can still be touched: uWS forbids it after the
+   * response ended, and a socket left paused neither reads the rest of the body nor sends the answer.
+   */
+  private resumeBody(): void {
+    if ((this.flags & PAUSED) === 0 || this.ended) return;
+    this.flags &= ~PAUSED;
+    this.res.resume();
   }
 
   // --- its response
@@ -300,13 +297,13 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
     return (this.flags & (ABORTED | DONE)) !== 0;
   }
 
-  /** Begun while the server was closing: the answer ends the connection. */
-  private get closeAfter(): boolean {
-    return (this.flags & CLOSE_AFTER) !== 0;
+  /** Begun while the server was closing, asked to, or answered before its body arrived: the answer ends the connection. */
+  private get closing(): boolean {
+    return (this.flags & (CLOSE_AFTER | BODY_OPEN)) !== 0;
   }
 
   private extra(): ExchangeExtras {
-    return (this.extras ??= { abortCallbacks: undefined, drainCallbacks: undefined, fixed: undefined });
+    return (this.extras ??= { abortCallbacks: undefined, drainCallbacks: undefined, completeCallbacks: undefined, fixed: undefined });
   }
 
   onAbort(cb: () => void): void {
@@ -314,77 +311,60 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
     else (this.extra().abortCallbacks ??= []).push(cb);
   }
 
+  onComplete(cb: () => void): void {
+    if ((this.flags & DONE) !== 0) cb();
+    else (this.extra().completeCallbacks ??= []).push(cb);
+  }
+
+  closeAfter(): void {
+    this.flags |= CLOSE_AFTER;
+  }
+
   private abort(): void {
     this.flags |= ABORTED;
-    this.complete();
     const e = this.extras;
-    if (e === undefined) return;
-    for (const cb of e.abortCallbacks?.splice(0) ?? []) cb();
-    for (const cb of e.drainCallbacks?.splice(0) ?? []) cb();
+    if (e !== undefined) {
+      runCallbacks(e.abortCallbacks);
+      runCallbacks(e.drainCallbacks);
+    }
+    this.complete();
   }
 
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
     if (this.ended) return;
+    this.resumeBody();
+    const frame = frameWhole(status, headers, body, headOnly);
+    if (frame.close) this.flags |= CLOSE_AFTER;
     // Inside the uWS handler writes are corked already; only a later answer needs cork (and its closure).
-    if ((this.flags & IN_HANDLER) !== 0) this.writeResponse(status, headers, body, headOnly);
-    else this.res.cork(() => this.writeResponse(status, headers, body, headOnly));
+    if ((this.flags & IN_HANDLER) !== 0) this.writeResponse(status, frame.headers, frame.body ? body : undefined, frame.contentLength, frame.body);
+    else this.res.cork(() => this.writeResponse(status, frame.headers, frame.body ? body : undefined, frame.contentLength, frame.body));
     this.complete();
   }
 
-  private writeResponse(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
+  private writeResponse(status: number, headers: readonly string[], body: string | Uint8Array | undefined, length: number | undefined, withBody: boolean): void {
     const res = this.res;
     res.writeStatus(statusLine(status));
-    let declaredLength: string | undefined;
-    let chunked = false;
-    let close = this.closeAfter;
-    for (let i = 0; i < headers.length; i += 2) {
-      const name = headers[i]!;
-      // `Connection: close` from the pipeline (a 408 for a body still arriving) ends the connection after the answer;
-      // uWS writes the header itself when it does, so it is not written twice.
-      if (name.length === 10 && name.toLowerCase() === "connection" && headers[i + 1]!.toLowerCase() === "close" && !headOnly && status !== 204 && status !== 304) {
-        close = true;
-        continue;
-      }
-      // uWS computes Content-Length itself; a handler-declared one only survives on HEAD.
-      if (name.length === 14 && name.toLowerCase() === "content-length") {
-        declaredLength = headers[i + 1];
-        continue;
-      }
-      // uWS frames bodies itself; only a HEAD for a stream keeps it (its GET would be chunked).
-      if (name.length === 17 && name.toLowerCase() === "transfer-encoding") {
-        if (!headOnly) continue;
-        chunked = true;
-      }
-      // uWS writes its own Date on every response (the prebuilt binary cannot turn that off) and Date is a
-      // singleton field (RFC 9110 §6.6.1): a handler's would be a second one, so the server's is sent.
-      if (name.length === 4 && name.toLowerCase() === "date") continue;
-      res.writeHeader(name, headers[i + 1]!);
-    }
-    // uWS 20.30 mishandles endWithoutBody's arguments (the process aborts), so it is only
-    // ever called bare, with the length written by hand.
-    if (headOnly && chunked && declaredLength === undefined) res.endWithoutBody();
-    else if (headOnly) res.writeHeader("content-length", declaredLength ?? String(body === undefined ? 0 : byteLength(body))).endWithoutBody();
-    else if (status === 204 || status === 304) res.endWithoutBody();
-    else if (body === undefined) res.end(undefined, close);
-    else res.end(body, close);
+    for (let i = 0; i < headers.length; i += 2) res.writeHeader(headers[i]!, headers[i + 1]!);
+    // uWS computes Content-Length itself for end(); without a body it is written by hand. uWS 20.30 mishandles
+    // endWithoutBody's arguments (the process aborts), so it is only ever called bare.
+    if (withBody) res.end(body, this.closing);
+    else if (length !== undefined) res.writeHeader("content-length", String(length)).endWithoutBody();
+    else res.endWithoutBody();
   }
 
   startStream(status: number, headers: readonly string[]): void {
     if (this.aborted) return;
+    this.resumeBody();
     const res = this.res;
-    const total = declaredStreamLength(headers);
+    const frame = frameStream(headers);
+    if (frame.close) this.flags |= CLOSE_AFTER;
     res.cork(() => {
       res.writeStatus(statusLine(status));
-      for (let i = 0; i < headers.length; i += 2) {
-        // uWS writes the framing headers itself: the length when tryEnd frames the body (it would add chunked
-        // encoding beside a hand-written one), or its own Transfer-Encoding; and its own Date (see writeResponse).
-        const name = headers[i]!.toLowerCase();
-        if (name === "content-length" || name === "transfer-encoding" || name === "date") continue;
-        res.writeHeader(headers[i]!, headers[i + 1]!);
-      }
+      // uWS writes the framing itself: the length when tryEnd frames the body, or its own Transfer-Encoding.
+      for (let i = 0; i < frame.headers.length; i += 2) res.writeHeader(frame.headers[i]!, frame.headers[i + 1]!);
     });
     const extra = this.extra();
-    if (total !== undefined) extra.fixed = { total, sent: 0, pending: undefined, pendingAt: 0 };
+    if (frame.length !== undefined) extra.fixed = { total: frame.length, sent: 0, pending: undefined, pendingAt: 0 };
     res.onWritable((offset) => {
       const f = extra.fixed;
       if (f?.pending !== undefined) {
@@ -392,7 +372,7 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
         if (!res.tryEnd(f.pending.subarray(offset - f.pendingAt), f.total)[0]) return false;
         f.pending = undefined;
       }
-      for (const cb of extra.drainCallbacks?.splice(0) ?? []) cb();
+      runCallbacks(extra.drainCallbacks);
       return true;
     });
   }
@@ -430,7 +410,7 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
     const f = this.extras?.fixed;
     // With a declared length the last tryEnd ended the response (an empty one has none: end it here);
     // a short stream would leave the client waiting for the rest.
-    if (f === undefined || f.total === 0) this.res.cork(() => this.res.end(undefined, this.closeAfter));
+    if (f === undefined || f.total === 0) this.res.cork(() => this.res.end(undefined, this.closing));
     else if (f.sent < f.total) throw streamTooShort(f.sent, f.total);
     this.complete();
   }
@@ -445,6 +425,8 @@ class UwsExchange implements RawRequest, ResponseSink, BodySource {
     if ((this.flags & DONE) !== 0) return;
     this.flags |= DONE;
     this.tracker.finished();
+    const e = this.extras;
+    if (e !== undefined) runCallbacks(e.completeCallbacks);
   }
 }
 
@@ -457,10 +439,6 @@ function readAll(req: HttpRequest): Record<string, string> {
   return out;
 }
 
-function byteLength(body: string | Uint8Array): number {
-  return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-}
-
 interface FixedLengthStream {
   total: number;
   sent: number;
@@ -468,7 +446,6 @@ interface FixedLengthStream {
   pending: Uint8Array | undefined;
   pendingAt: number;
 }
-
 
 /**
  * One buffered body on its way in: the state uWS's onData advances, as one
@@ -513,5 +490,3 @@ class BodyReader {
     this.to.error(err);
   }
 }
-
-

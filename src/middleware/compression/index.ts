@@ -1,7 +1,7 @@
 import zlib from "node:zlib";
-import type { ResponseSink } from "../../pipeline/sink";
-import { headerValue } from "../../pipeline/header-list";
-import type { Middleware } from "../types";
+import { afterNext, readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
+import { responseBody } from "../../pipeline/respond";
+import { Response, type AnyResponse, type StreamSource } from "../../response";
 
 export interface CompressionOptions {
   gzip?: boolean;
@@ -18,97 +18,85 @@ type Encoding = "br" | "gzip";
  * Compresses responses the client accepts (brotli preferred on equal q, then
  * gzip), when they are large enough and not already encoded, ranged, images
  * (except SVG), event streams or gRPC. Adds `Vary: Accept-Encoding` whenever
- * the response was eligible. Streams are compressed chunk by chunk with the
- * same backpressure as uncompressed ones.
+ * the response was eligible. Streams are compressed chunk by chunk, flushed
+ * as they go, with the same backpressure as uncompressed ones.
  */
 export function compression(options: CompressionOptions = {}): Middleware {
   const minSize = options.minSize ?? 1024;
   const enabled: Encoding[] = [...(options.brotli !== false ? (["br"] as const) : []), ...(options.gzip !== false ? (["gzip"] as const) : [])];
-  return {
-    name: "compression",
-    handle(raw, sink, next) {
-      const accepted = negotiate(raw.header("accept-encoding"), enabled);
-      next(compressingSink(sink, accepted, minSize, options.quality));
-    },
-  };
+  return readOnlyBeforeNext(function compression(req, next) {
+    const encoding = negotiate(req.header("accept-encoding"), enabled);
+    return afterNext(next(), (res) => compress(res, encoding, minSize, options.quality));
+  });
 }
 
-function compressingSink(sink: ResponseSink, encoding: Encoding | undefined, minSize: number, quality: number | undefined): ResponseSink {
-  let stream: zlib.Gzip | zlib.BrotliCompress | undefined;
-  let sinkBlocked = false;
-  return {
-    get aborted() {
-      return sink.aborted;
-    },
-    onAbort: (cb) => sink.onAbort(cb),
-    send(status, headers, body, headOnly) {
-      if (!eligible(status, headers)) return sink.send(status, headers, body, headOnly);
-      const size = body === undefined ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-      const vary = withVary(headers);
-      if (encoding === undefined || size < minSize || body === undefined) return sink.send(status, vary, body, headOnly);
-      const out = encoding === "br" ? zlib.brotliCompressSync(body, brotliParams(quality)) : zlib.gzipSync(body, { level: quality ?? 6 });
-      sink.send(status, [...vary, "content-encoding", encoding], out, headOnly);
-    },
-    startStream(status, headers) {
-      if (!eligible(status, headers) || encoding === undefined) return sink.startStream(status, eligible(status, headers) ? withVary(headers) : headers);
-      stream = encoding === "br" ? zlib.createBrotliCompress(brotliParams(quality)) : zlib.createGzip({ level: quality ?? 6 });
-      // The declared length is the uncompressed one; the compressed stream goes out chunked.
-      sink.startStream(status, [...withoutLength(withVary(headers)), "content-encoding", encoding]);
-      stream.on("data", (chunk: Buffer) => {
-        if (!sink.write(chunk)) sinkBlocked = true;
-      });
-      stream.on("end", () => sink.endStream());
-    },
-    write(chunk) {
-      if (stream === undefined) return sink.write(chunk);
-      // Flush per chunk so a slow stream still reaches the client as it goes.
-      const ok = stream.write(chunk);
-      stream.flush();
-      return ok && !sinkBlocked;
-    },
-    onDrain(cb) {
-      if (stream === undefined) return sink.onDrain(cb);
-      if (sinkBlocked) {
-        sink.onDrain(() => {
-          sinkBlocked = false;
-          cb();
-        });
-      } else stream.once("drain", cb);
-    },
-    endStream() {
-      if (stream === undefined) return sink.endStream();
-      stream.end();
-    },
-    close() {
-      stream?.destroy();
-      sink.close();
-    },
-  };
+function compress(res: AnyResponse, encoding: Encoding | undefined, minSize: number, quality: number | undefined): AnyResponse {
+  const whole = res instanceof Response ? responseBody(res) : undefined;
+  const type = res.getHeader("content-type") ?? (whole ? whole.type : res.mediaType) ?? "";
+  if (!eligible(res, type)) return res;
+  addVary(res);
+  if (encoding === undefined) return res;
+  if (whole !== undefined) {
+    const body = whole.body;
+    const size = body === undefined ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    if (body === undefined || size < minSize) return res;
+    const r = res as Response;
+    r.content = encoding === "br" ? zlib.brotliCompressSync(body, brotliParams(quality)) : zlib.gzipSync(body, { level: quality ?? 6 });
+    if (r.getHeader("content-type") === undefined && whole.type !== undefined) r.setHeader("content-type", whole.type);
+    r.setHeader("content-encoding", encoding);
+    return r;
+  }
+  const stream = res as Exclude<AnyResponse, Response>;
+  // The declared length is the uncompressed one; the compressed stream goes out chunked.
+  stream.deleteHeader("content-length");
+  stream.setHeader("content-encoding", encoding);
+  stream.source = compressed(stream.source, encoding, quality);
+  return stream;
+}
+
+/** The source through a compressor, each chunk flushed so a slow stream still reaches the client as it goes. */
+async function* compressed(source: StreamSource, encoding: Encoding, quality: number | undefined): AsyncGenerator<Buffer> {
+  const z = encoding === "br" ? zlib.createBrotliCompress(brotliParams(quality)) : zlib.createGzip({ level: quality ?? 6 });
+  const out: Buffer[] = [];
+  z.on("data", (c: Buffer) => out.push(c));
+  const flushed = (): Promise<void> => new Promise((resolve) => z.flush(() => resolve()));
+  try {
+    for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
+      z.write(chunk);
+      await flushed();
+      if (out.length > 0) yield Buffer.concat(out.splice(0));
+    }
+    // "end" (not end()'s callback, which is "finish"): the last bytes, the gzip trailer among them, come out before it.
+    await new Promise<void>((resolve, reject) => {
+      z.once("end", resolve).once("error", reject);
+      z.end();
+    });
+    if (out.length > 0) yield Buffer.concat(out.splice(0));
+  } finally {
+    z.destroy();
+  }
 }
 
 function brotliParams(quality: number | undefined): zlib.BrotliOptions {
   return { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality ?? 4 } };
 }
 
-function eligible(status: number, headers: readonly string[]): boolean {
+function eligible(res: AnyResponse, type: string): boolean {
+  const status = res.statusCode;
   if (status === 204 || status === 304 || status < 200) return false;
-  if (headerValue(headers, "content-encoding") !== undefined || headerValue(headers, "content-range") !== undefined) return false;
-  const type = (headerValue(headers, "content-type") ?? "").toLowerCase();
-  if (type.startsWith("image/") && !type.startsWith("image/svg+xml")) return false;
-  return !type.startsWith("text/event-stream") && !type.startsWith("application/grpc");
-}
-
-function withoutLength(headers: string[]): string[] {
-  return headers.filter((_, i, a) => a[i - (i % 2)]!.toLowerCase() !== "content-length");
+  if (res.getHeader("content-encoding") !== undefined || res.getHeader("content-range") !== undefined) return false;
+  const t = type.toLowerCase();
+  if (t.startsWith("image/") && !t.startsWith("image/svg+xml")) return false;
+  return !t.startsWith("text/event-stream") && !t.startsWith("application/grpc");
 }
 
 // A module constant: a regular expression literal is a new RegExp object each time it is evaluated (per response here).
 const ACCEPT_ENCODING = /accept-encoding/i;
 
-function withVary(headers: readonly string[]): string[] {
-  const vary = headerValue(headers, "vary");
-  if (vary !== undefined && ACCEPT_ENCODING.test(vary)) return [...headers];
-  return [...headers.filter((_, i, a) => !(i % 2 === 0 && a[i]!.toLowerCase() === "vary") && !(i % 2 === 1 && a[i - 1]!.toLowerCase() === "vary")), "vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding"];
+function addVary(res: AnyResponse): void {
+  const vary = res.getHeader("vary");
+  if (vary !== undefined && ACCEPT_ENCODING.test(vary)) return;
+  res.setHeader("vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
 }
 
 /** The best enabled encoding by q-value; ties prefer brotli. */

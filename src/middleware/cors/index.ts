@@ -1,4 +1,6 @@
-import { answer, mapHeaders, type Middleware } from "../types";
+import { afterNext, readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
+import { rejection } from "../../pipeline/payload-response";
+import { Response } from "../../response";
 
 export interface CorsOptions {
   /** Allowed origins; "*" allows any. */
@@ -24,35 +26,28 @@ export function cors(options: CorsOptions): Middleware {
   const methods = (options.allowedMethods ?? ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).map((m) => m.toUpperCase());
   const headers = (options.allowedHeaders ?? []).map((h) => h.toLowerCase());
   const allowed = (origin: string): boolean => anyOrigin || origins.has(origin);
-  const JSON_TYPE = ["content-type", "application/json"];
-  return {
-    name: "cors",
-    handle(raw, sink, next) {
-      const origin = raw.header("origin");
-      const requestedMethod = raw.header("access-control-request-method");
-      if (raw.method === "OPTIONS" && requestedMethod !== undefined) {
-        if (origin === undefined || !allowed(origin)) return answer(sink, raw, 403, JSON_TYPE, JSON.stringify({ detail: `CORS request from origin '${origin ?? ""}' not allowed` }));
-        if (!methods.includes("*") && !methods.includes(requestedMethod.toUpperCase())) return answer(sink, raw, 403, []);
-        const requested = (raw.header("access-control-request-headers") ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
-        if (!headers.includes("*") && requested.some((h) => !headers.includes(h))) return answer(sink, raw, 403, []);
-        const out = ["access-control-allow-origin", origin, "access-control-allow-methods", methods.join(", "), "access-control-allow-headers", (options.allowedHeaders ?? []).join(", ")];
-        if (options.maxAge !== undefined) out.push("access-control-max-age", String(options.maxAge));
-        if (options.allowCredentials) out.push("access-control-allow-credentials", "true");
-        return answer(sink, raw, 204, out);
-      }
-      if (origin === undefined) return next(sink);
-      if (!allowed(origin)) {
-        const body = origin === "null" ? { error: "Origin 'null' is not allowed" } : { detail: `CORS request from origin '${origin}' not allowed` };
-        return answer(sink, raw, 403, JSON_TYPE, JSON.stringify(body));
-      }
-      next(
-        mapHeaders(sink, (_s, h) => {
-          const out = [...h, "access-control-allow-origin", anyOrigin && !options.allowCredentials ? "*" : origin, "vary", "Origin"];
-          if (options.exposeHeaders?.length) out.push("access-control-expose-headers", options.exposeHeaders.join(", "));
-          if (options.allowCredentials) out.push("access-control-allow-credentials", "true");
-          return out;
-        }),
-      );
-    },
-  };
+  return readOnlyBeforeNext(function cors(req, next) {
+    const origin = req.header("origin");
+    const requestedMethod = req.header("access-control-request-method");
+    if (req.method === "OPTIONS" && requestedMethod !== undefined) {
+      if (origin === undefined || !allowed(origin)) return rejection("CORS_ORIGIN_FORBIDDEN", [origin ?? ""]);
+      if (!methods.includes("*") && !methods.includes(requestedMethod.toUpperCase())) return rejection("CORS_PREFLIGHT_FORBIDDEN", []);
+      const requested = (req.header("access-control-request-headers") ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+      if (!headers.includes("*") && requested.some((h) => !headers.includes(h))) return rejection("CORS_PREFLIGHT_FORBIDDEN", []);
+      const out: Record<string, string> = { "access-control-allow-origin": origin, "access-control-allow-methods": methods.join(", "), "access-control-allow-headers": (options.allowedHeaders ?? []).join(", ") };
+      if (options.maxAge !== undefined) out["access-control-max-age"] = String(options.maxAge);
+      if (options.allowCredentials) out["access-control-allow-credentials"] = "true";
+      return new Response({ statusCode: 204, headers: out });
+    }
+    if (origin === undefined) return next();
+    if (!allowed(origin)) return origin === "null" ? rejection("CORS_NULL_ORIGIN", []) : rejection("CORS_ORIGIN_FORBIDDEN", [origin]);
+    return afterNext(next(), (res) => {
+      res.setHeader("access-control-allow-origin", anyOrigin && !options.allowCredentials ? "*" : origin);
+      const vary = res.getHeader("vary");
+      res.setHeader("vary", vary ? `${vary}, Origin` : "Origin");
+      if (options.exposeHeaders?.length) res.setHeader("access-control-expose-headers", options.exposeHeaders.join(", "));
+      if (options.allowCredentials) res.setHeader("access-control-allow-credentials", "true");
+      return res;
+    });
+  });
 }

@@ -1,4 +1,5 @@
-import { answer, type Middleware } from "../types";
+import { readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
+import { rejection } from "../../pipeline/payload-response";
 import { challenge } from "../challenge";
 import { claimProblem } from "./claims";
 
@@ -21,9 +22,9 @@ export interface JwtOptions {
 export const JWT_CLAIMS = "jwt";
 
 /**
- * Requires `Authorization: Bearer <JWT>` on every request, verified with
- * fast-jwt (synchronously, so the check adds no await to the request path);
- * claims are checked in jsonwebtoken's order so errors read as Spikard's 401s.
+ * Requires `Authorization: Bearer <JWT>`, verified with fast-jwt
+ * (synchronously, so the check adds no await to the request path); claims
+ * are checked in jsonwebtoken's order so errors read as Spikard's 401s.
  * Every 401 carries a Bearer challenge: without an error code when no bearer
  * token was sent, `error="invalid_token"` when one was refused (RFC 6750 §3).
  */
@@ -34,33 +35,25 @@ export function jwtAuth(options: JwtOptions): Middleware {
   const verify = createVerifier({ key: options.secret, algorithms: [algorithm], ignoreExpiration: true, ignoreNotBefore: true });
   const expect = { issuer: options.issuer, audience: options.audience, leeway: options.leeway ?? 0 };
   const realm = options.realm ?? "api";
-  const noToken = ["content-type", "application/json", "www-authenticate", challenge("Bearer", { realm })];
-  const deny = (title: string, detail: string): string => JSON.stringify({ type: "https://spikard.dev/errors/unauthorized", title, status: 401, detail });
-  const refuse = (detail: string): string[] => ["content-type", "application/json", "www-authenticate", challenge("Bearer", { realm, error: "invalid_token", error_description: detail })];
-  return {
-    name: "jwtAuth",
-    handle(raw, sink, next) {
-      const header = raw.header("authorization");
-      if (header === undefined) return answer(sink, raw, 401, noToken, deny("Missing or invalid Authorization header", "Expected 'Authorization: Bearer <token>'"));
-      if (!header.startsWith("Bearer ")) return answer(sink, raw, 401, noToken, deny("Invalid Authorization header format", "Authorization header must use Bearer scheme: 'Bearer <token>'"));
-      const token = header.slice(7).trim();
-      const parts = token.split(".").length;
-      if (parts !== 3) {
-        const detail = `Malformed JWT token: expected 3 parts separated by dots, found ${parts}`;
-        return answer(sink, raw, 401, refuse(detail), deny("Malformed JWT token", detail));
-      }
-      let claims: Record<string, unknown>;
-      try {
-        claims = verify(token) as Record<string, unknown>;
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        const detail = code === "FAST_JWT_INVALID_SIGNATURE" || code === "FAST_JWT_MALFORMED" ? "Token signature is invalid" : "Token is invalid";
-        return answer(sink, raw, 401, refuse(detail), deny("JWT validation failed", detail));
-      }
-      const problem = claims !== null && typeof claims === "object" && !Array.isArray(claims) ? claimProblem(claims, expect) : "Token is invalid";
-      if (problem !== undefined) return answer(sink, raw, 401, refuse(problem), deny("JWT validation failed", problem));
-      raw.locals = { ...raw.locals, [JWT_CLAIMS]: claims };
-      next(sink);
-    },
-  };
+  const noToken = ["www-authenticate", challenge("Bearer", { realm })];
+  const refused = (title: string, detail: string) => rejection("UNAUTHORIZED", [title, detail], ["www-authenticate", challenge("Bearer", { realm, error: "invalid_token", error_description: detail })]);
+  return readOnlyBeforeNext(function jwtAuth(req, next) {
+    const header = req.header("authorization");
+    if (header === undefined) return rejection("UNAUTHORIZED", ["Missing or invalid Authorization header", "Expected 'Authorization: Bearer <token>'"], noToken);
+    if (!header.startsWith("Bearer ")) return rejection("UNAUTHORIZED", ["Invalid Authorization header format", "Authorization header must use Bearer scheme: 'Bearer <token>'"], noToken);
+    const token = header.slice(7).trim();
+    const parts = token.split(".").length;
+    if (parts !== 3) return refused("Malformed JWT token", `Malformed JWT token: expected 3 parts separated by dots, found ${parts}`);
+    let claims: Record<string, unknown>;
+    try {
+      claims = verify(token) as Record<string, unknown>;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      return refused("JWT validation failed", code === "FAST_JWT_INVALID_SIGNATURE" || code === "FAST_JWT_MALFORMED" ? "Token signature is invalid" : "Token is invalid");
+    }
+    const problem = claims !== null && typeof claims === "object" && !Array.isArray(claims) ? claimProblem(claims, expect) : "Token is invalid";
+    if (problem !== undefined) return refused("JWT validation failed", problem);
+    req.state[JWT_CLAIMS] = claims;
+    return next();
+  });
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { hasHeader } from "../../pipeline/header-list";
-import { mapHeaders, type Middleware } from "../types";
+import { afterNext, readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
 
 export interface RequestIdOptions {
   /** Header carrying the id. Default "x-request-id". */
@@ -19,14 +18,14 @@ export interface RequestIdOptions {
 export function requestId(options: RequestIdOptions = {}): Middleware {
   const header = (options.header ?? "x-request-id").toLowerCase();
   const maxLength = options.maxLength ?? 128;
-  return {
-    name: "requestId",
-    handle(raw, sink, next) {
-      const incoming = raw.header(header);
-      const id = incoming !== undefined && isPlausibleId(incoming, maxLength) ? incoming : randomUUID();
-      next(mapHeaders(sink, (_status, headers) => (hasHeader(headers, header) ? headers : [...headers, header, id])));
-    },
-  };
+  return readOnlyBeforeNext(function requestId(req, next) {
+    const incoming = req.header(header);
+    const id = incoming !== undefined && isPlausibleId(incoming, maxLength) ? incoming : randomUUID();
+    return afterNext(next(), (res) => {
+      if (res.getHeader(header) === undefined) res.setHeader(header, id);
+      return res;
+    });
+  });
 }
 
 /** 1 to `max` characters, each visible ASCII (RFC 5234 VCHAR, 0x21–0x7E). */

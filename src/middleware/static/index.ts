@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { pipeStream } from "../../pipeline/respond";
-import { answer, type Middleware } from "../types";
+import type { Request } from "../../context";
+import { readOnlyBeforeNext, type Middleware } from "../../pipeline/middleware";
+import { Response, StreamingResponse, type AnyResponse } from "../../response";
 import { noneMatch } from "./etag";
 
 export interface StaticFilesOptions {
@@ -11,7 +12,7 @@ export interface StaticFilesOptions {
   routePrefix: string;
   /** Cache-Control for these files. */
   cacheControl?: string;
-  /** Serve index.html for directory paths. Default true. */
+  /** Serve index.html for directories. Default true. */
   indexFile?: boolean;
 }
 
@@ -27,8 +28,8 @@ interface Mount extends StaticFilesOptions {
  * extension, ETag/Last-Modified with 304 revalidation, index.html for
  * directories, no escaping the directory, by path or by symlink (a link, or a
  * linked directory on the way, that leads outside is treated as no file). A path
- * with no file falls through to the routes. The existence check is a synchronous stat: routing must decide
- * while the adapter's request is still live; the content streams asynchronously.
+ * with no file falls through to the routes. The existence check is a synchronous stat, so a request that is
+ * not for a file goes on to its route without an await; the content streams.
  */
 export function staticFiles(mounts: StaticFilesOptions[]): Middleware {
   // Loaded here, not at the top: mime-types parses its whole database (~7 ms), and only apps serving files need it.
@@ -37,28 +38,25 @@ export function staticFiles(mounts: StaticFilesOptions[]): Middleware {
     const root = path.resolve(m.directory);
     return { ...m, root, prefix: m.routePrefix.replace(/\/+$/, ""), realRoot: realPath(root) };
   });
-  return {
-    name: "staticFiles",
-    handle(raw, sink, next) {
-      if (raw.method !== "GET" && raw.method !== "HEAD") return next(sink);
-      for (const m of list) {
-        const file = resolve(m, raw.path);
-        if (file === undefined) continue;
-        let stat: fs.Stats;
-        let real: string | undefined;
-        try {
-          stat = fs.statSync(file.path);
-          if (stat.isDirectory() && m.indexFile !== false) stat = fs.statSync((file.path = path.join(file.path, "index.html")));
-          real = inside(m, file.path);
-        } catch {
-          continue;
-        }
-        if (real === undefined || !stat.isFile()) continue;
-        return serve(m, file.path, real, stat, raw, sink);
+  return readOnlyBeforeNext(function staticFiles(req, next) {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    for (const m of list) {
+      const file = resolve(m, req.path);
+      if (file === undefined) continue;
+      let stat: fs.Stats;
+      let real: string | undefined;
+      try {
+        stat = fs.statSync(file.path);
+        if (stat.isDirectory() && m.indexFile !== false) stat = fs.statSync((file.path = path.join(file.path, "index.html")));
+        real = inside(m, file.path);
+      } catch {
+        continue;
       }
-      next(sink);
-    },
-  };
+      if (real === undefined || !stat.isFile()) continue;
+      return serve(m, file.path, real, stat, req);
+    }
+    return next();
+  });
 }
 
 function resolve(m: Mount, urlPath: string): { path: string } | undefined {
@@ -95,32 +93,30 @@ function realPath(p: string): string | undefined {
 }
 
 /** `named` is the path the URL names (its extension gives the type); `real` is what is read. */
-function serve(m: Mount, named: string, real: string, stat: fs.Stats, raw: Parameters<Middleware["handle"]>[0], sink: Parameters<Middleware["handle"]>[1]): void {
+function serve(m: Mount, named: string, real: string, stat: fs.Stats, req: Request): AnyResponse {
   const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
-  const lastModified = stat.mtime.toUTCString();
-  const headers = ["etag", etag, "last-modified", lastModified];
-  if (m.cacheControl) headers.push("cache-control", m.cacheControl);
-  const inm = raw.header("if-none-match");
-  const ims = raw.header("if-modified-since");
+  const headers: Record<string, string> = { etag, "last-modified": stat.mtime.toUTCString() };
+  if (m.cacheControl) headers["cache-control"] = m.cacheControl;
+  const inm = req.header("if-none-match");
+  const ims = req.header("if-modified-since");
   if ((inm !== undefined && noneMatch(inm, etag)) || (inm === undefined && ims !== undefined && Date.parse(ims) >= Math.floor(stat.mtimeMs / 1000) * 1000)) {
-    return answer(sink, raw, 304, headers);
+    return new Response({ statusCode: 304, headers });
   }
-  headers.push("content-type", lookupMime(named) || "application/octet-stream");
-  if (raw.method === "HEAD" || stat.size === 0) {
-    headers.push("content-length", String(stat.size));
-    return sink.send(200, headers, undefined, raw.method === "HEAD");
+  const type = lookupMime(named) || "application/octet-stream";
+  if (req.method === "HEAD" || stat.size === 0) {
+    headers["content-length"] = String(stat.size);
+    return new Response({ statusCode: 200, headers, mediaType: type });
   }
   // Small files go out in one write; larger ones stream with backpressure.
   if (stat.size <= 64 * 1024) {
-    let body: Buffer;
     try {
-      body = fs.readFileSync(real);
+      return new Response({ statusCode: 200, headers, content: fs.readFileSync(real), mediaType: type });
     } catch {
-      return answer(sink, raw, 404, []);
+      return new Response({ statusCode: 404 });
     }
-    return sink.send(200, headers, body, false);
   }
-  void pipeStream(sink, 200, headers, fs.createReadStream(real), false).catch(() => sink.close());
+  headers["content-length"] = String(stat.size);
+  return new StreamingResponse(fs.createReadStream(real), { statusCode: 200, headers, mediaType: type });
 }
 
 let mimeTypes: typeof import("mime-types") | undefined;

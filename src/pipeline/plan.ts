@@ -7,9 +7,15 @@ import { segmentCheck, type SegmentCheck } from "./segment-checks";
 import type { ErrorFormat } from "../validation/error-mapper";
 import { emptyHooks, hasHooks, mergeHooks, type HookTable } from "../hooks";
 import type { DependencyGraphError } from "../di/errors";
+import type { Middleware } from "./middleware";
 
-/** A route ready to serve: extractors built, response writer chosen. */
-export interface CompiledRoute {
+/**
+ * A route ready to serve, compiled once at start-up: extractors built, its
+ * middleware chain resolved, response writer chosen. Every request of the
+ * route runs this plan (see Pipeline): extract → hooks and dependencies only
+ * where it has them → handler → one writer.
+ */
+export interface RoutePlan {
   readonly method: string;
   readonly path: string;
   readonly segments: Segment[];
@@ -29,8 +35,8 @@ export interface CompiledRoute {
   readonly stringify: StringifyFn | undefined;
   readonly errorFormat: ErrorFormat;
   readonly definition: RouteDefinition;
-  /** Arguments filled by dependency injection. */
-  readonly injects: Array<{ index: number; key: string; is?: (v: unknown) => boolean; expected?: string }>;
+  /** Arguments filled by dependency injection; `expected` is the declared JSON type, checked shallowly (a provider's objects are the server's own). */
+  readonly injects: Array<{ index: number; key: string; expected?: string }>;
   readonly backgroundIndices: number[];
   /** App and router hooks for this route; undefined when there are none (the fast path). */
   readonly hooks: HookTable | undefined;
@@ -43,9 +49,20 @@ export interface CompiledRoute {
   readonly usesRequest: boolean;
   /** Set at start-up, in `dependencyErrors: "respond"` builds, when the route's dependencies cannot be resolved: every request answers it. */
   readonly dependencyError?: DependencyGraphError;
+  /** Middleware around the route, outermost first (the app's, its routers', its own; minus `skip`). Empty: the fast path. */
+  readonly chain: readonly Middleware[];
+  /** The route's own body limit (bytes), when its options set one. */
+  readonly bodyLimit: number | undefined;
 }
 
-export function compileRoute(def: RouteDefinition, defaults: { errorFormat: ErrorFormat; hooks?: HookTable }): CompiledRoute {
+export interface PlanDefaults {
+  errorFormat: ErrorFormat;
+  hooks?: HookTable;
+  /** The middleware chain for a route definition. */
+  chain: (def: RouteDefinition) => readonly Middleware[];
+}
+
+export function compileRoute(def: RouteDefinition, defaults: PlanDefaults): RoutePlan {
   const format = def.options.errorFormat ?? defaults.errorFormat;
   const segments = parsePathPattern(def.path);
   const paramNames = pathParamNames(segments);
@@ -59,7 +76,7 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
   });
   let body: BodyMeta | undefined;
   let bodyIndex = -1;
-  const injects: CompiledRoute["injects"] = [];
+  const injects: RoutePlan["injects"] = [];
   const backgroundIndices: number[] = [];
   def.meta.args.forEach((arg, i) => {
     switch (arg.in) {
@@ -73,7 +90,7 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
         extractors.push(undefined);
         return;
       case "inject":
-        injects.push({ index: i, key: arg.key, is: arg.is, expected: arg.expected });
+        injects.push({ index: i, key: arg.key, expected: arg.expected });
         extractors.push(undefined);
         return;
       case "background":
@@ -124,5 +141,7 @@ export function compileRoute(def: RouteDefinition, defaults: { errorFormat: Erro
     stringify: def.meta.response.stringify,
     errorFormat: format,
     definition: def,
+    chain: defaults.chain(def),
+    bodyLimit: def.options.bodyLimit,
   };
 }

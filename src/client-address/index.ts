@@ -1,0 +1,2 @@
+export { clientAddressReader, type TrustProxy, type ForwardedHeader } from "./trust-proxy";
+export { canonicalAddress } from "./address";
