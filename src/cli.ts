@@ -6,6 +6,7 @@ import { UsageError } from "./cli/args";
 import { generateClientFile, USAGE as CLIENT } from "./cli/client";
 import { generateFixtures, USAGE as GENERATE_FIXTURES } from "./cli/generate-fixtures";
 import { generateOpenApi, USAGE as GENERATE_OPENAPI } from "./cli/generate-openapi";
+import { generateProto, USAGE as GENERATE_PROTO } from "./cli/generate-proto";
 import { initProject, USAGE as INIT } from "./cli/init";
 
 type Command = { run(argv: string[]): number | Promise<number>; usage: string };
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   openapi: { run: exportOpenApi, usage: "spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]" },
   "generate openapi": { run: generateOpenApi, usage: GENERATE_OPENAPI },
   "generate fixtures": { run: generateFixtures, usage: GENERATE_FIXTURES },
+  "generate proto": { run: generateProto, usage: GENERATE_PROTO },
   client: { run: generateClientFile, usage: CLIENT },
   init: { run: initProject, usage: INIT },
 };

@@ -1,14 +1,11 @@
 import ts from "typescript";
+import type { ResponseKind } from "../../src/runtime/meta";
 import { isTaggedClass } from "./declarations";
-
-export type ResponseKind = "json" | "text" | "bytes" | "empty" | "dynamic";
 
 export interface ResponsePlan {
   kind: ResponseKind;
   /** The JSON-serialized part of the return type (json, and the plain members of dynamic). */
   jsonType?: ts.Type;
-  /** The handler may return a StreamingResponse (documented, so clients read the body as a stream). */
-  streaming?: boolean;
 }
 
 /**
@@ -33,9 +30,8 @@ export function analyzeResponse(checker: ts.TypeChecker, type: ts.Type): Respons
   if (members.every(isBytes)) return { kind: "bytes" };
   const plain = members.filter((t) => !isVoid(t) && !isText(t) && !isBytes(t) && !isCustom(t));
   if (plain.length === members.length) return { kind: "json", jsonType: type };
-  const streaming = members.some((t) => isCustom(t) && t.getSymbol()?.getName() === "StreamingResponse") ? { streaming: true } : {};
-  if (plain.length === 0) return { kind: "dynamic", ...streaming };
-  return { kind: "dynamic", jsonType: unionOf(checker, plain), ...streaming };
+  if (plain.length === 0) return { kind: "dynamic" };
+  return { kind: "dynamic", jsonType: unionOf(checker, plain) };
 }
 
 /** The checker's own union constructor (internal API, present in TS 5.x); without it the plain part falls back to JSON.stringify. */
