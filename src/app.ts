@@ -1,4 +1,5 @@
 import { resolveAdapter } from "./adapter";
+import { assertPortFree } from "./adapter/port-probe";
 import type { ExchangeHandler } from "./adapter/types";
 import { resolveConfig, type ResolvedConfig, type ServerConfig } from "./config";
 import { Pipeline } from "./pipeline/pipeline";
@@ -150,9 +151,8 @@ export class Spikard extends Router {
     return (this.pipelineCache = new Pipeline(routes, {
       maxBodySize: this.config.maxBodySize,
       maxUploadSize: this.config.maxUploadSize,
-      uploads: { spoolThreshold: this.config.uploadSpoolThreshold, dir: this.config.uploadDir },
+      uploads: { spoolThreshold: this.config.uploadSpoolThreshold, dir: this.config.uploadDir, limits: this.config.multipartLimits },
       maxJsonDepth: this.config.maxJsonDepth,
-      maxHeaderSize: this.config.maxHeaderSize,
       errorFormat: this.config.validationErrorFormat,
       logger: this.config.logger,
       container: this.container,
@@ -168,7 +168,12 @@ export class Spikard extends Router {
   }
 
   /** Starts serving; resolves once listening. Port 0 picks a free port. */
-  async serve(options: ServeOptions = {}): Promise<Server> {
+  serve(options: ServeOptions = {}): Promise<Server> {
+    return this.listen(options, false);
+  }
+
+  /** `sharedPort`: the port is this app's own, shared with its worker threads (run() checked it is free). */
+  private async listen(options: ServeOptions, sharedPort: boolean): Promise<Server> {
     const exportTo = process.env.SPIKARD_OPENAPI_OUT;
     if (exportTo) {
       // `spikard openapi`: write the document instead of listening.
@@ -181,6 +186,8 @@ export class Spikard extends Router {
       host,
       port: options.port ?? this.config.port,
       allowSlowFallback: this.config.allowSlowFallback,
+      limits: this.config.limits,
+      sharedPort,
     });
     const timeout = this.config.gracefulShutdownTimeout * 1000;
     const grpc = await this.startGrpc(host, options.grpcPort)?.catch(async (err: unknown) => {
@@ -209,11 +216,24 @@ export class Spikard extends Router {
   run(options: ServeOptions = {}): void {
     const worker = workerRole();
     const port = options.port ?? this.config.port;
-    const workers = worker === undefined ? this.config.workers : 1;
+    let workers = worker === undefined ? this.config.workers : 1;
     if (workers > 1 && port === 0) this.config.logger.warn("spikard: workers need a fixed port; serving on one thread");
+    const adapter = resolveAdapter(this.config.adapter);
+    if (workers > 1 && port !== 0 && !adapter.portSharing) {
+      this.config.logger.warn(`spikard: the ${adapter.name} adapter cannot share a port between threads on Node ${process.versions.node} (no SO_REUSEPORT); serving on one thread`);
+      workers = 1;
+    }
     const exporting = process.env.SPIKARD_OPENAPI_OUT !== undefined;
-    const extra = workers > 1 && port !== 0 && !exporting ? spawnWorkers(workers - 1, this.config.logger) : undefined;
-    this.serve({ ...options, port }).then(
+    const threaded = workers > 1 && port !== 0 && !exporting;
+    let extra: ReturnType<typeof spawnWorkers> | undefined;
+    const start = async (): Promise<Server> => {
+      // Threads share the port on purpose; anything else already on it must stop the start, so the main thread
+      // checks once before any thread listens.
+      if (threaded) await assertPortFree(options.host ?? this.config.host, port);
+      extra = threaded ? spawnWorkers(workers - 1, this.config.logger) : undefined;
+      return this.listen({ ...options, port }, worker !== undefined || threaded);
+    };
+    start().then(
       async (server) => {
         if (worker !== undefined) {
           worker.onClose(() => server.close());

@@ -3,10 +3,13 @@ import os from "node:os";
 import type { AdapterChoice } from "./adapter";
 import type { OpenApiConfig } from "./openapi/config";
 import type { GrpcServerConfig } from "./grpc/config";
+import { resolveMultipartLimits, type MultipartLimits, type ResolvedMultipartLimits } from "./multipart/limits";
 import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
 import type { RateLimitStore } from "./middleware/rate-limit/store";
 import type { TrustProxy } from "./client-address";
 import type { AdapterRequest as RawRequest } from "./adapter/types";
+import { DEFAULT_LIMITS, type RequestLimits } from "./adapter/request-limits";
+import { SpikardError } from "./errors";
 
 /** Server configuration, after the seed's `ServerConfig` (camelCase names). */
 export interface ServerConfig {
@@ -27,15 +30,31 @@ export interface ServerConfig {
   uploadSpoolThreshold?: number;
   /** Directory for spooled uploads. Default the OS temp directory. */
   uploadDir?: string;
-  /** Largest accepted request header block in bytes (431 beyond). Default: uWebSockets.js's own limit. */
+  /**
+   * How much structure one multipart body may have; past any of these it is answered 413 and parsed no further:
+   * `{ maxParts: 2000, maxFields: 1000, maxFieldSize: 1 MiB, maxFiles: 1000, maxPartHeaderSize: 8 KiB }` by default.
+   */
+  multipartLimits?: MultipartLimits;
+  /** Largest accepted header block in bytes, every field counted as `name: value\r\n` (431 beyond). Default 16 KiB. */
   maxHeaderSize?: number;
+  /** Most header fields a request may have (431 beyond). Default 100. */
+  maxHeaderCount?: number;
+  /** Longest accepted request target (path and query) in bytes (414 beyond). Default 8 KiB. */
+  maxUriLength?: number;
+  /** Seconds an idle keep-alive connection stays open (node adapter; uWebSockets.js closes after its fixed 10 s). Default 5. */
+  keepAliveTimeout?: number;
+  /** Seconds a client has to send a request's header block, 408 and closed beyond (node adapter; uWebSockets.js: its fixed 10 s). Default 10. */
+  headersTimeout?: number;
   /** Deepest JSON nesting accepted in request bodies (400 beyond). Default 128, as serde_json. */
   maxJsonDepth?: number;
   /** Seconds `close()`/SIGTERM waits for in-flight requests. Default 10. */
   gracefulShutdownTimeout?: number;
   /** Accept uWebSockets.js's slow pure-JS fallback when its native binary does not load. */
   allowSlowFallback?: boolean;
-  /** The HTTP/1.1 server library: "uws" (uWebSockets.js, the default) or an Adapter. */
+  /**
+   * The HTTP/1.1 server library: "uws" (uWebSockets.js, the default), "node" (node:http) or an Adapter.
+   * Env SPIKARD_ADAPTER gives the default when this is not set.
+   */
   adapter?: AdapterChoice;
   /**
    * How validation errors read: "pydantic" (Spikard's default: `string_too_short`,
@@ -83,8 +102,10 @@ export interface ResolvedConfig {
   maxUploadSize: number;
   uploadSpoolThreshold: number;
   uploadDir: string;
+  multipartLimits: ResolvedMultipartLimits;
   maxJsonDepth: number;
-  maxHeaderSize: number | undefined;
+  /** Header and target sizes and connection timeouts, as every adapter takes them. */
+  limits: RequestLimits;
   gracefulShutdownTimeout: number;
   allowSlowFallback: boolean;
   adapter: AdapterChoice;
@@ -116,11 +137,12 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     maxUploadSize: c.maxUploadSize ?? 100 * MIB,
     uploadSpoolThreshold: c.uploadSpoolThreshold ?? MIB,
     uploadDir: c.uploadDir ?? os.tmpdir(),
+    multipartLimits: resolveMultipartLimits(c.multipartLimits),
     maxJsonDepth: c.maxJsonDepth ?? 128,
-    maxHeaderSize: c.maxHeaderSize,
+    limits: resolveLimits(c),
     gracefulShutdownTimeout: c.gracefulShutdownTimeout ?? 10,
     allowSlowFallback: c.allowSlowFallback ?? process.env.SPIKARD_ALLOW_UWS_FALLBACK === "1",
-    adapter: c.adapter ?? "uws",
+    adapter: c.adapter ?? adapterFromEnv(),
     validationErrorFormat: c.validationErrorFormat ?? "pydantic",
     logger: c.logger ?? console,
     openapi: c.openapi,
@@ -138,4 +160,33 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     requestTimeout: c.requestTimeout,
     grpc: c.grpc,
   };
+}
+
+function adapterFromEnv(): AdapterChoice {
+  const env = process.env.SPIKARD_ADAPTER;
+  if (env === undefined || env === "") return "uws";
+  if (env === "uws" || env === "node") return env;
+  throw new SpikardError("INVALID_CONFIG", `SPIKARD_ADAPTER must be "uws" or "node", got ${JSON.stringify(env)}`);
+}
+
+function resolveLimits(c: ServerConfig): RequestLimits {
+  const seconds = (name: "keepAliveTimeout" | "headersTimeout"): number => {
+    const v = c[name];
+    if (v === undefined) return DEFAULT_LIMITS[name];
+    if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new SpikardError("INVALID_CONFIG", `${name} must be a positive number of seconds, got ${String(v)}`);
+    return Math.round(v * 1000);
+  };
+  const count = (name: "maxHeaderSize" | "maxHeaderCount" | "maxUriLength"): number => {
+    const v = c[name];
+    if (v === undefined) return DEFAULT_LIMITS[name];
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) throw new SpikardError("INVALID_CONFIG", `${name} must be a whole number above 0, got ${String(v)}`);
+    return v;
+  };
+  return Object.freeze({
+    maxHeaderSize: count("maxHeaderSize"),
+    maxHeaderCount: count("maxHeaderCount"),
+    maxUriLength: count("maxUriLength"),
+    keepAliveTimeout: seconds("keepAliveTimeout"),
+    headersTimeout: seconds("headersTimeout"),
+  });
 }

@@ -82,7 +82,7 @@ export const FRAMEWORK_ERRORS = {
   DUPLICATE_ROUTE: "Route %s is registered twice.",
   PATH_PARAM_MISMATCH: "%s",
   UWS_FALLBACK:
-    "uWebSockets.js could not load its native binary (%s). Its pure-JS fallback is far slower; refusing to start. Install a build matching this Node/glibc, or set allowSlowFallback: true (or SPIKARD_ALLOW_UWS_FALLBACK=1) to accept it.",
+    "uWebSockets.js could not load its native binary (%s). Its pure-JS fallback is far slower and is used only with allowSlowFallback: true (or SPIKARD_ALLOW_UWS_FALLBACK=1); the uws adapter serves on the node adapter instead. Install a build matching this Node/glibc to serve on uWS.",
   LISTEN_FAILED: "Could not listen on %s.",
   INVALID_CONFIG: "%s",
   DEPENDENCY: "%s",

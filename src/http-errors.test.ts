@@ -19,10 +19,14 @@ const SAMPLE: { [C in HttpErrorCode]: Parameters<(typeof HTTP_ERRORS)[C]["body"]
   MISSING_BOUNDARY: [],
   FORM_PARSE: ["bad"],
   MULTIPART_PARSE: ["bad"],
+  MULTIPART_LIMIT: ["fields", 1000],
   UNSUPPORTED_CHARSET: ["latin-1"],
   UNSUPPORTED_MEDIA_TYPE: [],
   PAYLOAD_TOO_LARGE: [10],
   HEADERS_TOO_LARGE: [10],
+  TOO_MANY_HEADERS: [100],
+  URI_TOO_LONG: [8192],
+  VERSION_NOT_SUPPORTED: ["2.0"],
   UNAUTHORIZED: ["Missing API key", "Expected a key"],
   CORS_ORIGIN_FORBIDDEN: ["https://evil.example"],
   CORS_NULL_ORIGIN: [],
@@ -35,7 +39,7 @@ const SAMPLE: { [C in HttpErrorCode]: Parameters<(typeof HTTP_ERRORS)[C]["body"]
 
 describe("HTTP_ERRORS", () => {
   it("has the expected number of codes (update this count and docs/errors.md deliberately)", () => {
-    expect(codes).toHaveLength(23);
+    expect(codes).toHaveLength(27);
   });
 
   it.each(codes)("%s is documented with its status and type", (code) => {

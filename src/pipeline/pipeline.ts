@@ -29,8 +29,6 @@ export interface PipelineOptions {
   maxUploadSize: number;
   uploads: UploadOptions;
   maxJsonDepth: number;
-  /** When set, requests whose header block is larger answer 431. */
-  maxHeaderSize?: number | undefined;
   errorFormat: ErrorFormat;
   logger: Pick<Console, "error" | "warn">;
   container: Container;
@@ -105,8 +103,6 @@ export class Pipeline {
   /** The adapters' entry: one call per request, while the exchange is live. */
   handle(ex: Exchange): void {
     const method = ex.method;
-    const maxHeaderSize = this.options.maxHeaderSize;
-    if (maxHeaderSize !== undefined && headerBlockSize(ex) > maxHeaderSize) return this.sendPayload(ex, httpError("HEADERS_TOO_LARGE", [maxHeaderSize]), method === "HEAD");
     const match = this.table.find(ex.path);
     // HEAD never carries a body, whichever handler answers it.
     const headOnly = method === "HEAD";
@@ -209,7 +205,7 @@ export class Pipeline {
     if (declared !== undefined && declared <= this.bufferedMultipartLimit) {
       body.read(limit, {
         body: (buf) => {
-          const fields = parseBufferedMultipart(buf, plan.boundary!);
+          const fields = parseBufferedMultipart(buf, plan.boundary!, this.options.uploads.limits);
           if (fields !== undefined) this.run(route, req, { plan, buf: EMPTY, fields }, sink, headOnly);
           else this.collectMultipart(route, req, plan, contentType, (c) => c.write(buf), sink, headOnly);
         },
@@ -329,12 +325,6 @@ export class Pipeline {
 
 
 /** Bytes of the header block as sent: `name: value\r\n` per header. */
-function headerBlockSize(ex: Exchange): number {
-  let n = 0;
-  for (const [k, v] of Object.entries(ex.headers())) n += k.length + v.length + 4;
-  return n;
-}
-
 function allowList(methods: Record<string, unknown>): string {
   const list = Object.keys(methods);
   if (list.includes("GET") && !list.includes("HEAD")) list.push("HEAD");

@@ -27,7 +27,7 @@ export class TestClient extends HttpVerbs {
 
   async request(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse> {
     const enc = encodeRequest(method.toUpperCase(), path, o, this.config);
-    const res = await exchangeInMemory(this.app.handler(), { ...enc, remoteAddress: this.config.remoteAddress ?? "127.0.0.1" });
+    const res = await exchangeInMemory(this.app.handler(), { ...enc, remoteAddress: this.config.remoteAddress ?? "127.0.0.1" }, this.app.config.limits);
     const record: Record<string, string> = {};
     for (const [k, v] of res.headers) record[k] = record[k] === undefined ? v : `${record[k]}, ${v}`;
     return new TestResponse(res.status, record, res.body, res.headers);

@@ -6,7 +6,7 @@ import { conflicts } from "./conflicts";
 import { plannedFiles, staleFiles, writeFiles, type Change } from "./output";
 import { isInside, loadProject, type Project } from "./project";
 
-export const USAGE = "spikard gen [--project tsconfig.json] [--out <folder>] [--check | --watch]";
+import { USAGE } from "./usage";
 
 interface Args {
   project: string;

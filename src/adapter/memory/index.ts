@@ -1,8 +1,9 @@
 import { SpikardError } from "../../errors";
-import { httpError } from "../../http-errors";
-import { frameStream, frameWhole, streamTooLong, streamTooShort } from "../framing";
+import { httpError, type ErrorPayload } from "../../http-errors";
+import { byteLength, frameStream, frameWhole, streamTooLong, streamTooShort } from "../framing";
 import { dispatch, runCallbacks } from "../in-flight";
 import { requestFramingError } from "../request-framing";
+import { DEFAULT_LIMITS, headerFieldSize, requestLimitError, type RequestLimits } from "../request-limits";
 import { PayloadTooLargeError, type BodyConsumer, type Exchange, type ExchangeHandler, type SinkCapabilities } from "../types";
 
 /** A request as TestClient builds it. */
@@ -36,20 +37,33 @@ const CHUNK = 64 * 1024;
  * Resolves with what would have been written; rejects when the server drops
  * the connection (a stream failed after its headers went out).
  */
-export function exchangeInMemory(handler: ExchangeHandler, request: MemoryRequest): Promise<MemoryResponse> {
+export function exchangeInMemory(handler: ExchangeHandler, request: MemoryRequest, limits: RequestLimits = DEFAULT_LIMITS): Promise<MemoryResponse> {
   return new Promise((resolve, reject) => {
     const ex = new MemoryExchange(request, resolve, reject);
-    const te = request.headers["transfer-encoding"];
-    const cl = request.headers["content-length"];
-    const bad = requestFramingError(cl === undefined ? [] : [cl], te === undefined ? [] : [te]);
+    const bad = refusal(request, limits);
     if (bad !== undefined) {
-      const p = httpError("BAD_REQUEST", [bad]);
       ex.closeAfter();
-      return ex.send(p.status, p.headers, p.body, false);
+      return ex.send(bad.status, bad.headers, bad.body, request.method === "HEAD");
     }
     dispatch(handler, ex);
     ex.release();
   });
+}
+
+/** What a socket adapter refuses before dispatch: a request over its limits, or one whose framing cannot be trusted. */
+function refusal(request: MemoryRequest, limits: RequestLimits): ErrorPayload | undefined {
+  let count = 0;
+  let bytes = 0;
+  for (const name in request.headers) {
+    count++;
+    bytes += headerFieldSize(name, request.headers[name]!);
+  }
+  const over = requestLimitError(limits, request.query.length === 0 ? request.path.length : request.path.length + 1 + request.query.length, count, bytes);
+  if (over !== undefined) return over;
+  const te = request.headers["transfer-encoding"];
+  const cl = request.headers["content-length"];
+  const bad = requestFramingError(cl === undefined ? [] : [cl], te === undefined ? [] : [te]);
+  return bad === undefined ? undefined : httpError("BAD_REQUEST", [bad]);
 }
 
 class MemoryExchange implements Exchange {
