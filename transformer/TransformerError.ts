@@ -19,6 +19,7 @@ export const TRANSFORMER_ERRORS = {
   SPK013: "Rule check %s is not a JavaScript expression. Use one expression over $input, e.g. \"$input.card === undefined || $input.address !== undefined\".",
   SPK014: "Body parameter \"%s\" of type %s cannot arrive in a request: %s at %s. Use %s",
   SPK015: "The handler of %s returns %s, which JSON writes as nothing: it would answer an empty body. Return %s",
+  SPK016: "gRPC method %s: parameter \"%s\" is %s. A gRPC method takes (request, ctx) and then only injected values: a class registered with app.provide, Inject<T, \"name\">, or BackgroundTasks. Read metadata from ctx.metadata (or give a dependency a Header<...> parameter).",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

@@ -1,13 +1,24 @@
-import { HealthService } from "../../grpc/builtin/health";
-import { reflectionServices } from "../../grpc/builtin/reflection";
-import { DEFAULT_GRPC_PORT, DEFAULT_MAX_RECEIVE, type GrpcServerConfig } from "../../grpc/config";
-import { GrpcRegistry } from "../../grpc/registry";
-import { listenHttp2, type Http2Listener } from "./server";
+import { listenHttp2, type Http2Listener } from "../adapter/http2/server";
+import { HealthService } from "./builtin/health";
+import { reflectionServices } from "./builtin/reflection";
+import { DEFAULT_GRPC_PORT, DEFAULT_MAX_RECEIVE, type GrpcServerConfig } from "./config";
+import { dispatch, type DispatchOptions } from "./dispatch";
+import { GrpcRegistry } from "./registry";
 
 export interface GrpcServing {
   readonly port: number;
   readonly health: HealthService | undefined;
   close(timeoutMs: number): Promise<void>;
+}
+
+/** The protocol settings every transport (HTTP/2, gRPC-Web) serves calls with. */
+export function dispatchOptions(config: GrpcServerConfig, logger: Pick<Console, "error" | "warn">): DispatchOptions {
+  return {
+    maxReceiveMessageSize: config.maxReceiveMessageSize ?? DEFAULT_MAX_RECEIVE,
+    maxSendMessageSize: config.maxSendMessageSize ?? Infinity,
+    compression: config.compression,
+    logger,
+  };
 }
 
 /** Starts the HTTP/2 listener for the app's services, with health and reflection beside them. */
@@ -22,18 +33,13 @@ export async function serveGrpc(
   if (health) registry.addService(health.registered());
   if (config.reflection !== false) for (const s of reflectionServices(() => registry.services)) registry.addService(s);
   const envPort = process.env.SPIKARD_GRPC_PORT;
-  const listener: Http2Listener = await listenHttp2(registry, {
+  const options = dispatchOptions(config, defaults.logger);
+  const listener: Http2Listener = await listenHttp2((call) => void dispatch(registry, call, options), {
     host: config.host ?? defaults.host,
     port: defaults.port ?? (envPort ? Number(envPort) : (config.port ?? DEFAULT_GRPC_PORT)),
     tls: config.tls,
     keepalive: config.keepalive,
     onDrain: () => health?.drain(),
-    dispatch: {
-      maxReceiveMessageSize: config.maxReceiveMessageSize ?? DEFAULT_MAX_RECEIVE,
-      maxSendMessageSize: config.maxSendMessageSize ?? Infinity,
-      compression: config.compression,
-      logger: defaults.logger,
-    },
   });
   return { port: listener.port, health, close: (t) => listener.close(t) };
 }
