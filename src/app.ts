@@ -192,7 +192,11 @@ export class Spikard extends Router {
       timeout: built.timeout,
     });
     // Calls share the routes' lifecycle: one container (singletons), one drain for cleanups and tasks.
-    grpc?.compile(this.grpcHooks, { ctx: pipeline.lifecycle, format: this.config.validationErrorFormat }, because);
+    if (grpc !== undefined) {
+      const { CALL_MIDDLEWARE } = require("./grpc/call-guard") as typeof import("./grpc/call-guard");
+      const guards = built.chain.filter((m) => CALL_MIDDLEWARE.includes(m.name));
+      grpc.compile(this.grpcHooks, { ctx: pipeline.lifecycle, format: this.config.validationErrorFormat, guards }, because);
+    }
     /* eslint-enable @typescript-eslint/no-require-imports */
     return (this.pipelineCache = pipeline);
   }

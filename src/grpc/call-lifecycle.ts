@@ -2,6 +2,7 @@ import { BackgroundTasks } from "../background";
 import { callHook, runHooks } from "../pipeline/run-hooks";
 import { checkInjected, DependencyValidationError, resolveArgs } from "../pipeline/resolve-args";
 import { ScopeLifetime } from "../pipeline/scope-lifetime";
+import { guardCall } from "./call-guard";
 import type { CallPlan } from "./call-plan";
 import type { CallState } from "./call-state";
 import { GrpcError } from "./error";
@@ -13,7 +14,7 @@ const isGrpcError = (r: unknown): r is GrpcError => r instanceof GrpcError;
 
 /**
  * A call with hooks or injected parameters: the HTTP lifecycle's steps (run-hooks, resolve-args,
- * scope-lifetime), with the call as the writer. onRequest hooks → the request message → the
+ * scope-lifetime), with the call as the writer. Guards (auth, rate limit) → onRequest hooks → the request message → the
  * method's dependencies → the handler → onError hooks for what threw → onResponse hooks with the
  * status → trailers. The dependency scope closes (generator cleanups, then background tasks) once
  * both the handler is done and the call is over, also when the client cancelled or the deadline
@@ -47,6 +48,11 @@ export async function runPlanned(plan: CallPlan, method: RegisteredMethod, state
 
 async function invoke(plan: CallPlan, method: RegisteredMethod, state: CallState, life: ScopeLifetime): Promise<void> {
   const ctx = state.ctx;
+  if (plan.guards.length > 0) {
+    const refused = await guardCall(plan.guards, state.request());
+    if (refused !== undefined) throw refused;
+    if (state.finished) return;
+  }
   // A hook's GrpcError, returned or thrown, ends the call before its message is read.
   const stop = await runHooks(plan.ctx, plan.format, plan.hooks.onRequest, [ctx], life.scope, isGrpcError);
   if (stop !== undefined) throw stop;

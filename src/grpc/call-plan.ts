@@ -1,4 +1,4 @@
-import type { HookEntry } from "../hooks";
+import type { HookEntry, Middleware } from "../hooks";
 import type { LifecycleContext } from "../pipeline/lifecycle-context";
 import type { ArgMeta } from "../runtime/meta";
 import type { ErrorFormat } from "../validation/error-mapper";
@@ -10,6 +10,8 @@ import { GRPC_HOOK_PHASES, type GrpcHookTable } from "./hooks";
  * plan, and their calls take dispatch's plain path: hooks cost nothing where there are none.
  */
 export interface CallPlan {
+  /** ServerConfig's rate limit and authentication middleware (call-guard.ts), run first. */
+  readonly guards: readonly Middleware[];
   readonly hooks: GrpcHookTable;
   /** The method's parameters after `(request, ctx)`: dependencies and BackgroundTasks. */
   readonly args: readonly ArgMeta[] | undefined;
@@ -24,9 +26,11 @@ export interface CallPlan {
 export interface CallSettings {
   ctx: LifecycleContext;
   format: ErrorFormat;
+  /** The guards every call of the app's services runs (the built-in health and reflection services run none). */
+  guards: readonly Middleware[];
 }
 
-/** A method's plan, or undefined when it has no hooks and takes nothing injected. */
+/** A method's plan, or undefined when no guard or hook applies and it takes nothing injected. */
 export function compileCallPlan(outer: GrpcHookTable, own: GrpcHookTable | undefined, args: readonly ArgMeta[] | undefined, settings: CallSettings): CallPlan | undefined {
   const hooks = {} as GrpcHookTable;
   let count = 0;
@@ -34,8 +38,8 @@ export function compileCallPlan(outer: GrpcHookTable, own: GrpcHookTable | undef
     hooks[phase] = [...outer[phase], ...(own?.[phase] ?? [])];
     count += hooks[phase].length;
   }
-  if (count === 0 && (args === undefined || args.length === 0)) return undefined;
-  return { hooks, args: args?.length ? args : undefined, background: args?.some((a) => a.in === "background") ?? false, ctx: settings.ctx, format: settings.format };
+  if (count === 0 && settings.guards.length === 0 && (args === undefined || args.length === 0)) return undefined;
+  return { guards: settings.guards, hooks, args: args?.length ? args : undefined, background: args?.some((a) => a.in === "background") ?? false, ctx: settings.ctx, format: settings.format };
 }
 
 /** The tokens a plan needs (its parameters', its hooks'), with who needs them, for the start-up check. */

@@ -4,6 +4,7 @@ import { CallRequest } from "./call-request";
 import { ACCEPT_ENCODING, compress, decompress, type MessageEncoding } from "./compression";
 import type { GrpcCallContext } from "./context";
 import { GrpcError } from "./error";
+import { grpcErrorFromHttp } from "./http-status";
 import { encodeMessage, MessageDecoder, type RawMessage } from "./framing";
 import type { GrpcCallStatus } from "./hooks";
 import { Metadata, type MetadataValue } from "./metadata";
@@ -219,9 +220,18 @@ export class CallState implements ResponseSink {
     this.finish(e.code, e.message, e.metadata);
   }
 
-  /** What an exception ends the call with: a GrpcError as it is; anything else INTERNAL with a generic message, logged. */
+  /**
+   * What an exception ends the call with: a GrpcError as it is; an HttpError or framework
+   * rejection (code shared with the routes) with its status mapped to gRPC's; anything else
+   * INTERNAL with a generic message, logged.
+   */
   asGrpcError(err: unknown): GrpcError {
     if (err instanceof GrpcError) return err;
+    const mapped = grpcErrorFromHttp(err);
+    if (mapped !== undefined) {
+      if (mapped.code === GrpcStatus.INTERNAL) this.options.logger.error(`spikard: gRPC ${this.method.path} failed:`, err);
+      return mapped;
+    }
     this.options.logger.error(`spikard: gRPC ${this.method.path} failed:`, err);
     return new GrpcError(GrpcStatus.INTERNAL, "Internal server error", undefined, { cause: err });
   }

@@ -19,6 +19,11 @@ export interface RegisteredService {
 export interface GrpcServiceOptions {
   /** Hooks for this service's calls, run after the app's (`app.grpcHooks`). */
   hooks?: GrpcHooks;
+  /**
+   * ServerConfig middleware this service's calls leave out, by name, as a route's `skip`:
+   * `["jwtAuth"]` for a public service. Calls run only the rate limit and authentication.
+   */
+  skip?: string[];
 }
 
 /** Services by name and methods by `/package.Service/Method` path. */
@@ -26,7 +31,7 @@ export class GrpcRegistry {
   private readonly byPath = new Map<string, RegisteredMethod>();
   private readonly byName = new Map<string, RegisteredService>();
   /** Services as registered, with their own hooks: what `compile` builds the served methods from. */
-  private readonly sources: Array<{ service: RegisteredService; hooks: GrpcHooks | undefined }> = [];
+  private readonly sources: Array<{ service: RegisteredService; hooks: GrpcHooks | undefined; skip: readonly string[] }> = [];
 
   /**
    * `add(root.lookupService("x.v1.S"), new Handler())` (low-level GrpcHandler) or
@@ -53,13 +58,16 @@ export class GrpcRegistry {
     } else {
       throw new SpikardError("GRPC_SERVICE", "app.grpc(service, handler): service must be a protobufjs Service (root.lookupService(...)) or a definition from `spikard generate proto`");
     }
-    this.addService(registered, options.hooks);
+    if (options.skip !== undefined && (!Array.isArray(options.skip) || options.skip.some((s) => typeof s !== "string"))) {
+      throw new SpikardError("GRPC_SERVICE", "app.grpc(service, handler, { skip }): skip must be an array of middleware names");
+    }
+    this.addService(registered, options.hooks, options.skip);
   }
 
   /** Registers methods built elsewhere (the built-in health and reflection services: no hooks, nothing injected). */
-  addService(service: RegisteredService, hooks?: GrpcHooks): void {
+  addService(service: RegisteredService, hooks?: GrpcHooks, skip: readonly string[] = []): void {
     if (this.byName.has(service.name)) throw new SpikardError("GRPC_SERVICE", `gRPC service ${service.name} is registered twice`);
-    this.sources.push({ service, hooks });
+    this.sources.push({ service, hooks, skip });
     this.put(service);
   }
 
@@ -69,18 +77,19 @@ export class GrpcRegistry {
   }
 
   /**
-   * When the app starts serving: each method gets its plan (the app's hooks, its service's, its
-   * injected parameters), registration of hooks ends, and every dependency a plan needs is checked
+   * When the app starts serving: each method gets its plan (the guards its service does not
+   * skip, the app's hooks, its service's, its injected parameters), registration of hooks ends, and every dependency a plan needs is checked
    * (a missing provider or a cycle stops start-up, naming the chain). Built from the services as
    * registered, so compiling again (overrides changed) gives the same result.
    */
   compile(appHooks: GrpcHooks, settings: CallSettings, because: string): void {
     appHooks.seal(because);
     const needs: Array<{ owner: string; token: string }> = [];
-    for (const { service, hooks } of this.sources) {
+    for (const { service, hooks, skip } of this.sources) {
       hooks?.seal(because);
+      const own = skip.length === 0 ? settings : { ...settings, guards: settings.guards.filter((g) => !skip.includes(g.name)) };
       const methods = service.methods.map((m) => {
-        const plan = compileCallPlan(appHooks.table, hooks?.table, m.args, settings);
+        const plan = compileCallPlan(appHooks.table, hooks?.table, m.args, own);
         if (plan === undefined) return m;
         needs.push(...planNeeds(plan, `gRPC ${m.path}`));
         return { ...m, plan };

@@ -3,6 +3,7 @@ import { payloadResponse } from "../pipeline/payload-response";
 import type { RawHandler, RouteDefinition } from "../router";
 import type { BodyMeta, RouteMeta } from "../runtime/meta";
 import type { DispatchOptions } from "./call-state";
+import { CALL_MIDDLEWARE } from "./call-guard";
 import { dispatch } from "./dispatch";
 import type { GrpcRegistry } from "./registry";
 import { WebCall } from "./web-call";
@@ -13,10 +14,12 @@ const BODY: BodyMeta = { in: "body", name: "body", kinds: ["bytes"], optional: t
 const META: RouteMeta = { v: 1, args: [BODY], response: { kind: "dynamic" } };
 
 /**
- * Middleware a gRPC-Web call never goes through: gRPC compresses messages itself (and gzip over a
- * stream would hold messages back), and a call's deadline is its `grpc-timeout`, not the HTTP 408.
+ * Middleware a gRPC-Web request never goes through as HTTP: gRPC compresses messages itself (and
+ * gzip over a stream would hold messages back), a call's deadline is its `grpc-timeout`, not the
+ * HTTP 408, and the call runs the guards itself (call-guard.ts), so a refusal is a gRPC status in
+ * the trailer frame, as on HTTP/2, instead of a 401 page a gRPC-Web client cannot read.
  */
-const ALWAYS_SKIPPED = ["compression", "timeout"];
+const ALWAYS_SKIPPED = ["compression", "timeout", ...CALL_MIDDLEWARE];
 
 function notAHandler(): never {
   throw new Error("gRPC-Web routes are answered by their endpoint");

@@ -36,7 +36,7 @@ export function transformGrpcCall(context: ITypiaContext, call: ts.CallExpressio
   const methods: ts.PropertyAssignment[] = [];
   for (const prop of type.getProperties()) {
     const signature = checker.getTypeOfSymbolAtLocation(prop, impl).getCallSignatures()[0];
-    if (signature === undefined || signature.getParameters().length <= 2) continue;
+    if (signature === undefined || signature.getParameters().length <= 2 || restOnly(signature)) continue;
     const label = prop.getName();
     const params = analyzeSignature(checker, signature, "GET", `gRPC method ${label}`, [], 2).params;
     for (const p of params) {
@@ -66,4 +66,13 @@ function implementationType(checker: ts.TypeChecker, expr: ts.Expression): ts.Ty
     } else break;
   }
   return checker.getTypeAtLocation(e);
+}
+
+/**
+ * `(request, ctx, ...deps: any[])`: the generated interface's own signature (a method spread or
+ * assigned from an object typed by it), which declares nothing to inject.
+ */
+function restOnly(signature: ts.Signature): boolean {
+  const third = signature.getParameters()[2]?.valueDeclaration;
+  return third !== undefined && ts.isParameter(third) && third.dotDotDotToken !== undefined;
 }

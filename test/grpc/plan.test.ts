@@ -1,0 +1,246 @@
+import * as grpc from "@grpc/grpc-js";
+import { createSigner } from "fast-jwt";
+import path from "node:path";
+import protobuf from "protobufjs";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BackgroundTasks, Header, HttpError, Provide, Spikard, type Server } from "spikard";
+import { GrpcError, GrpcHooks, GrpcStatus, type GrpcCallContext } from "spikard/grpc";
+import { UserService, type UserServiceImplementation } from "../gen/user";
+import { collect, grpcClient, unary } from "../support/grpc-client";
+
+const root = protobuf.loadSync(path.join(__dirname, "../protos/user.proto"));
+const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
+
+class UserRepo {
+  static created = 0;
+  readonly id = ++UserRepo.created;
+  name(id: number): string {
+    return `user ${id}`;
+  }
+}
+class Tenant {
+  constructor(readonly id: string) {}
+}
+class Session {
+  constructor(readonly n: number) {}
+}
+
+const events: string[] = [];
+let sessions = 0;
+
+const impl: UserServiceImplementation = {
+  async getUser(req, ctx, repo: UserRepo, tenant: Tenant, tasks: BackgroundTasks) {
+    if (req.id === 404) throw new HttpError(404, `no user ${req.id}`);
+    if (req.id === 409) throw new HttpError(409, "taken", { headers: { "retry-after": "3" } });
+    if (req.id === 500) throw new TypeError("secret internals");
+    tasks.add(() => void events.push(`task ${req.id}`));
+    return { id: req.id, name: `${repo.name(req.id)} of ${tenant.id} (${String(ctx.state.user)}, repo ${repo.id})` };
+  },
+  async *listUsers(req, ctx, session: Session) {
+    for (let i = 1; i <= req.count; i++) {
+      yield { id: i, name: `s${session.n}` };
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  },
+  async upload(requests) {
+    let n = 0;
+    for await (const r of requests) n += r.chunk.length;
+    return { total: n };
+  },
+  async *chat(requests) {
+    for await (const m of requests) yield { text: m.text };
+  },
+};
+
+function buildApp(): Spikard {
+  const app = new Spikard({ logger: quiet });
+  app.provide(UserRepo, Provide(() => new UserRepo(), { singleton: true }));
+  app.provide(Tenant, Provide((x_tenant: Header<string>) => new Tenant(x_tenant)));
+  app.provide(
+    Session,
+    Provide(function* () {
+      const n = ++sessions;
+      events.push(`open ${n}`);
+      try {
+        yield new Session(n);
+      } finally {
+        events.push(`close ${n}`);
+      }
+    }),
+  );
+  app.grpcHooks.onRequest((call: GrpcCallContext, repo: UserRepo) => {
+    events.push(`app onRequest ${call.methodName} repo ${repo.id}`);
+    if (call.metadata.has("x-deny")) return new GrpcError(GrpcStatus.PERMISSION_DENIED, "denied by hook");
+    call.state.user = call.metadata.get("x-user") ?? "anonymous";
+  });
+  const hooks = new GrpcHooks()
+    .onRequest((call) => void events.push(`service onRequest ${call.methodName}`))
+    .onError((err) => (err instanceof TypeError ? (new GrpcError(GrpcStatus.FAILED_PRECONDITION, `mapped: ${err.message}`)) : undefined))
+    .onResponse((status, call) => {
+      events.push(`onResponse ${call.methodName} ${status.code}`);
+      call.setTrailer("x-final-status", String(status.code));
+    });
+  app.grpc(UserService, impl, { hooks });
+  return app;
+}
+
+let server: Server;
+let client: grpc.Client & Record<string, any>;
+beforeAll(async () => {
+  server = await buildApp().serve({ port: 0, grpcPort: 0 });
+  client = grpcClient(root, "example.v1.UserService", server.grpcPort!);
+});
+afterAll(async () => {
+  client.close();
+  await server.close();
+});
+beforeEach(() => {
+  events.length = 0;
+});
+
+const md = (entries: Record<string, string>): grpc.Metadata => {
+  const m = new grpc.Metadata();
+  for (const [k, v] of Object.entries(entries)) m.set(k, v);
+  return m;
+};
+const failure = (p: Promise<unknown>): Promise<grpc.ServiceError & { trailers: grpc.Metadata }> => p.then(() => expect.unreachable("the call succeeded"), (e: grpc.ServiceError & { trailers: grpc.Metadata }) => e);
+const until = async (ok: () => boolean): Promise<void> => {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+};
+
+describe("gRPC calls through the method's plan (hooks, dependencies) over grpc-js", () => {
+  it("injects dependencies (a singleton, one built from metadata) and runs hooks in order around the handler", async () => {
+    const { response, status } = await unary<{ id: number; name: string }>(client, "getUser", { id: 7 }, md({ "x-tenant": "acme", "x-user": "ann" }));
+    expect(response.name).toMatch(/^user 7 of acme \(ann, repo \d+\)$/);
+    expect(status.metadata.get("x-final-status")).toEqual(["0"]);
+    await until(() => events.includes("task 7"));
+    const repoId = /repo (\d+)/.exec(response.name)![1];
+    expect(events).toEqual([`app onRequest GetUser repo ${repoId}`, "service onRequest GetUser", "onResponse GetUser 0", "task 7"]);
+    // The singleton is one object for hooks and handler, call after call.
+    const again = await unary<{ name: string }>(client, "getUser", { id: 8 }, md({ "x-tenant": "acme" }));
+    expect(again.response.name).toContain(`(anonymous, repo ${repoId})`);
+  });
+
+  it("an onRequest hook's GrpcError ends the call before the handler, trailers-only", async () => {
+    const err = await failure(unary(client, "getUser", { id: 1 }, md({ "x-tenant": "t", "x-deny": "1" })));
+    expect(err.code).toBe(grpc.status.PERMISSION_DENIED);
+    expect(err.details).toBe("denied by hook");
+    expect(events.some((e) => e.startsWith("task"))).toBe(false);
+    expect(events).toContain("onResponse GetUser 7");
+    expect(err.trailers.get("x-final-status")).toEqual(["7"]);
+  });
+
+  it("a dependency's missing metadata is INVALID_ARGUMENT naming it, not a 422", async () => {
+    const err = await failure(unary(client, "getUser", { id: 1 }));
+    expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(err.details).toMatch(/x-tenant/);
+  });
+
+  it("an HttpError from code shared with the routes maps to its gRPC status, with its detail and headers as metadata", async () => {
+    const notFound = await failure(unary(client, "getUser", { id: 404 }, md({ "x-tenant": "t" })));
+    expect(notFound.code).toBe(grpc.status.NOT_FOUND);
+    expect(notFound.details).toBe("no user 404");
+    const conflict = await failure(unary(client, "getUser", { id: 409 }, md({ "x-tenant": "t" })));
+    expect(conflict.code).toBe(grpc.status.ABORTED);
+    expect(conflict.trailers.get("retry-after")).toEqual(["3"]);
+  });
+
+  it("onError hooks may answer an exception with their own status; onResponse sees it", async () => {
+    const err = await failure(unary(client, "getUser", { id: 500 }, md({ "x-tenant": "t" })));
+    expect(err.code).toBe(grpc.status.FAILED_PRECONDITION);
+    expect(err.details).toBe("mapped: secret internals");
+    expect(events).toContain("onResponse GetUser 9");
+  });
+
+  it("a streaming method's generator dependency is cleaned up after the stream, also when the client cancels", async () => {
+    const done = await collect<{ name: string }>(client.listUsers({ count: 3 }));
+    expect(done.messages.map((m) => m.name)).toEqual([`s${sessions}`, `s${sessions}`, `s${sessions}`]);
+    await until(() => events.includes(`close ${sessions}`));
+    expect(events.indexOf(`close ${sessions}`)).toBeGreaterThan(events.indexOf(`open ${sessions}`));
+    const call = client.listUsers({ count: 1000 });
+    call.on("error", () => undefined);
+    await new Promise<void>((resolve) => call.once("data", () => resolve()));
+    const n = sessions;
+    call.cancel();
+    await until(() => events.includes(`close ${n}`));
+    expect(events, JSON.stringify(events)).toContain(`close ${n}`);
+    expect(events).toContain("onResponse ListUsers 1");
+  });
+});
+
+describe("the app's authentication and rate limit guard gRPC calls, with gRPC statuses", () => {
+  const secret = "grpc-secret";
+  const sign = createSigner({ key: secret, expiresIn: 60_000 });
+  let guarded: Server;
+  let open: Server;
+  let g: grpc.Client & Record<string, any>;
+  let o: grpc.Client & Record<string, any>;
+  let seen: unknown[] = [];
+  const plain: UserServiceImplementation = {
+    getUser(req, ctx) {
+      seen.push(ctx.state.jwt);
+      return { id: req.id, name: "ok" };
+    },
+    async *listUsers() {},
+    upload: () => ({ total: 0 }),
+    async *chat() {},
+  };
+  beforeAll(async () => {
+    const app = new Spikard({ logger: quiet, jwtAuth: { secret } });
+    app.grpc(UserService, plain);
+    guarded = await app.serve({ port: 0, grpcPort: 0 });
+    const limited = new Spikard({ logger: quiet, jwtAuth: { secret }, rateLimit: { perSecond: 0.001, burst: 2 } });
+    limited.grpc(UserService, plain, { skip: ["jwtAuth"] });
+    open = await limited.serve({ port: 0, grpcPort: 0 });
+    g = grpcClient(root, "example.v1.UserService", guarded.grpcPort!);
+    o = grpcClient(root, "example.v1.UserService", open.grpcPort!);
+  });
+  afterAll(async () => {
+    g.close();
+    o.close();
+    await Promise.all([guarded.close(), open.close()]);
+  });
+
+  it("jwtAuth: no token, a bad scheme or a bad signature are UNAUTHENTICATED with the middleware's detail; the handler never runs", async () => {
+    seen = [];
+    const missing = await failure(unary(g, "getUser", { id: 1 }));
+    expect(missing.code).toBe(grpc.status.UNAUTHENTICATED);
+    expect(missing.details).toBe("Expected 'Authorization: Bearer <token>'");
+    const scheme = await failure(unary(g, "getUser", { id: 1 }, md({ authorization: "Basic abc" })));
+    expect(scheme.code).toBe(grpc.status.UNAUTHENTICATED);
+    const forged = createSigner({ key: "other", expiresIn: 60_000 })({ sub: "eve" });
+    const bad = await failure(unary(g, "getUser", { id: 1 }, md({ authorization: `Bearer ${forged}` })));
+    expect(bad.code).toBe(grpc.status.UNAUTHENTICATED);
+    expect(bad.details).toBe("Token signature is invalid");
+    const streamed = await collect(g.listUsers({ count: 2 }));
+    expect(streamed.status.code).toBe(grpc.status.UNAUTHENTICATED);
+    expect(seen).toEqual([]);
+  });
+
+  it("jwtAuth: a valid token passes and its claims are ctx.state.jwt", async () => {
+    seen = [];
+    const { response } = await unary<{ name: string }>(g, "getUser", { id: 2 }, md({ authorization: `Bearer ${sign({ sub: "ann" })}` }));
+    expect(response.name).toBe("ok");
+    expect(seen).toEqual([expect.objectContaining({ sub: "ann" })]);
+  });
+
+  it("the built-in health service is not guarded (probes carry no credentials)", async () => {
+    const health = new (grpc.makeGenericClientConstructor({}, "x"))(`127.0.0.1:${guarded.grpcPort}`, grpc.credentials.createInsecure());
+    const status = await new Promise<grpc.StatusObject>((resolve) => {
+      const call = health.makeUnaryRequest("/grpc.health.v1.Health/Check", (v: Buffer) => v, (b: Buffer) => b, Buffer.alloc(0), () => undefined);
+      call.on("status", resolve);
+    });
+    health.close();
+    expect(status.code).toBe(grpc.status.OK);
+  });
+
+  it("skip: ['jwtAuth'] opens a service; the rate limit still applies: RESOURCE_EXHAUSTED with retry-after", async () => {
+    seen = [];
+    await unary(o, "getUser", { id: 1 });
+    await unary(o, "getUser", { id: 2 });
+    const limited = await failure(unary(o, "getUser", { id: 3 }));
+    expect(limited.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(limited.trailers.get("retry-after").length).toBe(1);
+    expect(seen).toEqual([undefined, undefined]);
+  });
+});
