@@ -15,6 +15,11 @@ interface MessageProto {
  * fully qualified (protobufjs leaves them relative; @bufbuild/protobuf resolves only `.pkg.Type`).
  */
 export function connectService(root: protobuf.Root, serviceName: string): DescService {
+  return createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet(root))).getService(serviceName)!;
+}
+
+/** The Root's FileDescriptorSet, encoded, with fully qualified type names (for a client in a browser page too). */
+export function descriptorSet(root: protobuf.Root): Uint8Array {
   root.resolveAll();
   const set = (root as unknown as { toDescriptor(syntax: string): { file: Array<{ package?: string; messageType: MessageProto[]; service: Array<{ method: Array<{ inputType: string; outputType: string }> }> }> } }).toDescriptor("proto3");
   const qualify = (messages: MessageProto[], scope: string): void => {
@@ -38,6 +43,5 @@ export function connectService(root: protobuf.Root, serviceName: string): DescSe
       }
     }
   }
-  const bytes = descriptorExt.FileDescriptorSet.encode(set as never).finish();
-  return createFileRegistry(fromBinary(FileDescriptorSetSchema, bytes)).getService(serviceName)!;
+  return descriptorExt.FileDescriptorSet.encode(set as never).finish();
 }
