@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BackgroundTasks, Header, HttpError, Provide, Spikard, type Server } from "spikard";
 import { GrpcError, GrpcHooks, GrpcStatus, type GrpcCallContext } from "spikard/grpc";
 import { UserService, type UserServiceImplementation } from "../gen/user";
+import { countingUpload, echoChat } from "../support/user-streams";
 import { collect, grpcClient, unary } from "../support/grpc-client";
 
 const root = protobuf.loadSync(path.join(__dirname, "../protos/user.proto"));
@@ -42,14 +43,8 @@ const impl: UserServiceImplementation = {
       await new Promise((r) => setTimeout(r, 5));
     }
   },
-  async upload(requests) {
-    let n = 0;
-    for await (const r of requests) n += r.chunk.length;
-    return { total: n };
-  },
-  async *chat(requests) {
-    for await (const m of requests) yield { text: m.text };
-  },
+  upload: countingUpload,
+  chat: echoChat,
 };
 
 function buildApp(): Spikard {

@@ -9,6 +9,7 @@ import { Spikard, type Server } from "spikard";
 import { encodeMessage, GrpcError, GrpcStatus, grpcWeb } from "spikard/grpc";
 import type { LiveTestClient, TestClient } from "spikard/testing";
 import { UserService, type UserServiceImplementation } from "../gen/user";
+import { countingUpload, echoChat } from "../support/user-streams";
 import { bothClients } from "../support/clients";
 import { connectService } from "../support/connect-descriptors";
 
@@ -44,14 +45,8 @@ const impl: UserServiceImplementation = {
       if (req.size > 0) await new Promise((r) => setTimeout(r, 2));
     }
   },
-  async upload(requests) {
-    let n = 0;
-    for await (const r of requests) n += r.chunk.length;
-    return { total: n };
-  },
-  async *chat(requests) {
-    for await (const m of requests) yield { text: m.text };
-  },
+  upload: countingUpload,
+  chat: echoChat,
 };
 
 function buildApp(): Spikard {
