@@ -7,7 +7,7 @@ import { BackgroundTasks, Header, HttpError, Provide, Spikard, type Server } fro
 import { GrpcError, GrpcHooks, GrpcStatus, type GrpcCallContext } from "spikard/grpc";
 import { UserService, type UserServiceImplementation } from "../gen/user";
 import { countingUpload, echoChat } from "../support/user-streams";
-import { collect, grpcClient, unary } from "../support/grpc-client";
+import { collect, grpcClient, rawCall, unary } from "../support/grpc-client";
 
 const root = protobuf.loadSync(path.join(__dirname, "../protos/user.proto"));
 const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
@@ -27,6 +27,7 @@ class Session {
 }
 
 const events: string[] = [];
+const logged: unknown[] = [];
 let sessions = 0;
 
 const impl: UserServiceImplementation = {
@@ -48,7 +49,7 @@ const impl: UserServiceImplementation = {
 };
 
 function buildApp(): Spikard {
-  const app = new Spikard({ logger: quiet });
+  const app = new Spikard({ logger: { ...quiet, error: (...a: unknown[]) => void logged.push(a) } });
   app.provide(UserRepo, Provide(() => new UserRepo(), { singleton: true }));
   app.provide(Tenant, Provide((x_tenant: Header<string>) => new Tenant(x_tenant)));
   app.provide(
@@ -66,6 +67,8 @@ function buildApp(): Spikard {
   app.grpcHooks.onRequest((call: GrpcCallContext, repo: UserRepo) => {
     events.push(`app onRequest ${call.methodName} repo ${repo.id}`);
     if (call.metadata.has("x-deny")) return new GrpcError(GrpcStatus.PERMISSION_DENIED, "denied by hook");
+    if (call.metadata.has("x-boom")) throw new Error("hook secret");
+    if (call.metadata.has("x-slow")) return new Promise<void>((r) => setTimeout(r, 300));
     call.state.user = call.metadata.get("x-user") ?? "anonymous";
   });
   const hooks = new GrpcHooks()
@@ -163,6 +166,36 @@ describe("gRPC calls through the method's plan (hooks, dependencies) over grpc-j
   });
 });
 
+describe("hostile calls on a planned method end with a status and leave the server serving", () => {
+  it("a hook's unexpected exception is INTERNAL with a generic message, logged, nothing leaked", async () => {
+    logged.length = 0;
+    const err = await failure(unary(client, "getUser", { id: 1 }, md({ "x-tenant": "t", "x-boom": "1" })));
+    expect(err.code).toBe(grpc.status.INTERNAL);
+    expect(err.details).toBe("Internal server error");
+    expect(JSON.stringify(logged.map(String))).toContain("hook secret");
+  });
+
+  it("a deadline that passes while a hook awaits ends the call; the handler and its dependencies never run", async () => {
+    const opened = sessions;
+    const call = client.listUsers({ count: 3 }, md({ "x-slow": "1" }), { deadline: Date.now() + 50 });
+    const { status } = await collect(call);
+    expect(status.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(sessions).toBe(opened);
+    expect(events).toContain("onResponse ListUsers 4");
+  });
+
+  it("a cut frame, an oversize length prefix and no message at all on a planned method are INTERNAL / RESOURCE_EXHAUSTED / UNIMPLEMENTED", async () => {
+    const msg = Buffer.from(root.lookupType("example.v1.GetUserRequest").encode({ id: 1 }).finish());
+    const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, msg.length]), msg]);
+    const h = { "x-tenant": "t" };
+    expect((await rawCall(server.grpcPort!, "/example.v1.UserService/GetUser", framed.subarray(0, framed.length - 1), h)).status).toBe(String(GrpcStatus.INTERNAL));
+    expect((await rawCall(server.grpcPort!, "/example.v1.UserService/GetUser", Buffer.from([0, 0x7f, 0xff, 0xff, 0xff, 1]), h)).status).toBe(String(GrpcStatus.RESOURCE_EXHAUSTED));
+    expect((await rawCall(server.grpcPort!, "/example.v1.UserService/GetUser", Buffer.alloc(0), h)).status).toBe(String(GrpcStatus.UNIMPLEMENTED));
+    expect((await unary<{ id: number }>(client, "getUser", { id: 2 }, md(h))).response.id).toBe(2);
+  });
+});
+
 describe("the app's authentication and rate limit guard gRPC calls, with gRPC statuses", () => {
   const secret = "grpc-secret";
   const sign = createSigner({ key: secret, expiresIn: 60_000 });
@@ -207,6 +240,8 @@ describe("the app's authentication and rate limit guard gRPC calls, with gRPC st
     const bad = await failure(unary(g, "getUser", { id: 1 }, md({ authorization: `Bearer ${forged}` })));
     expect(bad.code).toBe(grpc.status.UNAUTHENTICATED);
     expect(bad.details).toBe("Token signature is invalid");
+    const junk = await failure(unary(g, "getUser", { id: 1 }, md({ authorization: `Bearer ${"a".repeat(8000)}.b.c` })));
+    expect(junk.code).toBe(grpc.status.UNAUTHENTICATED);
     const streamed = await collect(g.listUsers({ count: 2 }));
     expect(streamed.status.code).toBe(grpc.status.UNAUTHENTICATED);
     expect(seen).toEqual([]);
