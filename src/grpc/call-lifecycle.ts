@@ -31,7 +31,7 @@ export async function runPlanned(plan: CallPlan, method: RegisteredMethod, state
     } catch (err) {
       outcome = await recover(plan, state, err, life);
     }
-    const status: GrpcCallStatus = state.endedWith ?? (outcome === undefined ? { code: GrpcStatus.OK, message: "" } : { code: outcome.code, message: outcome.message });
+    const status: GrpcCallStatus = state.endedWith() ?? (outcome === undefined ? { code: GrpcStatus.OK, message: "" } : { code: outcome.code, message: outcome.message });
     for (const hook of plan.hooks.onResponse) {
       try {
         await callHook(plan.ctx, plan.format, hook, [status, ctx], life.scope);

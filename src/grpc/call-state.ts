@@ -39,8 +39,9 @@ export class CallState implements ResponseSink {
   private readonly decoder: MessageDecoder;
   /** Unary and client-streaming answers: the one frame, written together with the trailers. */
   private single: Buffer | undefined;
-  /** The status the call ended with (for onResponse hooks). */
-  endedWith: GrpcCallStatus | undefined;
+  /** The status the call ended with, for onResponse hooks: two fields, not an object, so the plain path allocates nothing for it. */
+  private endCode: GrpcStatusCode | undefined;
+  private endMessage = "";
   /** Told once when the call ends (finished or cancelled): a call plan's dependency scope. */
   private endListener: { release(): void } | undefined;
   /** The call as dependencies and hooks read an HTTP request, made on first use. */
@@ -106,6 +107,11 @@ export class CallState implements ResponseSink {
       this.req.state = this.ctx.state;
     }
     return this.req;
+  }
+
+  /** How the call already ended (deadline, cancel, an error status), or undefined while it runs. */
+  endedWith(): GrpcCallStatus | undefined {
+    return this.endCode === undefined ? undefined : { code: this.endCode, message: this.endMessage };
   }
 
   /** `listener.release()` runs once the call is over (at once if it already is). */
@@ -192,7 +198,8 @@ export class CallState implements ResponseSink {
   finish(code: GrpcStatusCode, message: string, extra?: Metadata): void {
     if (this.finished) return;
     this.finished = true;
-    this.endedWith = { code, message };
+    this.endCode = code;
+    this.endMessage = message;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (!this.call.cancelled) {
       const single = code === GrpcStatus.OK ? this.single : undefined;
@@ -245,7 +252,10 @@ export class CallState implements ResponseSink {
     if (this.timer !== undefined) clearTimeout(this.timer);
     const already = this.finished;
     this.finished = true;
-    this.endedWith ??= { code: GrpcStatus.CANCELLED, message: "Call cancelled by the client" };
+    if (this.endCode === undefined) {
+      this.endCode = GrpcStatus.CANCELLED;
+      this.endMessage = "Call cancelled by the client";
+    }
     this.abort(new GrpcError(GrpcStatus.CANCELLED, "Call cancelled by the client"));
     if (!already) this.ended();
   }
