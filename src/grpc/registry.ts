@@ -1,5 +1,6 @@
 import type protobuf from "protobufjs";
 import { SpikardError } from "../errors";
+import { BUILTIN_ORDER } from "../pipeline/middleware";
 import type { GrpcServiceMeta } from "../runtime/meta";
 import { compileCallPlan, planNeeds, type CallSettings } from "./call-plan";
 import type { GrpcHandler } from "./handler";
@@ -87,6 +88,10 @@ export class GrpcRegistry {
     const needs: Array<{ owner: string; token: string }> = [];
     for (const { service, hooks, skip } of this.sources) {
       hooks?.seal(because);
+      for (const name of skip) {
+        // As a route's `skip`: a name that is no middleware (a typo) would leave the service guarded, or open, by surprise.
+        if (!(BUILTIN_ORDER as readonly string[]).includes(name)) throw new SpikardError("INVALID_CONFIG", `gRPC service ${service.name}: skip names "${name}", which is no built-in middleware (known: ${BUILTIN_ORDER.join(", ")})`);
+      }
       const own = skip.length === 0 ? settings : { ...settings, guards: settings.guards.filter((g) => !skip.includes(g.name)) };
       const methods = service.methods.map((m) => {
         const plan = compileCallPlan(appHooks.table, hooks?.table, m.args, own);
