@@ -10,11 +10,14 @@ import { parseGrpcTimeout } from "./timeout";
 
 export type { DispatchOptions };
 
+/** Where calls find their methods: a registry, or several (the app's services, then the built-in ones). */
+export type MethodTable = Pick<GrpcRegistry, "lookup" | "hasService">;
+
 /**
  * Runs one call: finds its method, reads its deadline and encoding, then hands it to `runCall`.
  * Problems found before the handler runs answer trailers-only.
  */
-export function dispatch(registry: GrpcRegistry, call: TransportCall, options: DispatchOptions): Promise<void> {
+export function dispatch(registry: MethodTable, call: TransportCall, options: DispatchOptions): Promise<void> {
   const method = registry.lookup(call.path);
   if (method === undefined) {
     endImmediately(call, GrpcStatus.UNIMPLEMENTED, unimplementedMessage(registry, call.path));
@@ -63,7 +66,7 @@ function endImmediately(call: TransportCall, code: GrpcStatusCode, message: stri
   call.end({ ...extra, "grpc-status": String(code), "grpc-message": encodeStatusMessage(message) });
 }
 
-function unimplementedMessage(registry: GrpcRegistry, path: string): string {
+function unimplementedMessage(registry: MethodTable, path: string): string {
   const m = /^\/([^/]+)\/([^/]+)$/.exec(path);
   if (m === null) return `Malformed method path "${path.slice(0, 100)}"`;
   return registry.hasService(m[1]!) ? `Method ${m[2]} is not implemented by ${m[1]}` : `Service ${m[1]} is not implemented`;

@@ -2,7 +2,7 @@ import { listenHttp2, type Http2Listener } from "../adapter/http2/server";
 import { HealthService } from "./builtin/health";
 import { reflectionServices } from "./builtin/reflection";
 import { DEFAULT_GRPC_PORT, DEFAULT_MAX_RECEIVE, type GrpcServerConfig } from "./config";
-import { dispatch, type DispatchOptions } from "./dispatch";
+import { dispatch, type DispatchOptions, type MethodTable } from "./dispatch";
 import { GrpcRegistry } from "./registry";
 
 export interface GrpcServing {
@@ -27,11 +27,16 @@ export async function serveGrpc(
   config: GrpcServerConfig,
   defaults: { host: string; port?: number; logger: Pick<Console, "error" | "warn" | "info"> },
 ): Promise<GrpcServing> {
-  const registry = new GrpcRegistry();
-  for (const s of services.services) registry.addService(s);
+  // The app's services are looked up in its registry at each call, not copied: when the app
+  // recompiles their plans (a dependency override), calls take the new ones.
+  const builtins = new GrpcRegistry();
+  const registry: MethodTable = {
+    lookup: (path) => services.lookup(path) ?? builtins.lookup(path),
+    hasService: (name) => services.hasService(name) || builtins.hasService(name),
+  };
   const health = config.health === false ? undefined : new HealthService(services.services.map((s) => s.name));
-  if (health) registry.addService(health.registered());
-  if (config.reflection !== false) for (const s of reflectionServices(() => registry.services)) registry.addService(s);
+  if (health) builtins.addService(health.registered());
+  if (config.reflection !== false) for (const s of reflectionServices(() => [...services.services, ...builtins.services])) builtins.addService(s);
   const envPort = process.env.SPIKARD_GRPC_PORT;
   const options = dispatchOptions(config, defaults.logger);
   const listener: Http2Listener = await listenHttp2((call) => void dispatch(registry, call, options), {

@@ -82,10 +82,12 @@ function buildApp(): Spikard {
   return app;
 }
 
+let app: Spikard;
 let server: Server;
 let client: grpc.Client & Record<string, any>;
 beforeAll(async () => {
-  server = await buildApp().serve({ port: 0, grpcPort: 0 });
+  app = buildApp();
+  server = await app.serve({ port: 0, grpcPort: 0 });
   client = grpcClient(root, "example.v1.UserService", server.grpcPort!);
 });
 afterAll(async () => {
@@ -117,6 +119,22 @@ describe("gRPC calls through the method's plan (hooks, dependencies) over grpc-j
     // The singleton is one object for hooks and handler, call after call.
     const again = await unary<{ name: string }>(client, "getUser", { id: 8 }, md({ "x-tenant": "acme" }));
     expect(again.response.name).toContain(`(anonymous, repo ${repoId})`);
+  });
+
+  it("app.dependencyOverrides reach a serving app's calls (the HTTP/2 listener looks methods up in the app's registry)", async () => {
+    class FakeRepo extends UserRepo {
+      override name(): string {
+        return "fake";
+      }
+    }
+    app.dependencyOverrides.set(UserRepo, Provide(() => new FakeRepo()));
+    try {
+      app.pipeline(); // what the next HTTP request does: recompile the plans
+      expect((await unary<{ name: string }>(client, "getUser", { id: 1 }, md({ "x-tenant": "t" }))).response.name).toMatch(/^fake of t/);
+    } finally {
+      app.dependencyOverrides.clear();
+    }
+    expect((await unary<{ name: string }>(client, "getUser", { id: 1 }, md({ "x-tenant": "t" }))).response.name).toMatch(/^user 1 of t/);
   });
 
   it("an onRequest hook's GrpcError ends the call before the handler, trailers-only", async () => {
