@@ -2,6 +2,7 @@ import { Code, ConnectError, createClient, type Client } from "@connectrpc/conne
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import type { DescService } from "@bufbuild/protobuf";
 import { createSigner } from "fast-jwt";
+import http from "node:http";
 import path from "node:path";
 import protobuf from "protobufjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +25,7 @@ const secret = "web-secret";
 const ORIGIN = "http://app.example";
 
 let aborted = 0;
+let produced = 0;
 const impl: UserServiceImplementation = {
   async getUser(req, ctx) {
     if (req.id === 404) throw new GrpcError(GrpcStatus.NOT_FOUND, "no such user: ünïcode % 100");
@@ -41,8 +43,9 @@ const impl: UserServiceImplementation = {
   async *listUsers(req, ctx) {
     ctx.signal.addEventListener("abort", () => aborted++);
     for (let i = 1; i <= req.count; i++) {
+      produced++;
       yield { id: i, name: "x".repeat(req.size) };
-      if (req.size > 0) await new Promise((r) => setTimeout(r, 2));
+      if (req.size > 0 && req.size < 4096) await new Promise((r) => setTimeout(r, 2));
     }
   },
   upload: countingUpload,
@@ -230,6 +233,32 @@ describe("gRPC-Web with @connectrpc/connect-web's transport (fetch) against a re
     for (let i = 0; i < 100 && aborted === before; i++) await new Promise((r) => setTimeout(r, 10));
     expect(aborted).toBe(before + 1);
     expect(await call(client, "getUser", { id: 1 })).toMatchObject({ id: 1 });
+  });
+
+  it("a slow reader holds the streaming handler back (bounded memory), then gets every message in order", async () => {
+    const count = 5_000;
+    const url = new URL(`${server.url}/example.v1.UserService/ListUsers`);
+    const body = frame(ListUsersRequest, { count, size: 4096 });
+    const started = produced;
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/grpc-web+proto", "content-length": body.length } }, (res) => {
+        res.pause();
+        setTimeout(() => {
+          // 20 MiB are due; the server may have made what fits in its queue and the socket buffers, not all of it.
+          expect(produced - started).toBeLessThan(count / 2);
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve(Buffer.concat(chunks)));
+          res.resume();
+        }, 500);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    const { messages, trailers } = parseWebBody(received);
+    expect(trailers["grpc-status"]).toBe("0");
+    expect(messages.length).toBe(count);
+    expect((User.decode(messages[count - 1]!) as unknown as { id: number }).id).toBe(count);
   });
 
   it("the app's jwtAuth guards gRPC-Web calls with UNAUTHENTICATED (a gRPC status, not a 401 page)", async () => {
