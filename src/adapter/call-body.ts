@@ -108,16 +108,26 @@ export class StreamBody implements RequestBody {
     this.onError = onError;
   }
 
-  /** Stops reading: later chunks are dropped (the call has already ended). */
+  /**
+   * Stops reading: later chunks are dropped (the call has already ended, or the client is gone).
+   * A consumer still waiting is told the body ended, so a handler awaiting its next request
+   * message finishes (and its dependencies' cleanups run) instead of waiting forever.
+   */
   discard(): void {
+    const waiting = this.waiting;
+    const end = this.onEnd;
     this.queue = NO_CHUNKS;
     this.queued = 0;
     this.onChunk = undefined;
     this.onEnd = undefined;
     this.onError = undefined;
+    this.waiting = undefined;
+    this.waitingFail = undefined;
     this.ended = true;
     if (this.paused) this.flow.resume();
     this.paused = false;
+    waiting?.({ value: undefined, done: true });
+    end?.();
   }
 
   next(): Promise<IteratorResult<Buffer>> {

@@ -44,7 +44,10 @@ const impl: UserServiceImplementation = {
       await new Promise((r) => setTimeout(r, 5));
     }
   },
-  upload: countingUpload,
+  async upload(requests, ctx, session: Session) {
+    events.push(`upload with session ${session.n}`);
+    return countingUpload(requests, ctx);
+  },
   chat: echoChat,
 };
 
@@ -202,6 +205,19 @@ describe("hostile calls on a planned method end with a status and leave the serv
     expect(sessions).toBe(opened);
     // The server's own deadline (4) or grpc-js's cancel at the same deadline (1), whichever comes first.
     expect(events.filter((e) => e.startsWith("onResponse"))).toEqual([expect.stringMatching(/^onResponse ListUsers (4|1)$/)]);
+  });
+
+  it("a deadline while the handler awaits its next request message ends the handler's stream, so its dependencies are cleaned up", async () => {
+    const status = await new Promise<grpc.StatusObject>((resolve) => {
+      const call = client.upload(md({}), { deadline: Date.now() + 150 }, () => undefined);
+      call.on("status", resolve);
+      call.write({ chunk: Buffer.from("one") });
+    });
+    expect(status.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    const n = Number(/session (\d+)/.exec(events.find((e) => e.startsWith("upload with")) ?? "")?.[1]);
+    expect(n).toBeGreaterThan(0);
+    await until(() => events.includes(`close ${n}`));
+    expect(events).toContain(`close ${n}`);
   });
 
   it("a cut frame, an oversize length prefix and no message at all on a planned method are INTERNAL / RESOURCE_EXHAUSTED / UNIMPLEMENTED", async () => {

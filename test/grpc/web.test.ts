@@ -3,6 +3,7 @@ import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import type { DescService } from "@bufbuild/protobuf";
 import { createSigner } from "fast-jwt";
 import http from "node:http";
+import net from "node:net";
 import path from "node:path";
 import protobuf from "protobufjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +27,7 @@ const ORIGIN = "http://app.example";
 
 let aborted = 0;
 let produced = 0;
+let uploadsSettled = 0;
 const impl: UserServiceImplementation = {
   async getUser(req, ctx) {
     if (req.id === 404) throw new GrpcError(GrpcStatus.NOT_FOUND, "no such user: ünïcode % 100");
@@ -48,7 +50,13 @@ const impl: UserServiceImplementation = {
       if (req.size > 0 && req.size < 4096) await new Promise((r) => setTimeout(r, 2));
     }
   },
-  upload: countingUpload,
+  async upload(requests, ctx) {
+    try {
+      return await countingUpload(requests, ctx);
+    } finally {
+      uploadsSettled++;
+    }
+  },
   chat: echoChat,
 };
 
@@ -259,6 +267,31 @@ describe("gRPC-Web with @connectrpc/connect-web's transport (fetch) against a re
     expect(trailers["grpc-status"]).toBe("0");
     expect(messages.length).toBe(count);
     expect((User.decode(messages[count - 1]!) as unknown as { id: number }).id).toBe(count);
+  });
+
+  it("a client that drops the connection in the middle of a streamed request body leaves the server serving", async () => {
+    const url = new URL(server.url);
+    const settled = uploadsSettled;
+    for (const framing of ["content-length: 100000", "transfer-encoding: chunked"]) {
+      await new Promise<void>((resolve) => {
+        const socket = net.connect(Number(url.port), url.hostname, () => {
+          const part = Buffer.concat([frame(UploadChunk, { chunk: Buffer.alloc(100, 1) }), Buffer.from([0, 0, 0, 0x10])]);
+          const chunked = framing.startsWith("transfer");
+          socket.write(`POST /example.v1.UserService/Upload HTTP/1.1\r\nhost: x\r\ncontent-type: application/grpc-web+proto\r\n${framing}\r\n\r\n`);
+          socket.write(chunked ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from("\r\n")]) : part);
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 50);
+        });
+        socket.on("error", () => resolve());
+      });
+    }
+    // Each dropped call's handler is released (its request stream ends), not left waiting forever.
+    for (let i = 0; i < 100 && uploadsSettled < settled + 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(uploadsSettled).toBe(settled + 2);
+    const up = parseWebBody(Buffer.from(await (await fetch(`${server.url}/example.v1.UserService/Upload`, { method: "POST", headers: { "content-type": "application/grpc-web+proto" }, body: new Uint8Array(frame(UploadChunk, { chunk: Buffer.from("abc") })) })).arrayBuffer()));
+    expect(up.trailers["grpc-status"]).toBe("0");
   });
 
   it("the app's jwtAuth guards gRPC-Web calls with UNAUTHENTICATED (a gRPC status, not a 401 page)", async () => {
