@@ -80,6 +80,7 @@ function buildApp(): Spikard {
     .onResponse((status, call) => {
       events.push(`onResponse ${call.methodName} ${status.code}`);
       call.setTrailer("x-final-status", String(status.code));
+      if (call.metadata.has("x-fail-late")) throw new GrpcError(GrpcStatus.DATA_LOSS, "rejected after the handler");
     });
   app.grpc(UserService, impl, { hooks });
   return app;
@@ -169,6 +170,13 @@ describe("gRPC calls through the method's plan (hooks, dependencies) over grpc-j
     expect(err.code).toBe(grpc.status.FAILED_PRECONDITION);
     expect(err.details).toBe("mapped: secret internals");
     expect(events).toContain("onResponse GetUser 9");
+  });
+
+  it("an onResponse hook's GrpcError replaces a unary call's OK: the answer held for the trailers is not sent", async () => {
+    const err = await failure(unary(client, "getUser", { id: 3 }, md({ "x-tenant": "t", "x-fail-late": "1" })));
+    expect(err.code).toBe(grpc.status.DATA_LOSS);
+    expect(err.details).toBe("rejected after the handler");
+    expect(err.trailers.get("x-final-status")).toEqual(["0"]);
   });
 
   it("a streaming method's generator dependency is cleaned up after the stream, also when the client cancels", async () => {
