@@ -1,37 +1,59 @@
 #!/usr/bin/env node
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
-import { generateProto } from "./cli/generate-proto";
+import { CodegenError } from "./codegen/errors";
+import { writeAppDocument } from "./cli/app-document";
+import { UsageError } from "./cli/args";
+import { generateClientFile, USAGE as CLIENT } from "./cli/client";
+import { generateFixtures, USAGE as GENERATE_FIXTURES } from "./cli/generate-fixtures";
+import { generateOpenApi, USAGE as GENERATE_OPENAPI } from "./cli/generate-openapi";
+import { generateProto, USAGE as GENERATE_PROTO } from "./cli/generate-proto";
+import { initProject, USAGE as INIT } from "./cli/init";
+
+type Command = { run(argv: string[]): number | Promise<number>; usage: string };
+
+/** Subcommands; `generate` ones are keyed `generate <target>`. */
+const COMMANDS: Record<string, Command> = {
+  openapi: { run: exportOpenApi, usage: "spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]" },
+  "generate openapi": { run: generateOpenApi, usage: GENERATE_OPENAPI },
+  "generate fixtures": { run: generateFixtures, usage: GENERATE_FIXTURES },
+  "generate proto": { run: generateProto, usage: GENERATE_PROTO },
+  client: { run: generateClientFile, usage: CLIENT },
+  init: { run: initProject, usage: INIT },
+};
 
 /**
  * `spikard openapi <compiled app module> [--out openapi.json|openapi.yaml]`
- *
- * Writes the app's OpenAPI document without opening a socket: the module runs
- * in a child process with SPIKARD_OPENAPI_OUT set, so its `app.run()` /
- * `app.serve()` writes the document and exits instead of listening.
+ * writes the app's OpenAPI document without opening a socket.
  */
-function main(argv: string[]): number {
-  const [command, modulePath, ...rest] = argv;
-  if (command === "generate" && modulePath === "proto") return generateProto(rest);
-  if (command !== "openapi" || modulePath === undefined) {
-    console.error("usage: spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]");
-    return 2;
-  }
+function exportOpenApi(argv: string[]): number {
+  const [modulePath, ...rest] = argv;
+  if (modulePath === undefined) throw new UsageError(COMMANDS.openapi!.usage);
   const outIndex = rest.indexOf("--out");
   const out = path.resolve(outIndex === -1 ? "openapi.json" : rest[outIndex + 1] ?? "openapi.json");
-  fs.rmSync(out, { force: true });
-  const child = spawnSync(process.execPath, [path.resolve(modulePath)], {
-    env: { ...process.env, SPIKARD_OPENAPI_OUT: out },
-    stdio: ["ignore", "inherit", "inherit"],
-    timeout: 60_000,
-  });
-  if (!fs.existsSync(out)) {
-    console.error(`spikard: ${modulePath} did not call app.serve()/app.run(), or failed (exit ${child.status}); no document written.`);
-    return 1;
-  }
+  writeAppDocument(modulePath, out);
   console.log(`spikard: wrote ${path.relative(process.cwd(), out)}`);
   return 0;
 }
 
-process.exit(main(process.argv.slice(2)));
+async function main(argv: string[]): Promise<number> {
+  const key = argv[0] === "generate" ? `generate ${argv[1] ?? ""}` : (argv[0] ?? "");
+  const command = COMMANDS[key];
+  if (command === undefined) {
+    console.error(`usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join("\n")}`);
+    return 2;
+  }
+  try {
+    return await command.run(argv.slice(key.split(" ").length));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`usage: ${err.message}`);
+      return 2;
+    }
+    // Problems with the input are the user's to fix: say what and where, without a stack trace.
+    console.error(`spikard: ${err instanceof CodegenError ? `[${err.code}] ` : ""}${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof CodegenError) && process.env.SPIKARD_DEBUG) console.error(err);
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => process.exit(code));
