@@ -115,7 +115,7 @@ export class Spikard extends Router {
 
   /**
    * Hooks around every call of the app's gRPC services, on HTTP/2 and gRPC-Web alike (HTTP hooks
-   * do not run on calls): `app.grpcHooks.onRequest((call) => ...)`, `.onResponse`, `.onError`.
+   * do not run on calls): `app.grpcHooks.onRequest((call) => ...)`, `.preHandler`, `.onResponse`, `.onError`.
    */
   get grpcHooks(): GrpcHooks {
     if (this.grpcHookSet === undefined) {

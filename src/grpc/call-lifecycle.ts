@@ -13,10 +13,10 @@ import { GrpcStatus } from "./status";
 const isGrpcError = (r: unknown): r is GrpcError => r instanceof GrpcError;
 
 /**
- * A call with hooks or injected parameters: the HTTP lifecycle's steps (run-hooks, resolve-args,
- * scope-lifetime), with the call as the writer. Guards (auth, rate limit) → onRequest hooks → the request message → the
- * method's dependencies → the handler → onError hooks for what threw → onResponse hooks with the
- * status → trailers. The dependency scope closes (generator cleanups, then background tasks) once
+ * A call with guards, hooks or injected parameters: the HTTP lifecycle's steps (run-hooks,
+ * resolve-args, scope-lifetime), with the call as the writer. Guards (auth, rate limit) →
+ * onRequest hooks → the request message → the method's dependencies → preHandler hooks → the
+ * handler → onError hooks for what threw → onResponse hooks with the status → trailers. The dependency scope closes (generator cleanups, then background tasks) once
  * both the handler is done and the call is over, also when the client cancelled or the deadline
  * ended it first.
  */
@@ -64,6 +64,9 @@ async function invoke(plan: CallPlan, method: RegisteredMethod, state: CallState
     deps = await resolveArgs(plan.ctx, plan.format, plan.args, life.scope, life.tasks);
     plan.args.forEach((a, i) => a.in === "inject" && checkInjected(a.key, a.expected, deps![i]));
   }
+  const refused = await runHooks(plan.ctx, plan.format, plan.hooks.preHandler, [ctx], life.scope, isGrpcError);
+  if (refused !== undefined) throw refused;
+  if (state.finished) return;
   const pending = method.invoke(input, ctx, state, deps);
   if (pending !== undefined) await pending;
 }

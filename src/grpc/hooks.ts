@@ -7,7 +7,7 @@ import type { GrpcStatusCode } from "./status";
 type MaybePromise<T> = T | Promise<T>;
 
 /** The phases of a gRPC call hooks run in, in order. */
-export const GRPC_HOOK_PHASES = ["onRequest", "onResponse", "onError"] as const;
+export const GRPC_HOOK_PHASES = ["onRequest", "preHandler", "onResponse", "onError"] as const;
 export type GrpcHookPhase = (typeof GRPC_HOOK_PHASES)[number];
 
 /** How a call ended, as `onResponse` hooks see it. */
@@ -23,6 +23,12 @@ export interface GrpcCallStatus {
  */
 export type GrpcRequestHook = (call: GrpcCallContext, ...deps: any[]) => MaybePromise<GrpcError | void>;
 /**
+ * Runs once the request message arrived within the limits (unary, server streaming; for client
+ * and bidi streams, once the call is accepted) and the method's dependencies are resolved, just
+ * before the handler: as onRequest, returning or throwing a GrpcError ends the call instead.
+ */
+export type GrpcPreHandlerHook = (call: GrpcCallContext, ...deps: any[]) => MaybePromise<GrpcError | void>;
+/**
  * Runs once the handler is done, with the status the call ends with (OK, the error's, or the
  * DEADLINE_EXCEEDED/CANCELLED that already ended it), before the trailers go out: `call.setTrailer`
  * still reaches the client. Throwing a GrpcError ends the call with it instead.
@@ -34,7 +40,7 @@ export type GrpcErrorHook = (error: unknown, call: GrpcCallContext, ...deps: any
 export type GrpcHookTable = Record<GrpcHookPhase, HookEntry[]>;
 
 export function emptyGrpcHooks(): GrpcHookTable {
-  return { onRequest: [], onResponse: [], onError: [] };
+  return { onRequest: [], preHandler: [], onResponse: [], onError: [] };
 }
 
 /**
@@ -53,6 +59,11 @@ export class GrpcHooks {
     return this.add("onRequest", hook, meta);
   }
 
+  /** @spikardHook preHandler */
+  preHandler(hook: GrpcPreHandlerHook, meta?: HookEntry["meta"]): this {
+    return this.add("preHandler", hook, meta);
+  }
+
   /** @spikardHook onResponse */
   onResponse(hook: GrpcResponseHook, meta?: HookEntry["meta"]): this {
     return this.add("onResponse", hook, meta);
@@ -64,7 +75,7 @@ export class GrpcHooks {
   }
 
   get size(): number {
-    return this.table.onRequest.length + this.table.onResponse.length + this.table.onError.length;
+    return GRPC_HOOK_PHASES.reduce((n, phase) => n + this.table[phase].length, 0);
   }
 
   /** Registration is over (the app started serving): what is added later would be missed. */

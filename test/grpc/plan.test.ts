@@ -76,6 +76,10 @@ function buildApp(): Spikard {
   });
   const hooks = new GrpcHooks()
     .onRequest((call) => void events.push(`service onRequest ${call.methodName}`))
+    .preHandler((call, repo: UserRepo) => {
+      events.push(`service preHandler ${call.methodName} repo ${repo.id}`);
+      if (call.metadata.has("x-refuse")) throw new GrpcError(GrpcStatus.FAILED_PRECONDITION, "refused before the handler");
+    })
     .onError((err) => (err instanceof TypeError ? (new GrpcError(GrpcStatus.FAILED_PRECONDITION, `mapped: ${err.message}`)) : undefined))
     .onResponse((status, call) => {
       events.push(`onResponse ${call.methodName} ${status.code}`);
@@ -119,7 +123,7 @@ describe("gRPC calls through the method's plan (hooks, dependencies) over grpc-j
     expect(status.metadata.get("x-final-status")).toEqual(["0"]);
     await until(() => events.includes("task 7"));
     const repoId = /repo (\d+)/.exec(response.name)![1];
-    expect(events).toEqual([`app onRequest GetUser repo ${repoId}`, "service onRequest GetUser", "onResponse GetUser 0", "task 7"]);
+    expect(events).toEqual([`app onRequest GetUser repo ${repoId}`, "service onRequest GetUser", `service preHandler GetUser repo ${repoId}`, "onResponse GetUser 0", "task 7"]);
     // The singleton is one object for hooks and handler, call after call.
     const again = await unary<{ name: string }>(client, "getUser", { id: 8 }, md({ "x-tenant": "acme" }));
     expect(again.response.name).toContain(`(anonymous, repo ${repoId})`);
@@ -154,6 +158,17 @@ describe("gRPC calls through the method's plan (hooks, dependencies) over grpc-j
     const err = await failure(unary(client, "getUser", { id: 1 }));
     expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(err.details).toMatch(/x-tenant/);
+    // Dependencies resolve before preHandler hooks: a call refused by them never reaches one.
+    expect(events.some((e) => e.startsWith("service preHandler"))).toBe(false);
+  });
+
+  it("a preHandler hook's GrpcError ends the call after the message and dependencies, before the handler", async () => {
+    const err = await failure(unary(client, "getUser", { id: 6 }, md({ "x-tenant": "t", "x-refuse": "1" })));
+    expect(err.code).toBe(grpc.status.FAILED_PRECONDITION);
+    expect(err.details).toBe("refused before the handler");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events).toContainEqual(expect.stringMatching(/^service preHandler GetUser repo \d+$/));
+    expect(events.some((e) => e.startsWith("task"))).toBe(false);
   });
 
   it("an HttpError from code shared with the routes maps to its gRPC status, with its detail and headers as metadata", async () => {
@@ -234,6 +249,9 @@ describe("hostile calls on a planned method end with a status and leave the serv
     const h = { "x-tenant": "t" };
     expect((await rawCall(server.grpcPort!, "/example.v1.UserService/GetUser", framed.subarray(0, framed.length - 1), h)).status).toBe(String(GrpcStatus.INTERNAL));
     expect((await rawCall(server.grpcPort!, "/example.v1.UserService/GetUser", Buffer.from([0, 0x7f, 0xff, 0xff, 0xff, 1]), h)).status).toBe(String(GrpcStatus.RESOURCE_EXHAUSTED));
+    // onRequest ran; the message was refused from its prefix, so no preHandler hook did.
+    expect(events).toContain("service onRequest GetUser");
+    expect(events.some((e) => e.startsWith("service preHandler"))).toBe(false);
     expect((await rawCall(server.grpcPort!, "/example.v1.UserService/GetUser", Buffer.alloc(0), h)).status).toBe(String(GrpcStatus.UNIMPLEMENTED));
     expect((await unary<{ id: number }>(client, "getUser", { id: 2 }, md(h))).response.id).toBe(2);
   });
