@@ -12,10 +12,12 @@ import { tokenFor, type Token } from "./di/token";
 import { spawnWorkers, workerRole } from "./workers";
 import type { Middleware } from "./hooks";
 import type { Provider } from "./di/provide";
-import type { GrpcRegistry } from "./grpc/registry";
+import type { GrpcRegistry, GrpcServiceOptions } from "./grpc/registry";
 import type { GrpcHandler } from "./grpc/handler";
-import type { GrpcServing } from "./adapter/http2/serve";
+import type { GrpcHooks } from "./grpc/hooks";
+import type { GrpcServing } from "./grpc/serve";
 import type { ServiceDefinition, ServiceImplementation } from "./grpc/typed";
+import type { GrpcServiceMeta } from "./runtime/meta";
 import type { Service as ProtobufService } from "protobufjs";
 
 
@@ -89,21 +91,42 @@ export class Spikard extends Router {
   }
 
   private grpcServices: GrpcRegistry | undefined;
+  private grpcHookSet: GrpcHooks | undefined;
+  /** Why registrations are over, once the app started (gRPC hooks made after that are sealed at once). */
+  private startedBecause: string | undefined;
 
   /**
-   * Registers a gRPC service, served on the HTTP/2 listener (`grpc` config):
-   * `app.grpc(root.lookupService("x.v1.S"), new SHandler())` with a low-level `GrpcHandler`, or
-   * `app.grpc(S, { method(req, ctx) {...} })` with a definition from `spikard generate proto`.
+   * Registers a gRPC service, served on the HTTP/2 listener (`grpc` config) and as gRPC-Web on the
+   * HTTP port: `app.grpc(root.lookupService("x.v1.S"), new SHandler())` with a low-level
+   * `GrpcHandler`, or `app.grpc(S, { method(req, ctx) {...} })` with a definition from
+   * `spikard generate proto`. Methods may take injected dependencies after `(request, ctx)`;
+   * `options.hooks` (a `GrpcHooks`) run around this service's calls, after `app.grpcHooks`.
+   * The transformer fills `meta`.
+   * @spikardGrpc
    */
-  grpc<S extends ServiceDefinition>(service: S, implementation: ServiceImplementation<S>): this;
-  grpc(service: ProtobufService | ServiceDefinition, handler: GrpcHandler): this;
-  grpc(service: ProtobufService | ServiceDefinition, handler: GrpcHandler | Record<string, unknown>): this {
+  grpc<S extends ServiceDefinition>(service: S, implementation: ServiceImplementation<S>, options?: GrpcServiceOptions, meta?: GrpcServiceMeta): this;
+  /** @spikardGrpc */
+  grpc(service: ProtobufService | ServiceDefinition, handler: GrpcHandler, options?: GrpcServiceOptions, meta?: GrpcServiceMeta): this;
+  grpc(service: ProtobufService | ServiceDefinition, handler: GrpcHandler | Record<string, unknown>, options?: GrpcServiceOptions, meta?: GrpcServiceMeta): this {
     this.assertOpen("a gRPC service");
     // Loaded on first use: protobufjs and the gRPC modules cost start-up time an HTTP-only app should not pay.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.grpcServices ??= new (require("./grpc/registry") as typeof import("./grpc/registry")).GrpcRegistry();
-    this.grpcServices.add(service, handler);
+    this.grpcServices.add(service, handler, options, meta);
     return this;
+  }
+
+  /**
+   * Hooks around every call of the app's gRPC services, on HTTP/2 and gRPC-Web alike (HTTP hooks
+   * do not run on calls): `app.grpcHooks.onRequest((call) => ...)`, `.preHandler`, `.onResponse`, `.onError`.
+   */
+  get grpcHooks(): GrpcHooks {
+    if (this.grpcHookSet === undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      this.grpcHookSet = new (require("./grpc/hooks") as typeof import("./grpc/hooks")).GrpcHooks();
+      if (this.startedBecause !== undefined) this.grpcHookSet.seal(this.startedBecause);
+    }
+    return this.grpcHookSet;
   }
 
   /** The HTTP/2 listener beside the HTTP/1.1 one, when the app has gRPC services or `grpc` config. */
@@ -112,7 +135,7 @@ export class Spikard extends Router {
     // Worker threads cannot share an HTTP/2 port: with `workers` > 1 the main thread alone serves gRPC.
     if (workerRole() !== undefined) return undefined;
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { serveGrpc } = require("./adapter/http2/serve") as typeof import("./adapter/http2/serve");
+    const { serveGrpc } = require("./grpc/serve") as typeof import("./grpc/serve");
     const { GrpcRegistry } = require("./grpc/registry") as typeof import("./grpc/registry");
     /* eslint-enable @typescript-eslint/no-require-imports */
     return serveGrpc(this.grpcServices ?? new GrpcRegistry(), this.config.grpc ?? {}, { host, port, logger: this.config.logger });
@@ -143,12 +166,23 @@ export class Spikard extends Router {
    */
   pipeline(): Pipeline {
     if (this.pipelineCache !== undefined) return this.pipelineCache;
-    this.seal("the app already started serving (serve(), run() or a TestClient request)");
+    const because = "the app already started serving (serve(), run() or a TestClient request)";
+    this.seal(because);
+    this.startedBecause = because;
+    this.grpcHookSet?.seal(because);
     const routes = this.routeDefinitions();
     const openapi = this.config.openapi;
     if (openapi !== undefined && openapi.enabled !== false) routes.push(...openApiRoutes(() => this.openapi(), openapi));
-    const built = configuredMiddleware(this.config);
-    return (this.pipelineCache = new Pipeline(routes, {
+    const grpc = this.grpcServices;
+    const web = this.config.grpc?.web ?? true;
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    if (grpc !== undefined && web !== false) {
+      const { grpcWebRoutes } = require("./grpc/web-routes") as typeof import("./grpc/web-routes");
+      const { dispatchOptions } = require("./grpc/serve") as typeof import("./grpc/serve");
+      routes.push(...grpcWebRoutes(grpc, dispatchOptions(this.config.grpc ?? {}, this.config.logger), web === true ? [] : web.skip));
+    }
+    const built = configuredMiddleware(this.config, grpc !== undefined && web !== false ? (path) => grpc.lookup(path) !== undefined : undefined);
+    const pipeline = new Pipeline(routes, {
       maxBodySize: this.config.maxBodySize,
       maxUploadSize: this.config.maxUploadSize,
       uploads: { spoolThreshold: this.config.uploadSpoolThreshold, dir: this.config.uploadDir, limits: this.config.multipartLimits },
@@ -159,7 +193,15 @@ export class Spikard extends Router {
       hooks: this.hooks,
       middleware: [...built.chain, ...this.middlewares],
       timeout: built.timeout,
-    }));
+    });
+    // Calls share the routes' lifecycle: one container (singletons), one drain for cleanups and tasks.
+    if (grpc !== undefined) {
+      const { CALL_MIDDLEWARE } = require("./grpc/call-guard") as typeof import("./grpc/call-guard");
+      const guards = built.chain.filter((m) => CALL_MIDDLEWARE.includes(m.name));
+      grpc.compile(this.grpcHooks, { ctx: pipeline.lifecycle, format: this.config.validationErrorFormat, guards }, because);
+    }
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return (this.pipelineCache = pipeline);
   }
 
   /** What adapters call per request (the in-memory one included); always the current pipeline. */
@@ -268,14 +310,18 @@ export class Spikard extends Router {
  * the timeout, rate limiting (before authentication, so guessing credentials
  * is limited too), authentication and compression wrap the routes.
  */
-function configuredMiddleware(c: ResolvedConfig): { chain: Middleware[]; timeout: (seconds: number) => Middleware } {
+function configuredMiddleware(c: ResolvedConfig, grpcWebPath?: (path: string) => boolean): { chain: Middleware[]; timeout: (seconds: number) => Middleware } {
   const m: Middleware[] = [];
   // Each module is loaded only when configured: together they (and node:zlib, node:crypto) cost
   // ~10 ms of start-up that an app without them would pay for nothing.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const timeoutModule = (): typeof import("./middleware/timeout") => require("./middleware/timeout") as typeof import("./middleware/timeout");
   if (c.enableRequestId) m.push((require("./middleware/request-id") as typeof import("./middleware/request-id")).requestId());
-  if (c.cors) m.push((require("./middleware/cors") as typeof import("./middleware/cors")).cors(c.cors));
+  if (c.cors) {
+    // With gRPC-Web served, a gRPC method's path allows its protocol headers on top of the configured ones.
+    if (grpcWebPath !== undefined) m.push((require("./grpc/web-cors") as typeof import("./grpc/web-cors")).grpcWebCors(c.cors, grpcWebPath));
+    else m.push((require("./middleware/cors") as typeof import("./middleware/cors")).cors(c.cors));
+  }
   if (c.staticFiles?.length) m.push((require("./middleware/static") as typeof import("./middleware/static")).staticFiles(c.staticFiles));
   if (c.requestTimeout !== undefined) m.push(timeoutModule().timeout({ seconds: c.requestTimeout }));
   if (c.rateLimit) m.push((require("./middleware/rate-limit") as typeof import("./middleware/rate-limit")).rateLimit(c.rateLimit, { clientAddress: c.clientAddress, logger: c.logger }));

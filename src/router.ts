@@ -6,6 +6,9 @@ import type { ErrorFormat } from "./validation/error-mapper";
 import { tokenFor, type Token } from "./di/token";
 import type { Provider } from "./di/provide";
 import { emptyHooks, hookEntry, mergeHooks, type ErrorHook, type HookEntry, type HookTable, type Middleware, type RequestHook, type ResponseHook } from "./hooks";
+import type { BodySource, ResponseSink } from "./adapter/types";
+import type { Request } from "./context";
+import type { AnyResponse } from "./response";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (...args: any[]) => unknown;
@@ -52,7 +55,16 @@ export interface RouteDefinition {
   providers?: ReadonlyMap<Token, Provider>;
   /** `use()` middleware of the routers this route was included through, outermost first (the app's are added when serving). */
   middleware?: readonly Middleware[];
+  /** Answered by a protocol endpoint instead of `handler` (gRPC-Web): the framework's own routes only. */
+  raw?: RawHandler;
 }
+
+/**
+ * A protocol endpoint on the HTTP port (gRPC-Web): it takes the request's body as it streams in
+ * (claimed in this call, as adapters require) and answers a Response or StreamingResponse, which the
+ * pipeline writes through the route's middleware like any route's. `client` tells when the client goes away.
+ */
+export type RawHandler = (req: Request, body: BodySource, client: Pick<ResponseSink, "aborted" | "onAbort">) => AnyResponse | Promise<AnyResponse>;
 
 /** What `provide` keys a dependency by: a class, or a name for `Inject<T, "name">`. */
 export type DependencyKey = string | (abstract new (...args: any[]) => unknown);

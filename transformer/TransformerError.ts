@@ -24,6 +24,7 @@ export const TRANSFORMER_ERRORS = {
   SPK018: "Two provided classes are named %s (%s): `spikard gen` keys a provided class by its name, which is what the runtime sees. Rename one of them.",
   SPK019: "%s: `spikard gen` keys a route's metadata by its method and path under its router's prefix, or by its operationId, and %s. Give the route an operationId as a string literal, e.g. { operationId: \"getUser\" } (or write the path as a literal, on a router created with a literal prefix: `const users = new Router({ prefix: \"/users\" })`).",
   SPK020: "%s imports %s, which does not resolve from this project: its types read as `any`, so `spikard gen` would generate no validation for handler types that use them. Add it to the project's dependencies, or take it through spikard: import `tags` from \"spikard\" rather than \"typia\" (beside TypeScript 7, npm installs typia under spikard).",
+  SPK021: "gRPC method %s: parameter \"%s\" is %s. A gRPC method takes (request, ctx) and then only injected values. Use a class registered with app.provide, Inject<T, \"name\">, or BackgroundTasks, and read metadata from ctx.metadata (or give a dependency a Header<...> parameter).",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

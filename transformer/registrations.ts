@@ -3,6 +3,7 @@ import ts from "typescript";
 import { tagOf } from "./analyses/declarations";
 import { compileRoute } from "./features/routes";
 import { compileFactory, compileHook, compileProvideMethod } from "./features/dependencies";
+import { compileGrpc } from "./features/grpc";
 import { TransformerError } from "./TransformerError";
 import { takeDeferredDependencyProblems } from "./dependency-policy";
 import type { TransformExtras } from "./file-context";
@@ -15,7 +16,7 @@ import type { TransformExtras } from "./file-context";
  */
 export interface Registration {
   /** Which table of the generated metadata it belongs in (src/runtime/generated.ts). */
-  kind: "route" | "factory" | "hook" | "class";
+  kind: "route" | "factory" | "hook" | "class" | "grpc";
   /**
    * Its key there, as the runtime computes it from the call's arguments
    * (src/runtime/ids.ts); an error when it cannot be keyed, which only
@@ -38,6 +39,7 @@ const COMPILERS: Record<string, Compiler> = {
   spikardProvide: compileFactory,
   spikardProvideMethod: compileProvideMethod,
   spikardHook: compileHook,
+  spikardGrpc: compileGrpc,
 };
 
 /**

@@ -1,20 +1,7 @@
+import type { GrpcKeepaliveOptions, GrpcTlsOptions } from "../adapter/http2/server";
 import type { MessageEncoding } from "./compression";
 
-export interface GrpcTlsOptions {
-  key: string | Buffer;
-  cert: string | Buffer;
-  /** CA certificates to verify client certificates with (mutual TLS when `requestCert`). */
-  ca?: string | Buffer | Array<string | Buffer>;
-  requestCert?: boolean;
-  rejectUnauthorized?: boolean;
-}
-
-export interface GrpcKeepaliveOptions {
-  /** Milliseconds between server pings on an open connection. Default: no pings. */
-  timeMs?: number;
-  /** Milliseconds to wait for a ping's answer before closing the connection. Default 20 000. */
-  timeoutMs?: number;
-}
+export type { GrpcKeepaliveOptions, GrpcTlsOptions };
 
 /** `grpc` in ServerConfig: the HTTP/2 listener that serves `app.grpc(...)` services. */
 export interface GrpcServerConfig {
@@ -36,6 +23,12 @@ export interface GrpcServerConfig {
   health?: boolean;
   /** Serve grpc.reflection.v1 and v1alpha (lists services and their schemas). Default true. */
   reflection?: boolean;
+  /**
+   * Serve the app's services as gRPC-Web on the HTTP/1.1 port too (`POST /package.Service/Method`,
+   * `application/grpc-web`, `+proto` and `-text`), for browsers without a proxy. Default true.
+   * `{ skip: ["jwtAuth"] }` leaves middleware out for those requests, as a route's `skip` does.
+   */
+  web?: boolean | { skip?: string[] };
 }
 
 export const DEFAULT_GRPC_PORT = 50051;

@@ -1,9 +1,10 @@
 import type { Metadata, MetadataValue } from "./metadata";
 
 /**
- * What every handler gets besides its messages: `(req, ctx)`. The signal aborts at the deadline
- * (reason: a GrpcError DEADLINE_EXCEEDED) or when the client cancels (CANCELLED) or the server
- * shuts down; long work should pass it on (`fetch(url, { signal: ctx.signal })`).
+ * What every handler gets besides its messages: `(req, ctx)`, and what gRPC hooks get as the call.
+ * The signal aborts at the deadline (reason: a GrpcError DEADLINE_EXCEEDED) or when the client
+ * cancels (CANCELLED) or the server shuts down; long work should pass it on
+ * (`fetch(url, { signal: ctx.signal })`).
  */
 export interface GrpcCallContext {
   readonly serviceName: string;
@@ -19,4 +20,9 @@ export interface GrpcCallContext {
   setHeader(key: string, value: MetadataValue): void;
   /** Adds trailing metadata, sent with the status. */
   setTrailer(key: string, value: MetadataValue): void;
+  /**
+   * Values shared by the call's hooks, dependencies and handler (an auth hook's verified user,
+   * say); a dependency factory that takes the `Request` sees the same object as `req.state`.
+   */
+  readonly state: Record<string, unknown>;
 }

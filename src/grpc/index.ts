@@ -5,6 +5,8 @@ export { Metadata, type MetadataValue, type MetadataInit } from "./metadata";
 export { GrpcRequest, GrpcResponse } from "./messages";
 export type { GrpcHandler } from "./handler";
 export type { GrpcCallContext } from "./context";
+export { GrpcHooks, type GrpcRequestHook, type GrpcPreHandlerHook, type GrpcResponseHook, type GrpcErrorHook, type GrpcCallStatus } from "./hooks";
+export type { GrpcServiceOptions } from "./registry";
 export type { MethodKind } from "./service";
 export { methodKind } from "./service";
 export type { MessageCodec, MethodDefinition, ServiceDefinition, ServiceImplementation, MethodImplementation } from "./typed";

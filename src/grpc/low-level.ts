@@ -1,11 +1,13 @@
 import type protobuf from "protobufjs";
+import type { ArgMeta } from "../runtime/meta";
 import type { GrpcCallContext } from "./context";
 import { GrpcError } from "./error";
 import type { GrpcHandler } from "./handler";
+import { implementationOf, noArgs } from "./implementation";
 import { GrpcRequest, type GrpcResponse } from "./messages";
 import { methodKind, type MethodKind, type OutgoingMessage, type RegisteredMethod } from "./service";
 import { GrpcStatus } from "./status";
-import { pump } from "./typed";
+import { invokeWith, pump } from "./typed";
 
 const HANDLER_METHOD: Record<MethodKind, keyof GrpcHandler> = {
   unary: "handleRequest",
@@ -29,15 +31,15 @@ export function protobufServiceMethods(service: protobuf.Service): MethodShape[]
 const toMessage = (r: GrpcResponse): OutgoingMessage => ({ payload: r.payload, metadata: r.metadata });
 
 /** The registered methods of a low-level `GrpcHandler`: each call goes to the handle* method its kind names. */
-export function lowLevelMethods(serviceName: string, methods: MethodShape[], handler: GrpcHandler): RegisteredMethod[] {
+export function lowLevelMethods(serviceName: string, methods: MethodShape[], handler: GrpcHandler, argsOf: (key: string) => ArgMeta[] | undefined = noArgs): RegisteredMethod[] {
   return methods.map(({ name, kind }) => {
     const path = `/${serviceName}/${name}`;
-    const fn = handler[HANDLER_METHOD[kind]] as ((input: unknown, ctx: GrpcCallContext) => unknown) | undefined;
     const base = { path, serviceName, methodName: name, kind };
-    if (typeof fn !== "function") {
+    const found = implementationOf(handler as Record<string, unknown>, HANDLER_METHOD[kind], `${serviceName}.${HANDLER_METHOD[kind]}`, argsOf);
+    if (found === undefined) {
       return { ...base, invoke: () => Promise.reject(new GrpcError(GrpcStatus.UNIMPLEMENTED, `Method ${name} is not implemented by ${serviceName} (no ${HANDLER_METHOD[kind]})`)) };
     }
-    const call = fn.bind(handler);
+    const { call, args } = found;
     const request = (payload: Buffer, ctx: GrpcCallContext): GrpcRequest => new GrpcRequest({ payload, methodName: name, serviceName, metadata: ctx.metadata });
     async function* requests(input: AsyncIterable<Buffer>, ctx: GrpcCallContext): AsyncGenerator<GrpcRequest> {
       for await (const b of input) yield request(b, ctx);
@@ -45,24 +47,24 @@ export function lowLevelMethods(serviceName: string, methods: MethodShape[], han
     let invoke: RegisteredMethod["invoke"];
     switch (kind) {
       case "unary":
-        invoke = async (input, ctx, sink) => {
-          const wait = sink.send(toMessage((await call(request(input as Buffer, ctx), ctx)) as GrpcResponse));
+        invoke = async (input, ctx, sink, deps) => {
+          const wait = sink.send(toMessage((await invokeWith(call, request(input as Buffer, ctx), ctx, deps)) as GrpcResponse));
           if (wait) await wait;
         };
         break;
       case "server_streaming":
-        invoke = (input, ctx, sink) => pump(call(request(input as Buffer, ctx), ctx) as AsyncIterable<GrpcResponse>, sink, toMessage);
+        invoke = (input, ctx, sink, deps) => pump(invokeWith(call, request(input as Buffer, ctx), ctx, deps) as AsyncIterable<GrpcResponse>, sink, toMessage);
         break;
       case "client_streaming":
-        invoke = async (input, ctx, sink) => {
-          const wait = sink.send(toMessage((await call(requests(input as AsyncIterable<Buffer>, ctx), ctx)) as GrpcResponse));
+        invoke = async (input, ctx, sink, deps) => {
+          const wait = sink.send(toMessage((await invokeWith(call, requests(input as AsyncIterable<Buffer>, ctx), ctx, deps)) as GrpcResponse));
           if (wait) await wait;
         };
         break;
       case "bidi_streaming":
-        invoke = (input, ctx, sink) => pump(call(requests(input as AsyncIterable<Buffer>, ctx), ctx) as AsyncIterable<GrpcResponse>, sink, toMessage);
+        invoke = (input, ctx, sink, deps) => pump(invokeWith(call, requests(input as AsyncIterable<Buffer>, ctx), ctx, deps) as AsyncIterable<GrpcResponse>, sink, toMessage);
         break;
     }
-    return { ...base, invoke };
+    return args === undefined ? { ...base, invoke } : { ...base, args, invoke };
   });
 }

@@ -1,6 +1,8 @@
 import type protobuf from "protobufjs";
+import type { ArgMeta } from "../runtime/meta";
 import type { GrpcCallContext } from "./context";
 import { GrpcError } from "./error";
+import { implementationOf, noArgs, type MethodFn } from "./implementation";
 import type { MethodKind, OutgoingMessage, RegisteredMethod, ResponseSink } from "./service";
 import { GrpcStatus } from "./status";
 
@@ -35,15 +37,19 @@ type Stream<T> = AsyncIterable<T> | Iterable<T>;
 type RequestOf<M> = M extends MethodDefinition<infer I, any, any, any> ? I : never;
 type ReplyOf<M> = M extends MethodDefinition<any, any, infer OInit, any> ? OInit : never;
 
-/** The handler a method of a given kind takes. */
+/**
+ * The handler a method of a given kind takes. Parameters after `(request, ctx)` are injected
+ * (dependencies registered with `app.provide`, `Inject<T, "name">`, `BackgroundTasks`): the
+ * transformer reads their types, as it does a route handler's.
+ */
 export type MethodImplementation<M> = M extends { kind: "unary" }
-  ? (request: RequestOf<M>, ctx: GrpcCallContext) => Awaitable<ReplyOf<M>>
+  ? (request: RequestOf<M>, ctx: GrpcCallContext, ...deps: any[]) => Awaitable<ReplyOf<M>>
   : M extends { kind: "server_streaming" }
-    ? (request: RequestOf<M>, ctx: GrpcCallContext) => Stream<ReplyOf<M>>
+    ? (request: RequestOf<M>, ctx: GrpcCallContext, ...deps: any[]) => Stream<ReplyOf<M>>
     : M extends { kind: "client_streaming" }
-      ? (requests: AsyncIterable<RequestOf<M>>, ctx: GrpcCallContext) => Awaitable<ReplyOf<M>>
+      ? (requests: AsyncIterable<RequestOf<M>>, ctx: GrpcCallContext, ...deps: any[]) => Awaitable<ReplyOf<M>>
       : M extends { kind: "bidi_streaming" }
-        ? (requests: AsyncIterable<RequestOf<M>>, ctx: GrpcCallContext) => Stream<ReplyOf<M>>
+        ? (requests: AsyncIterable<RequestOf<M>>, ctx: GrpcCallContext, ...deps: any[]) => Stream<ReplyOf<M>>
         : never;
 
 /** Every method of the service, typed from its definition. */
@@ -73,10 +79,9 @@ export async function pump<T>(items: Stream<T>, sink: ResponseSink, toMessage: (
   }
 }
 
-/** The registered methods of a typed service implementation. */
-export function typedMethods(service: ServiceDefinition, impl: Record<string, unknown>): RegisteredMethod[] {
+/** The registered methods of a typed service implementation; `argsOf` gives a method's injected parameters. */
+export function typedMethods(service: ServiceDefinition, impl: Record<string, unknown>, argsOf: (key: string) => ArgMeta[] | undefined = noArgs): RegisteredMethod[] {
   return Object.entries(service.methods).map(([key, def]) => {
-    const fn = impl[key] as ((input: unknown, ctx: GrpcCallContext) => unknown) | undefined;
     const path = `/${service.typeName}/${def.name}`;
     const req = def.requestType;
     const res = def.responseType;
@@ -89,36 +94,42 @@ export function typedMethods(service: ServiceDefinition, impl: Record<string, un
             return { payload: frame.subarray(5), frame };
           };
     const base = { path, serviceName: service.typeName, methodName: def.name, kind: def.kind };
-    if (typeof fn !== "function") {
+    const found = implementationOf(impl, key, `${service.typeName}.${def.name}`, argsOf);
+    if (found === undefined) {
       return { ...base, invoke: () => Promise.reject(new GrpcError(GrpcStatus.UNIMPLEMENTED, `Method ${def.name} is not implemented by ${service.typeName}`)) };
     }
-    const call = fn.bind(impl);
+    const { call, args } = found;
     let invoke: RegisteredMethod["invoke"];
     switch (def.kind) {
       case "unary":
-        invoke = (input, ctx, sink) => {
-          const out = call(decodeWith(req, input as Buffer), ctx);
+        invoke = (input, ctx, sink, deps) => {
+          const out = invokeWith(call, decodeWith(req, input as Buffer), ctx, deps);
           // A handler that returns a value (not a promise) is answered without another microtask.
           if (!isThenable(out)) return settle(sink.send(encode(out)));
           return Promise.resolve(out).then((v) => settle(sink.send(encode(v))));
         };
         break;
       case "server_streaming":
-        invoke = (input, ctx, sink) => pump(call(decodeWith(req, input as Buffer), ctx) as Stream<unknown>, sink, encode);
+        invoke = (input, ctx, sink, deps) => pump(invokeWith(call, decodeWith(req, input as Buffer), ctx, deps) as Stream<unknown>, sink, encode);
         break;
       case "client_streaming":
-        invoke = async (input, ctx, sink) => {
-          const out = await call(decodeAll(req, input as AsyncIterable<Buffer>), ctx);
+        invoke = async (input, ctx, sink, deps) => {
+          const out = await invokeWith(call, decodeAll(req, input as AsyncIterable<Buffer>), ctx, deps);
           const wait = sink.send(encode(out));
           if (wait) await wait;
         };
         break;
       case "bidi_streaming":
-        invoke = (input, ctx, sink) => pump(call(decodeAll(req, input as AsyncIterable<Buffer>), ctx) as Stream<unknown>, sink, encode);
+        invoke = (input, ctx, sink, deps) => pump(invokeWith(call, decodeAll(req, input as AsyncIterable<Buffer>), ctx, deps) as Stream<unknown>, sink, encode);
         break;
     }
-    return { ...base, invoke };
+    return args === undefined ? { ...base, invoke } : { ...base, args, invoke };
   });
+}
+
+/** Calls an implementation method with its injected arguments after `(request, ctx)`, when it takes any. */
+export function invokeWith(call: MethodFn, input: unknown, ctx: GrpcCallContext, deps: readonly unknown[] | undefined): unknown {
+  return deps === undefined ? call(input, ctx) : call(input, ctx, ...deps);
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

@@ -99,10 +99,15 @@ export function encodeTextChunk(chunk: Buffer): Buffer {
   return Buffer.from(chunk.toString("base64"), "latin1");
 }
 
+/** What a browser may read of a gRPC-Web answer from another origin, besides the response's own metadata keys. */
+const EXPOSED = "grpc-status,grpc-message,grpc-encoding,grpc-accept-encoding";
+
 /**
- * Response headers for a gRPC-Web answer. Trailers-only answers put status in the headers, which
- * PROTOCOL-WEB.md allows; browsers can read them once `Access-Control-Expose-Headers` lists them.
+ * Response headers for a gRPC-Web answer: the header metadata, the content type, and
+ * `Access-Control-Expose-Headers` naming them and the gRPC headers, so a browser client on
+ * another origin can read them (status and trailers travel in the body's trailer frame).
  */
 export function webResponseHeaders(contentType: WebContentType, metadata: Record<string, string | string[]>): Record<string, string | string[]> {
-  return { ...metadata, "content-type": contentType.responseType, "access-control-expose-headers": "grpc-status,grpc-message,grpc-encoding" };
+  const keys = Object.keys(metadata);
+  return { ...metadata, "content-type": contentType.responseType, "access-control-expose-headers": keys.length === 0 ? EXPOSED : `${EXPOSED},${keys.join(",")}` };
 }

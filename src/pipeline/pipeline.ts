@@ -63,7 +63,8 @@ export class Pipeline {
   private readonly appChainReadsLate: boolean;
   private readonly chainReadsLate = new WeakMap<RoutePlan, boolean>();
 
-  private readonly lifecycle: LifecycleContext;
+  /** What hooks, dependencies and cleanups share: the app's gRPC calls run with the same (one container, one drain). */
+  readonly lifecycle: LifecycleContext;
   /** Background work in flight, awaited by `drain()`. */
   private readonly running = new Set<Promise<void>>();
 
@@ -173,7 +174,24 @@ export class Pipeline {
     return route.bodyLimit ?? (multipart ? this.options.maxUploadSize : this.options.maxBodySize);
   }
 
-  private writeResponse(ex: Exchange, r: AnyResponse, headOnly: boolean): void {
+  /** A protocol endpoint (gRPC-Web) claims the body stream itself; its answer is written as a route's would be. */
+  private runRaw(raw: NonNullable<RoutePlan["raw"]>, req: Request, body: BodySource, sink: ResponseSink, headOnly: boolean): void {
+    let answer: AnyResponse | Promise<AnyResponse>;
+    try {
+      answer = raw(req, body, sink);
+    } catch (err) {
+      return this.fail(err, sink, headOnly);
+    }
+    if (answer instanceof Promise) {
+      answer.then(
+        (r) => this.writeResponse(sink, r, headOnly),
+        (err: unknown) => this.fail(err, sink, headOnly),
+      );
+    } else this.writeResponse(sink, answer, headOnly);
+  }
+
+  /** Writes a whole answer to the exchange, or hands it to the capture of a middleware chain. */
+  private writeResponse(ex: ResponseSink, r: AnyResponse, headOnly: boolean): void {
     if (ex.aborted) return;
     try {
       const streaming = sendDynamic(ex, r, r.statusCode, headOnly, undefined);
@@ -186,6 +204,7 @@ export class Pipeline {
 
   /** Reads the route's body (inside the adapter's call: uWS requires it), then runs the route. */
   private receive(route: RoutePlan, req: Request, body: BodySource, sink: ResponseSink, headOnly: boolean): void {
+    if (route.raw !== undefined) return this.runRaw(route.raw, req, body, sink, headOnly);
     let plan: BodyPlan;
     try {
       plan = planBody(route.body!, req.header("content-type"));

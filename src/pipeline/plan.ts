@@ -53,6 +53,8 @@ export interface RoutePlan {
   readonly chain: readonly Middleware[];
   /** The route's own body limit (bytes), when its options set one. */
   readonly bodyLimit: number | undefined;
+  /** A protocol endpoint (gRPC-Web) that answers from the body stream instead of `handler`; such a route has a bytes `body`. */
+  readonly raw: RouteDefinition["raw"];
 }
 
 export interface PlanDefaults {
@@ -124,7 +126,8 @@ export function compileRoute(def: RouteDefinition, defaults: PlanDefaults): Rout
     slow,
     providers: def.providers,
     usesRequest: handsOutRequest || body !== undefined || checks.size > 0 || extractors.some((e) => e !== undefined),
-    readsHeadersLate: handsOutRequest || (body !== undefined && def.meta.args.some((a) => a.in === "header" || a.in === "cookie")),
+    // A raw endpoint reads the request's headers after the adapter's call (a gRPC-Web call's metadata).
+    readsHeadersLate: handsOutRequest || def.raw !== undefined || (body !== undefined && def.meta.args.some((a) => a.in === "header" || a.in === "cookie")),
     method: def.method,
     path: def.path,
     segments,
@@ -143,5 +146,6 @@ export function compileRoute(def: RouteDefinition, defaults: PlanDefaults): Rout
     definition: def,
     chain: defaults.chain(def),
     bodyLimit: def.options.bodyLimit,
+    raw: def.raw,
   };
 }

@@ -1,6 +1,6 @@
 import { SpikardError } from "../errors";
-import { factoryId, hookId, routeId } from "./ids";
-import { META_VERSION, type ArgsMeta, type RouteMeta } from "./meta";
+import { factoryId, grpcServiceId, hookId, routeId } from "./ids";
+import { META_VERSION, type ArgsMeta, type GrpcServiceMeta, type RouteMeta } from "./meta";
 import { parameterNames } from "./param-names";
 
 /**
@@ -19,6 +19,8 @@ export interface GeneratedMetadata {
   hooks?: Record<string, ArgsMeta>;
   /** A provided class's token by the class's name. */
   classes?: Record<string, string>;
+  /** gRPC implementations whose methods take injected parameters. */
+  grpc?: Record<string, GrpcServiceMeta>;
 }
 
 interface Registry {
@@ -27,12 +29,14 @@ interface Registry {
   factories: Map<string, ArgsMeta>;
   hooks: Map<string, ArgsMeta>;
   classes: Map<string, string>;
+  grpc: Map<string, GrpcServiceMeta>;
 }
 
 // On globalThis: one registry even when the runtime is loaded twice (a bundle beside node_modules, ESM beside CJS).
 const KEY = Symbol.for("spikard.generated-metadata");
 const holder = globalThis as { [KEY]?: Registry };
-const registry: Registry = (holder[KEY] ??= { sources: [], routes: new Map(), factories: new Map(), hooks: new Map(), classes: new Map() });
+const registry: Registry = (holder[KEY] ??= { sources: [], routes: new Map(), factories: new Map(), hooks: new Map(), classes: new Map(), grpc: new Map() });
+registry.grpc ??= new Map(); // a registry made by an older copy of the runtime loaded beside this one
 
 /** Called by generated modules. */
 export function registerGenerated(m: GeneratedMetadata): void {
@@ -44,6 +48,7 @@ export function registerGenerated(m: GeneratedMetadata): void {
   for (const [id, meta] of Object.entries(m.factories ?? {})) registry.factories.set(id, meta);
   for (const [id, meta] of Object.entries(m.hooks ?? {})) registry.hooks.set(id, meta);
   for (const [name, token] of Object.entries(m.classes ?? {})) registry.classes.set(name, token);
+  for (const [id, meta] of Object.entries(m.grpc ?? {})) registry.grpc.set(id, meta);
 }
 
 /** The generated modules loaded so far (empty: the app uses no generated metadata). */
@@ -95,4 +100,36 @@ export function generatedClassTokenOf(cls: { name: string }): string {
   const token = registry.classes.get(cls.name);
   if (token === undefined) throw missingMetadata(`app.provide(${cls.name || "(anonymous class)"}, ...)`);
   return token;
+}
+
+/**
+ * The metadata of a gRPC implementation registered without it: undefined when none of its
+ * methods takes parameters after `(request, ctx)` (nothing to inject, nothing was generated).
+ */
+export function generatedGrpcMeta(implementation: object, what: string): GrpcServiceMeta | undefined {
+  const methods: Array<[string, string[]]> = [];
+  for (const [name, fn] of methodsOf(implementation)) {
+    if (fn.length <= 2) continue;
+    const names = parameterNames(fn as (...args: never[]) => unknown);
+    if (names === undefined) throw missingMetadata(what, `the parameter names of its method ${name}, which key generated metadata, cannot be read from it (a bound or native function)`);
+    methods.push([name, names]);
+  }
+  if (methods.length === 0) return undefined;
+  if (registry.sources.length === 0) throw missingMetadata(what);
+  const meta = registry.grpc.get(grpcServiceId(methods));
+  if (meta === undefined) throw missingMetadata(what);
+  return meta;
+}
+
+/** An object's methods, its class's included (the checker sees both as properties of its type). */
+function methodsOf(o: object): Map<string, Function> {
+  const out = new Map<string, Function>();
+  for (let p: object | null = o; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const name of Object.getOwnPropertyNames(p)) {
+      if (name === "constructor" || out.has(name)) continue;
+      const value = Object.getOwnPropertyDescriptor(p, name)?.value;
+      if (typeof value === "function") out.set(name, value);
+    }
+  }
+  return out;
 }

@@ -26,5 +26,14 @@ export function hookId(phase: string, params: readonly string[]): string {
   return `${phase}(${params.join(",")})`;
 }
 
+/**
+ * A gRPC implementation: the methods that take parameters after `(request, ctx)`, each with its
+ * parameter names, in name order (the order of an object's methods is not the source's once a
+ * class or a spread is involved).
+ */
+export function grpcServiceId(methods: ReadonlyArray<readonly [string, readonly string[]]>): string {
+  return `grpc(${methods.map(([name, params]) => `${name}(${params.join(",")})`).sort().join(";")})`;
+}
+
 /** What a parameter that is not a plain name (a destructuring pattern) is written as in a key. */
 export const PATTERN_PARAM = "_";

@@ -166,6 +166,16 @@ export interface ArgsMeta {
   args: ArgMeta[];
 }
 
+/**
+ * What the transformer attaches to `app.grpc(service, impl, options, meta)`: the parameters each
+ * implementation method takes after `(request, ctx)` (injected dependencies, BackgroundTasks), by
+ * the method's property name; methods that take none are left out.
+ */
+export interface GrpcServiceMeta {
+  v: typeof META_VERSION;
+  methods: Record<string, ArgsMeta>;
+}
+
 export interface RouteMeta {
   /** Contract version; bumped when the emitted shape changes. */
   v: typeof META_VERSION;

@@ -45,7 +45,8 @@ export class LiveTestClient extends HttpVerbs {
   start(): Promise<string> {
     return (this.starting ??= (async () => {
       if (!this.app) throw new Error("LiveTestClient has no app");
-      this.server = await this.app.serve({ host: this.config.host ?? "127.0.0.1", port: 0 });
+      // A free port for the HTTP/2 listener too (an app with gRPC services): test servers run side by side.
+      this.server = await this.app.serve({ host: this.config.host ?? "127.0.0.1", port: 0, grpcPort: 0 });
       return this.server.url;
     })());
   }

@@ -49,6 +49,11 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 export function analyzeHandler(checker: ts.TypeChecker, handler: ts.Expression, method: string, path: string, pathParams: string[], skip = 0): HandlerPlan {
   const signature = checker.getTypeAtLocation(handler).getCallSignatures()[0];
   if (signature === undefined) throw new TransformerError("SPK001", `${method} ${path}`);
+  return analyzeSignature(checker, signature, method, path, pathParams, skip);
+}
+
+/** The same for a signature found another way (a method of a gRPC implementation object). */
+export function analyzeSignature(checker: ts.TypeChecker, signature: ts.Signature, method: string, path: string, pathParams: string[], skip = 0): HandlerPlan {
   const declaration = signature.getDeclaration() as ts.SignatureDeclaration | undefined;
   const params: ParamPlan[] = [];
   let bodyName: string | undefined;

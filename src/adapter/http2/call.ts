@@ -1,6 +1,6 @@
 import http2 from "node:http2";
-import type { HeaderValues, OutgoingHeaders, TransportCall } from "../../grpc/call";
-import { StreamBody } from "./body";
+import type { HeaderValues, OutgoingHeaders, TransportCall } from "../grpc-call";
+import { StreamBody } from "../call-body";
 
 const { HTTP2_HEADER_STATUS, HTTP2_HEADER_CONTENT_TYPE, NGHTTP2_NO_ERROR } = http2.constants;
 

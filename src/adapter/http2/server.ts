@@ -1,19 +1,35 @@
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { SpikardError } from "../../errors";
-import { dispatch, type DispatchOptions } from "../../grpc/dispatch";
-import type { GrpcKeepaliveOptions, GrpcTlsOptions } from "../../grpc/config";
-import type { GrpcRegistry } from "../../grpc/registry";
+import type { TransportCall } from "../grpc-call";
 import { Http2Call } from "./call";
 
 const { HTTP2_HEADER_STATUS, HTTP2_HEADER_METHOD, HTTP2_HEADER_CONTENT_TYPE, NGHTTP2_CANCEL } = http2.constants;
+
+export interface GrpcTlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** CA certificates to verify client certificates with (mutual TLS when `requestCert`). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+}
+
+export interface GrpcKeepaliveOptions {
+  /** Milliseconds between server pings on an open connection. Default: no pings. */
+  timeMs?: number;
+  /** Milliseconds to wait for a ping's answer before closing the connection. Default 20 000. */
+  timeoutMs?: number;
+}
+
+/** What the listener hands each gRPC call to (the protocol core's dispatch). */
+export type CallHandler = (call: TransportCall) => void;
 
 export interface Http2ListenOptions {
   host: string;
   port: number;
   tls?: GrpcTlsOptions;
   keepalive?: GrpcKeepaliveOptions;
-  dispatch: DispatchOptions;
   /** Called first when a drain starts (health turns NOT_SERVING and ends its watches). */
   onDrain?: () => void;
 }
@@ -25,7 +41,7 @@ export interface Http2Listener {
 }
 
 /** The HTTP/2 listener for gRPC: the only code that imports node:http2. */
-export function listenHttp2(registry: GrpcRegistry, options: Http2ListenOptions): Promise<Http2Listener> {
+export function listenHttp2(onCall: CallHandler, options: Http2ListenOptions): Promise<Http2Listener> {
   const settings: http2.Settings = { maxConcurrentStreams: 1000 };
   const server = options.tls
     ? http2.createSecureServer({ ...options.tls, allowHTTP1: false, settings })
@@ -54,7 +70,7 @@ export function listenHttp2(registry: GrpcRegistry, options: Http2ListenOptions)
       stream.respond({ [HTTP2_HEADER_STATUS]: 415 }, { endStream: true });
       return;
     }
-    void dispatch(registry, new Http2Call(stream, headers), options.dispatch);
+    onCall(new Http2Call(stream, headers));
   });
 
   return new Promise((resolve, reject) => {

@@ -48,11 +48,20 @@ export function cors(options: CorsOptions): Middleware {
       res.setHeader("access-control-allow-origin", anyOrigin && !options.allowCredentials ? "*" : origin);
       const vary = res.getHeader("vary");
       res.setHeader("vary", vary ? `${vary}, Origin` : "Origin");
-      if (options.exposeHeaders?.length) res.setHeader("access-control-expose-headers", options.exposeHeaders.join(", "));
+      if (options.exposeHeaders?.length) res.setHeader("access-control-expose-headers", withExposed(res.getHeader("access-control-expose-headers"), options.exposeHeaders));
       if (options.allowCredentials) res.setHeader("access-control-allow-credentials", "true");
       return res;
     });
   });
+}
+
+/** The configured exposed headers added to those the response already exposes (a gRPC-Web answer names its metadata), each once. */
+function withExposed(own: string | undefined, configured: readonly string[]): string {
+  if (own === undefined || own === "") return configured.join(", ");
+  const names = own.split(",").map((h) => h.trim()).filter(Boolean);
+  const seen = new Set(names.map((h) => h.toLowerCase()));
+  for (const h of configured) if (!seen.has(h.toLowerCase())) names.push(h);
+  return names.join(", ");
 }
 
 /**

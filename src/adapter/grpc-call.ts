@@ -1,7 +1,8 @@
 /**
- * The contract between a transport (the HTTP/2 adapter; later gRPC-Web on HTTP/1.1) and the
- * protocol core (`dispatch.ts`). The transport knows streams and headers; the core knows framing,
- * compression, deadlines, statuses and handlers.
+ * The contract between a gRPC transport and the protocol core (`src/grpc/dispatch.ts`), as
+ * `types.ts` is for HTTP exchanges: the HTTP/2 listener (`http2/`) and gRPC-Web over an HTTP/1.1
+ * exchange (`src/grpc/web-call.ts`) each implement it. The transport knows streams and headers;
+ * the core knows framing, compression, deadlines, statuses, hooks and handlers.
  */
 export type HeaderValues = Record<string, string | string[] | undefined>;
 export type OutgoingHeaders = Record<string, string | string[]>;
@@ -9,9 +10,10 @@ export type OutgoingHeaders = Record<string, string | string[]>;
 export interface RequestBody extends AsyncIterable<Buffer> {
   /**
    * Push mode, for calls that take one message: every chunk goes to `onChunk` as it arrives,
-   * then `onEnd` once (also when the stream closes early). No promise per chunk.
+   * then `onEnd` once (also when the stream closes early), or `onError` once when the transport
+   * cannot deliver the body (a gRPC-Web text body that is not base64). No promise per chunk.
    */
-  consume(onChunk: (chunk: Buffer) => void, onEnd: () => void): void;
+  consume(onChunk: (chunk: Buffer) => void, onEnd: () => void, onError: (err: unknown) => void): void;
 }
 
 export interface TransportCall {

@@ -1,14 +1,20 @@
-import type http2 from "node:http2";
-import type { RequestBody } from "../../grpc/call";
+import type { RequestBody } from "./grpc-call";
 
 /** Bytes buffered from the client before the stream is paused (HTTP/2 flow control then holds the client back). */
 const HIGH_WATER = 64 * 1024;
 const NO_CHUNKS: Buffer[] = [];
 
+/** Stops and restarts reading from the client: an HTTP/2 stream itself, or a gRPC-Web body's read. */
+export interface FlowControl {
+  pause(): void;
+  resume(): void;
+}
+
 /**
- * A request body with backpressure: chunks queue while the consumer is busy and the stream is
+ * A gRPC request body with backpressure: chunks queue while the consumer is busy and the source is
  * paused once HIGH_WATER bytes wait, so a fast client cannot fill memory. Pull mode (async
- * iteration) for request streams, push mode (`consume`) for single-message calls.
+ * iteration) for request streams, push mode (`consume`) for single-message calls. Shared by the
+ * HTTP/2 listener and gRPC-Web.
  */
 export class StreamBody implements RequestBody {
   // Made on first need: a single-message call hands its chunks straight to `consume`.
@@ -19,8 +25,11 @@ export class StreamBody implements RequestBody {
   private paused = false;
   private onChunk: ((chunk: Buffer) => void) | undefined;
   private onEnd: (() => void) | undefined;
+  private onError: ((err: unknown) => void) | undefined;
+  private waitingFail: ((err: unknown) => void) | undefined;
+  private error: unknown = undefined;
 
-  constructor(private readonly stream: http2.ServerHttp2Stream) {}
+  constructor(private readonly flow: FlowControl) {}
 
   /** A chunk from the stream (the owner's 'data' listener calls this). */
   data(chunk: Buffer): void {
@@ -32,6 +41,7 @@ export class StreamBody implements RequestBody {
     const w = this.waiting;
     if (w !== undefined) {
       this.waiting = undefined;
+      this.waitingFail = undefined;
       w({ value: chunk, done: false });
       return;
     }
@@ -40,7 +50,7 @@ export class StreamBody implements RequestBody {
     this.queued += chunk.length;
     if (this.queued >= HIGH_WATER && !this.paused) {
       this.paused = true;
-      this.stream.pause();
+      this.flow.pause();
     }
   }
 
@@ -51,42 +61,73 @@ export class StreamBody implements RequestBody {
     const end = this.onEnd;
     if (end !== undefined) {
       this.onEnd = undefined;
+      this.onError = undefined;
       end();
       return;
     }
     const w = this.waiting;
     if (w !== undefined && this.queue.length === 0) {
       this.waiting = undefined;
+      this.waitingFail = undefined;
       w({ value: undefined, done: true });
     }
   }
 
-  consume(onChunk: (chunk: Buffer) => void, onEnd: () => void): void {
+  /** The body cannot be delivered (the transport could not decode it): the consumer is told once, instead of an end. */
+  fail(err: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.error = err;
+    this.queue = NO_CHUNKS;
+    this.queued = 0;
+    const onError = this.onError ?? this.waitingFail;
+    this.onChunk = undefined;
+    this.onEnd = undefined;
+    this.onError = undefined;
+    this.waiting = undefined;
+    this.waitingFail = undefined;
+    onError?.(err);
+  }
+
+  consume(onChunk: (chunk: Buffer) => void, onEnd: () => void, onError: (err: unknown) => void): void {
     const queued = this.queue;
     this.queue = NO_CHUNKS;
     this.queued = 0;
     for (const c of queued) onChunk(c);
     if (this.paused) {
       this.paused = false;
-      this.stream.resume();
+      this.flow.resume();
     }
     if (this.ended) {
-      onEnd();
+      if (this.error !== undefined) onError(this.error);
+      else onEnd();
       return;
     }
     this.onChunk = onChunk;
     this.onEnd = onEnd;
+    this.onError = onError;
   }
 
-  /** Stops reading: later chunks are dropped (the call has already ended). */
+  /**
+   * Stops reading: later chunks are dropped (the call has already ended, or the client is gone).
+   * A consumer still waiting is told the body ended, so a handler awaiting its next request
+   * message finishes (and its dependencies' cleanups run) instead of waiting forever.
+   */
   discard(): void {
+    const waiting = this.waiting;
+    const end = this.onEnd;
     this.queue = NO_CHUNKS;
     this.queued = 0;
     this.onChunk = undefined;
     this.onEnd = undefined;
+    this.onError = undefined;
+    this.waiting = undefined;
+    this.waitingFail = undefined;
     this.ended = true;
-    if (this.paused) this.stream.resume();
+    if (this.paused) this.flow.resume();
     this.paused = false;
+    waiting?.({ value: undefined, done: true });
+    end?.();
   }
 
   next(): Promise<IteratorResult<Buffer>> {
@@ -95,12 +136,16 @@ export class StreamBody implements RequestBody {
       this.queued -= chunk.length;
       if (this.paused && this.queued < HIGH_WATER / 2) {
         this.paused = false;
-        this.stream.resume();
+        this.flow.resume();
       }
       return Promise.resolve({ value: chunk, done: false });
     }
+    if (this.error !== undefined) return Promise.reject(this.error);
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => (this.waiting = resolve));
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.waitingFail = reject;
+    });
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {

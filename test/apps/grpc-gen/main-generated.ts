@@ -1,0 +1,3 @@
+// With `spikard gen`: the generated metadata, imported before the module that registers the service.
+import "./spikard.gen";
+export { app } from "./app";
