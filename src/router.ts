@@ -5,6 +5,12 @@ import type { ErrorFormat } from "./validation/error-mapper";
 import { tokenFor, type Token } from "./di/token";
 import type { Provider } from "./di/provide";
 import { emptyHooks, hookEntry, mergeHooks, type ErrorHook, type HookEntry, type HookTable, type Middleware, type RequestHook, type ResponseHook } from "./hooks";
+import type { SseMeta, WebSocketMeta } from "./runtime/meta";
+import type { SseRouteOptions } from "./sse/route";
+import type { WebSocketRouteOptions } from "./websocket/options";
+import type { SocketOptions } from "./websocket/options";
+import type { SocketRuntime } from "./websocket/plan";
+import type { WebSocketRoute } from "./websocket/types";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (...args: any[]) => unknown;
@@ -51,6 +57,29 @@ export interface RouteDefinition {
   providers?: ReadonlyMap<Token, Provider>;
   /** `use()` middleware of the routers this route was included through, outermost first (the app's are added when serving). */
   middleware?: readonly Middleware[];
+  /** A WebSocket or SSE route (`app.websocket`, `app.sse`): its handler is made when the app binds it. */
+  channel?: ChannelRoute;
+}
+
+/** What a WebSocket or SSE route's handler needs of its app (topics, logging, limits). */
+export type ChannelRuntime = SocketRuntime;
+
+/** A WebSocket or SSE route as the app binds and documents it. */
+export interface ChannelRoute {
+  kind: "websocket" | "sse";
+  /** JSON text of its AsyncAPI fragment (see src/asyncapi/document.ts). */
+  asyncapi?: string;
+  /** A WebSocket route's connection limits (the adapter is given the largest of every route's). */
+  limits?: SocketOptions;
+  /** The handler serving the route, made once the app's runtime exists; `path` has every prefix applied. */
+  bind(runtime: ChannelRuntime, path: string): Handler;
+}
+
+/** The handler a channel route has until its app binds it. */
+export function unbound(path: string): Handler {
+  return () => {
+    throw new SpikardError("INVALID_CONFIG", `${path} is served by its app (its handler is bound when the app starts)`);
+  };
 }
 
 /** What `provide` keys a dependency by: a class, or a name for `Inject<T, "name">`. */
@@ -151,6 +180,37 @@ export class Router {
   /** @spikardRoute */
   route<H extends Handler>(method: HttpMethod, path: string, handler: H, options?: RouteOptions, meta?: RouteMeta): this {
     return this.addRoute(method, path, handler, options, meta);
+  }
+
+  /**
+   * A WebSocket route: the seed's form `(message: In): Out | undefined` (the
+   * return value is sent), or `{ open, message, close, drain }` with the
+   * socket first. Handshake parameters (`Path`, `Query`, `Header`, `Cookie`,
+   * dependencies) are validated before the upgrade; each message is parsed,
+   * validated against the message parameter's type and handed over; sends
+   * are checked against `WebSocket<Out>` and serialized by generated code.
+   * @spikardWebSocket
+   */
+  websocket<Out = unknown, State extends object = Record<string, any>>(path: string, handler: WebSocketRoute<Out, State>, options?: WebSocketRouteOptions, meta?: WebSocketMeta): this {
+    this.assertOpen(`websocket ${path}`);
+    if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `websocket ${path}`);
+    const { websocketDefinition } = require("./websocket/route") as typeof import("./websocket/route");
+    this.definitions.push(websocketDefinition(path, handler, withDefaults(this.defaults, options ?? {}) as WebSocketRouteOptions, meta));
+    return this;
+  }
+
+  /**
+   * A Server-Sent Events route: the handler returns an (async) generator and
+   * each yielded value is one event (`new SseEvent({ data, event, id, retry })`
+   * for more than data), its data checked and serialized by generated code.
+   * @spikardSse
+   */
+  sse<H extends Handler>(path: string, handler: H, options?: SseRouteOptions, meta?: SseMeta): this {
+    this.assertOpen(`sse ${path}`);
+    if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `sse ${path}`);
+    const { sseDefinition } = require("./sse/route") as typeof import("./sse/route");
+    this.definitions.push(sseDefinition(path, handler, withDefaults(this.defaults, options ?? {}) as SseRouteOptions, meta));
+    return this;
   }
 
   /** @spikardHook onRequest */

@@ -17,6 +17,8 @@ export const TRANSFORMER_ERRORS = {
   SPK011: "No provider for %s, injected into parameter \"%s\". Register one: app.provide(%s, Provide(factory)).",
   SPK012: "Dependency cycle: %s. A factory cannot (indirectly) depend on what it builds. Break the cycle: move what both need into a third provider, or inject one side lazily (a provider returning a function).",
   SPK013: "Rule check %s is not a JavaScript expression. Use one expression over $input, e.g. \"$input.card === undefined || $input.address !== undefined\".",
+  SPK014: "The handler of app.sse(\"%s\") returns %s, which is not an (async) generator or iterable of events. Return one: `async function* () { yield { ... } }` (or an async function returning a generator).",
+  SPK015: "WebSocket route %s has no message handler. Add one: `{ message(ws, msg: ChatMessage) { ... } }`, or pass the message function itself.",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

@@ -29,7 +29,19 @@ export function parseJsonSafely(buf: Buffer, maxDepth: number): unknown {
   // JSON.parse accepts lone surrogate escapes (\ud800) that strict parsers reject as invalid text;
   // only escapes can produce them, so only bodies with "\u" are walked.
   if (escapes && !wellFormed(value)) throw new Rejection("MALFORMED_BODY");
+  // A number literal beyond a double's range parses as ±Infinity, which strict parsers reject and which would be
+  // written back as null; only a three-digit exponent or a 309-digit literal can overflow, so only such text is walked.
+  if (OVERFLOW.test(text) && !allFinite(value)) throw new Rejection("MALFORMED_BODY");
   return value;
+}
+
+const OVERFLOW = /[eE]\+?\d{3}|\d{309}/;
+
+function allFinite(v: unknown): boolean {
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(allFinite);
+  if (v !== null && typeof v === "object") return Object.values(v).every(allFinite);
+  return true;
 }
 
 /** Every string (values and keys) is well-formed UTF-16. */

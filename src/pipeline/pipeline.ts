@@ -22,6 +22,7 @@ import { ResponseCapture } from "./capture";
 import { HeldBody } from "./held-body";
 import { extractArgs } from "./extract";
 import { payloadResponse } from "./payload-response";
+import { abortSignal } from "./abort-signal";
 
 export interface PipelineOptions {
   /** Largest accepted non-multipart body, in bytes. */
@@ -265,6 +266,7 @@ export class Pipeline {
       return this.fail(err, sink, headOnly);
     }
     if (invalid !== undefined) return this.sendPayload(sink, httpError("VALIDATION", [invalid]), headOnly);
+    for (const i of route.signalIndices) args[i] = abortSignal(sink);
     let result: unknown;
     try {
       result = route.handler(...args);

@@ -1,7 +1,9 @@
 import { Readable } from "node:stream";
 import type { ResponseSink } from "../adapter/types";
 import { hasHeader } from "../http/header-list";
+import { httpError } from "../http-errors";
 import { flattenHeaders, Response, StreamingResponse, type AnyResponse, type StreamSource } from "../response";
+import { UpgradeResponse } from "./upgrade-response";
 
 export const JSON_TYPE = "application/json";
 export const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -45,6 +47,7 @@ export function sendDynamic(
   stringify: ((v: unknown) => string) | undefined,
   extraHeaders: readonly string[] = NO_HEADERS,
 ): void | Promise<void> {
+  if (value instanceof UpgradeResponse && !isCollector(sink)) return upgrade(sink, value, extraHeaders);
   if (value instanceof Response || value instanceof StreamingResponse) {
     // A Response's content is the handler's own choice, not the route's declared type: never the route's serializer.
     if (isCollector(sink)) return sink.collect(value);
@@ -54,6 +57,15 @@ export function sendDynamic(
     return pipeStream(sink, value.statusCode, headers, value.source, headOnly);
   }
   sendPlain(sink, value, status, headOnly, stringify, extraHeaders);
+}
+
+/** A handshake's answer: the switch to the WebSocket protocol, or 426 where this sink cannot make it. */
+function upgrade(sink: ResponseSink, r: UpgradeResponse, extraHeaders: readonly string[]): void {
+  if (!sink.capabilities.upgrade) {
+    const p = httpError("UPGRADE_REQUIRED", ["This server cannot switch this connection to the WebSocket protocol"], ["upgrade", "websocket"]);
+    return sink.send(p.status, p.headers, p.body, false);
+  }
+  sink.upgrade(r.session, r.protocol, [...extraHeaders, ...flattenHeaders(r)]);
 }
 
 export function sendPlain(
@@ -121,6 +133,8 @@ export async function pipeStream(sink: ResponseSink, status: number, headers: re
   let aborted = false;
   sink.onAbort(() => {
     aborted = true;
+    // At once, not after the pending chunk: a generator parked at its yield (a slow client) runs its `finally` now.
+    void closeSource(source, iterator).catch(() => undefined);
   });
   let failed = true;
   try {

@@ -25,7 +25,8 @@ export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPla
   } catch {
     return undefined;
   }
-  const params = plan.params.filter((p) => p.source !== "request" && p.source !== "body");
+  // Only what travels on the wire: dependencies, the Request, BackgroundTasks and AbortSignals are the server's own.
+  const params = plan.params.filter((p) => p.source === "query" || p.source === "path" || p.source === "header" || p.source === "cookie");
   const body = plan.params.find((p) => p.source === "body");
   const types: ts.Type[] = [...params.map((p) => p.type), ...(body ? [body.type] : []), ...(response.jsonType ? [response.jsonType] : [])];
   const collection = schemasOf(checker, types);
@@ -54,7 +55,7 @@ export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPla
  * cannot describe (a function, a symbol) documents as `{}`: the route itself
  * still compiles, as its validators come from typia's checkers, not from here.
  */
-function schemasOf(checker: ts.TypeChecker, types: ts.Type[]): Schemas | undefined {
+export function schemasOf(checker: ts.TypeChecker, types: ts.Type[]): Schemas | undefined {
   const parts = types.map((t) => schemaOf(checker, t));
   const components: Record<string, Json> = {};
   for (const part of parts) {
@@ -69,7 +70,7 @@ function schemasOf(checker: ts.TypeChecker, types: ts.Type[]): Schemas | undefin
   return { schemas: parts.map((p) => p!.schemas[0]!), components };
 }
 
-interface Schemas {
+export interface Schemas {
   schemas: Json[];
   components: Record<string, Json>;
 }

@@ -31,9 +31,10 @@ export function writeArgsMeta(context: EmitContext, params: ParamPlan[]): ts.Exp
   return object({ v: f.createNumericLiteral(1), args: f.createArrayLiteralExpression(params.map((p) => writeArg(context, p)), true) });
 }
 
-function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
+export function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
   if (p.source === "request") return object({ in: str("request"), name: str(p.name) });
   if (p.source === "background") return object({ in: str("background"), name: str(p.name) });
+  if (p.source === "signal") return object({ in: str("signal"), name: str(p.name) });
   if (p.source === "inject") {
     const checked = !(p.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
     return object({ in: str("inject"), name: str(p.name), key: str(p.key), ...(checked ? { is: writeIs(context, p.type), expected: str(jsonTypeName(context.typia.checker, p.type)) } : {}) });
@@ -71,7 +72,8 @@ function writeArg(context: EmitContext, p: ParamPlan): ts.Expression {
   });
 }
 
-function checks(context: EmitContext, p: ParamPlan): Record<string, ts.Expression> {
+/** `is`/`validate` (spread), the declared order of literal unions and OneOf's member checks, for a value of `p.type`. */
+export function checks(context: EmitContext, p: Pick<ParamPlan, "type" | "typeNode" | "strict" | "oneOf">): Record<string, ts.Expression> {
   const enums = collectEnumOrders(context.typia.checker, p.type, p.typeNode);
   const strict = p.strict === true;
   return {
@@ -98,13 +100,13 @@ function jsonTypeName(checker: ts.TypeChecker, t: ts.Type): string {
   return "object";
 }
 
-const str = (s: string): ts.Expression => f.createStringLiteral(s);
-const bool = (b: boolean): ts.Expression => (b ? f.createTrue() : f.createFalse());
+export const str = (s: string): ts.Expression => f.createStringLiteral(s);
+export const bool = (b: boolean): ts.Expression => (b ? f.createTrue() : f.createFalse());
 
 /** Key whose expression is spread into the object (`...expr`) instead of assigned. */
-const SPREAD = "\u0000spread";
+export const SPREAD = "\u0000spread";
 
-function object(props: Record<string, ts.Expression>): ts.ObjectLiteralExpression {
+export function object(props: Record<string, ts.Expression>): ts.ObjectLiteralExpression {
   return f.createObjectLiteralExpression(
     Object.entries(props).map(([k, v]) =>
       k === SPREAD ? f.createSpreadAssignment(v) : f.createPropertyAssignment(/^[A-Za-z_$][\w$]*$/.test(k) ? f.createIdentifier(k) : f.createStringLiteral(k), v),
@@ -124,6 +126,6 @@ export function literal(v: unknown): ts.Expression {
   return object(Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, literal(x)])));
 }
 
-function compact(o: Record<string, unknown>): Record<string, unknown> {
+export function compact(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }

@@ -1,12 +1,13 @@
-import type { HttpRequest, HttpResponse, us_listen_socket } from "uWebSockets.js";
+import type { HttpRequest, HttpResponse, us_listen_socket, us_socket_context_t, WebSocket as UwsSocket } from "uWebSockets.js";
 import { SpikardError } from "../../errors";
 import { httpError } from "../../http-errors";
-import { byteLength, frameStream, frameWhole, streamTooLong, streamTooShort } from "../framing";
+import { byteLength, frameStream, frameUpgrade, frameWhole, streamTooLong, streamTooShort } from "../framing";
 import { dispatch, InFlight, runCallbacks } from "../in-flight";
 import { requestFramingError } from "../request-framing";
-import { PayloadTooLargeError, type Adapter, type BodyConsumer, type Exchange, type ExchangeHandler, type Listener, type ListenOptions, type SinkCapabilities } from "../types";
+import { PayloadTooLargeError, type Adapter, type BodyConsumer, type Exchange, type ExchangeHandler, type Listener, type ListenOptions, type SinkCapabilities, type SocketSession } from "../types";
 import { loadUws } from "./load";
 import { statusLine } from "./status-lines";
+import { socketBehavior, type SocketData } from "./websocket";
 
 /** uWebSockets.js behind the adapter contract: the default adapter. */
 export const uwsAdapter: Adapter = { name: "uws", listen };
@@ -32,6 +33,27 @@ export function listen(handler: ExchangeHandler, options: ListenOptions): Promis
       dispatch(handler, exchange);
       exchange.leaveHandler();
     };
+  const sockets = new Set<UwsSocket<SocketData>>();
+  const closing = new Set<Promise<void>>();
+  if (options.websocket !== undefined) {
+    // uWS hands requests with a WebSocket key here (before app.get); they go through the pipeline like any
+    // request, and a route that accepts them answers with the exchange's upgrade().
+    app.ws<SocketData>(
+      "/*",
+      socketBehavior(
+        uws,
+        options.websocket,
+        (res, req, context) => {
+          const handshake: Handshake = { key: req.getHeader("sec-websocket-key"), extensions: req.getHeader("sec-websocket-extensions"), context };
+          const exchange = new UwsExchange(req, res, "GET", tracker, handshake);
+          dispatch(handler, exchange);
+          exchange.leaveHandler();
+        },
+        sockets,
+        closing,
+      ),
+    );
+  }
   // One catch-all per common method: the method is then a constant, not a string uWS builds for every
   // request. uWS prefers a method's own route to `any`, which takes the rest (CONNECT, TRACE; its parser
   // refuses extension methods such as PROPFIND before any route).
@@ -54,12 +76,16 @@ export function listen(handler: ExchangeHandler, options: ListenOptions): Promis
         get inFlight() {
           return tracker.count;
         },
-        close(timeoutMs: number) {
+        async close(timeoutMs: number) {
+          const started = Date.now();
           if (!tracker.draining) {
             tracker.draining = true;
             uws.us_listen_socket_close(socket);
+            // WebSockets first ("going away"), so their close handlers run before HTTP drains.
+            for (const ws of [...sockets]) ws.end(1001, "Server shutting down");
           }
-          return tracker.idle(timeoutMs);
+          await Promise.race([Promise.allSettled([...closing]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+          return tracker.idle(Math.max(0, timeoutMs - (Date.now() - started)));
         },
       });
     };
@@ -104,6 +130,14 @@ const UPPER_METHODS: Record<string, string | undefined> = Object.assign(Object.c
 const upperMethod = (lower: string): string => UPPER_METHODS[lower] ?? lower.toUpperCase();
 
 const CAPABILITIES: SinkCapabilities = Object.freeze({ streaming: true, trailers: false, upgrade: false });
+const UPGRADABLE: SinkCapabilities = Object.freeze({ streaming: true, trailers: false, upgrade: true });
+
+/** What a WebSocket handshake needs from its request, copied while uWS's request is live. */
+interface Handshake {
+  key: string;
+  extensions: string;
+  context: us_socket_context_t;
+}
 
 // UwsExchange.flags
 const ABORTED = 1;
@@ -155,6 +189,7 @@ class UwsExchange implements Exchange {
     private readonly res: HttpResponse,
     readonly method: string,
     private readonly tracker: InFlight,
+    private readonly handshake?: Handshake,
   ) {
     this.req = req;
     this.path = req.getUrl();
@@ -164,7 +199,7 @@ class UwsExchange implements Exchange {
   }
 
   get capabilities(): SinkCapabilities {
-    return CAPABILITIES;
+    return this.handshake === undefined ? CAPABILITIES : UPGRADABLE;
   }
 
   // --- the request
@@ -417,6 +452,36 @@ class UwsExchange implements Exchange {
     if (this.ended) return;
     this.complete();
     this.res.close();
+  }
+
+  /**
+   * The switch to the WebSocket protocol (UpgradeAsync's pattern: after async work the upgrade is corked,
+   * and only if the client is still there). The exchange stops being in flight now; its completion
+   * callbacks wait for the connection's session to finish closing.
+   */
+  upgrade(session: SocketSession, protocol: string | undefined, headers: readonly string[]): void {
+    const hs = this.handshake;
+    if (hs === undefined) throw new SpikardError("WEBSOCKET", "this exchange is not a WebSocket handshake");
+    if (this.ended) return;
+    const extra = frameUpgrade(headers);
+    // permessage-deflate only where the route asked for it: otherwise the client's offer is not passed on.
+    const extensions = session.compression ? hs.extensions : "";
+    const data: SocketData = { session, compress: extensions !== "", finished: (closing) => void closing.then(() => this.finishUpgraded()) };
+    const res = this.res;
+    const run = (): void => {
+      res.writeStatus("101 Switching Protocols");
+      for (let i = 0; i < extra.length; i += 2) res.writeHeader(extra[i]!, extra[i + 1]!);
+      res.upgrade(data, hs.key, protocol ?? "", extensions, hs.context);
+    };
+    this.flags |= DONE;
+    this.tracker.finished();
+    if ((this.flags & IN_HANDLER) !== 0) run();
+    else res.cork(run);
+  }
+
+  private finishUpgraded(): void {
+    const e = this.extras;
+    if (e !== undefined) runCallbacks(e.completeCallbacks);
   }
 
   private complete(): void {

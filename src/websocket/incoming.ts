@@ -1,0 +1,57 @@
+import { Rejection } from "../http-errors";
+import { parseJsonSafely } from "../pipeline/json";
+import { validateBody } from "../pipeline/body";
+import type { ValidationErrorDetail } from "../problem";
+import type { BodyMeta } from "../runtime/meta";
+import type { ErrorFormat } from "../validation/error-mapper";
+
+/** An incoming message, decoded and validated; or why it was refused. */
+export type Decoded =
+  | { ok: true; value: unknown }
+  | { ok: false; why: "INVALID_JSON" | "INVALID_UTF8" | "MESSAGE_TOO_DEEP"; errors?: undefined }
+  | { ok: false; why: "MESSAGE_VALIDATION"; errors: ValidationErrorDetail[] };
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The first steps of the message plan: parse as the declared type asks
+ * (`Uint8Array`: the bytes, copied; `string`: the text; otherwise JSON, with
+ * the body parser's depth limit and prototype-key guard), then the generated
+ * validator, reporting Spikard's validation errors at `["body", ...]` as a
+ * request body's. A frame's kind (text or binary) does not decide: a JSON
+ * route takes JSON sent as a binary frame too.
+ */
+export function decodeIncoming(meta: BodyMeta, bytes: Uint8Array, format: ErrorFormat, maxJsonDepth: number): Decoded {
+  let value: unknown;
+  switch (meta.kinds[0]) {
+    case "bytes":
+      // uWS reuses the memory of a message once its callback returns.
+      return { ok: true, value: bytes.slice() };
+    case "text":
+      try {
+        value = utf8.decode(bytes);
+      } catch {
+        return { ok: false, why: "INVALID_UTF8" };
+      }
+      break;
+    default:
+      try {
+        value = parseJsonSafely(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), maxJsonDepth);
+      } catch (err) {
+        return refused(err);
+      }
+  }
+  const errors: ValidationErrorDetail[] = [];
+  try {
+    validateBody(meta, value, errors, format);
+  } catch (err) {
+    return refused(err);
+  }
+  return errors.length > 0 ? { ok: false, why: "MESSAGE_VALIDATION", errors } : { ok: true, value };
+}
+
+function refused(err: unknown): Decoded {
+  if (err instanceof Rejection && err.code === "JSON_TOO_DEEP") return { ok: false, why: "MESSAGE_TOO_DEEP" };
+  if (err instanceof Rejection) return { ok: false, why: "INVALID_JSON" };
+  throw err;
+}
