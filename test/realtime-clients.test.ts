@@ -1,10 +1,10 @@
-import fs from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { EventSource } from "eventsource";
 import WebSocket from "ws";
 import { Response, SseEvent, Spikard, type Header, type Path, type Query, type WebSocket as Socket } from "spikard";
 import { LiveTestClient } from "spikard/testing";
 import type { tags } from "typia";
+import { chromiumMissing, launchChromium } from "./support/chromium";
 
 // Real clients against a served app: the `ws` package, the `eventsource` package (EventSource as browsers
 // implement it, reconnecting with Last-Event-ID), and a headless Chromium page opening both.
@@ -125,21 +125,16 @@ describe("the eventsource package", () => {
 });
 
 describe("headless Chromium", () => {
-  const chromium = "/usr/bin/chromium";
-  it.skipIf(!fs.existsSync(chromium))("opens a WebSocket and an EventSource to a served app", async () => {
-    const { chromium: pw } = await import("playwright-core");
-    const browser = await pw.launch({
-      executablePath: chromium,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+  it.skipIf(chromiumMissing)("opens a WebSocket and an EventSource to a served app", async () => {
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${await live.url}/page`);
       await page.waitForFunction(() => {
-        const r = (window as unknown as { result: { ws: unknown[]; sse: unknown[]; wsClose?: number } }).result;
+        const r = (globalThis as unknown as { result: { ws: unknown[]; sse: unknown[]; wsClose?: number } }).result;
         return r.ws.length === 3 && r.sse.length === 5 && r.wsClose !== undefined;
       }, undefined, { timeout: 30_000 });
-      const result = await page.evaluate(() => (window as unknown as { result: unknown }).result);
+      const result = await page.evaluate(() => (globalThis as unknown as { result: unknown }).result);
       expect(result).toMatchObject({
         ws: [{ type: "said", by: "browser", text: "from chromium" }, { type: "error", message: "Invalid JSON" }, { error: "Message validation failed", errors: [{ type: "string_too_short", loc: ["body", "text"] }] }],
         sse: [0, 1, 2, 3, 4].map((n) => [String(n), { n }]),

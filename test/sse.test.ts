@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { collectingLogger, until, type CollectingLogger } from "./support/until";
 import { afterAll, describe, expect, it } from "vitest";
 import { LiveTestClient, TestClient } from "spikard/testing";
 import { buildSseApp, newProbe, type Probe } from "./apps/sse";
@@ -6,25 +7,14 @@ import { buildSseApp, newProbe, type Probe } from "./apps/sse";
 // Server-Sent Events over the in-memory adapter (TestClient) and a real socket (LiveTestClient): the same route
 // plan, the one response writer with its backpressure, and the same stream text.
 
-const logger = (): { errors: string[]; error(...a: unknown[]): void; warn(): void; info(): void } => {
-  const errors: string[] = [];
-  return { errors, error: (...a: unknown[]) => void errors.push(a.map((x) => (x instanceof Error ? x.message : String(x))).join(" ")), warn: () => {}, info: () => {} };
-};
 
 const memProbe = newProbe();
 const liveProbe = newProbe();
-const memLogger = logger();
-const liveLogger = logger();
+const memLogger = collectingLogger();
+const liveLogger = collectingLogger();
 const live = new LiveTestClient(buildSseApp(liveProbe, liveLogger));
 afterAll(() => live.close());
 
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition not reached in time");
-    await sleep(2);
-  }
-}
 
 describe.each([
   ["TestClient", new TestClient(buildSseApp(memProbe, memLogger)), memProbe, memLogger],

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { collectingLogger, until, type CollectingLogger } from "./support/until";
 import { afterAll, describe, expect, it } from "vitest";
 import { LiveTestClient, TestClient, WebSocketClosedError, WebSocketHandshakeError, type TestWebSocket } from "spikard/testing";
 import { buildRealtimeApp, newLog, type ServerLog } from "./apps/realtime";
@@ -6,32 +7,14 @@ import { buildRealtimeApp, newLog, type ServerLog } from "./apps/realtime";
 // WebSocket routes over the in-memory adapter (TestClient) and uWebSockets.js's native WebSocket (LiveTestClient,
 // the `ws` package as the client): the same handshake pipeline, message plan and close semantics on both.
 
-interface Logged {
-  errors: string[];
-  error(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  info(...args: unknown[]): void;
-}
-const logger = (): Logged => {
-  const errors: string[] = [];
-  return { errors, error: (...a: unknown[]) => void errors.push(a.map(String).join(" ")), warn: () => {}, info: () => {} };
-};
 
 const memLog = newLog();
 const liveLog = newLog();
-const memLogger = logger();
-const liveLogger = logger();
+const memLogger = collectingLogger();
+const liveLogger = collectingLogger();
 const live = new LiveTestClient(buildRealtimeApp(liveLog, liveLogger));
 afterAll(() => live.close());
 
-/** Waits until `check` holds (server-side effects arrive a turn or a packet later). */
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition not reached in time");
-    await sleep(5);
-  }
-}
 
 async function handshakeError(p: Promise<TestWebSocket>): Promise<WebSocketHandshakeError> {
   const err = await p.then(
@@ -45,7 +28,7 @@ async function handshakeError(p: Promise<TestWebSocket>): Promise<WebSocketHands
 describe.each([
   ["TestClient", new TestClient(buildRealtimeApp(memLog, memLogger)), memLog, memLogger],
   ["LiveTestClient", live, liveLog, liveLogger],
-] as const)("WebSocket over %s", (_name, client, log: ServerLog, logged: Logged) => {
+] as const)("WebSocket over %s", (_name, client, log: ServerLog, logged: CollectingLogger) => {
   describe("handshake", () => {
     it("upgrades with 101 and the accept header", async () => {
       await using ws = await client.websocket("/chat");
@@ -410,7 +393,7 @@ describe.each([
 describe("server shutdown", () => {
   it("closes open WebSockets with 1001 before HTTP requests drain, and calls close once", async () => {
     const log = newLog();
-    const own = new LiveTestClient(buildRealtimeApp(log, logger()));
+    const own = new LiveTestClient(buildRealtimeApp(log, collectingLogger()));
     const ws = await own.websocket("/lifecycle");
     await ws.receive();
     await own.close();
