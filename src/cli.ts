@@ -1,35 +1,21 @@
 #!/usr/bin/env node
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
+import { asyncapiCommand } from "./cli/asyncapi";
+import { exportDocument } from "./cli/export-document";
 
 /**
  * `spikard openapi <compiled app module> [--out openapi.json|openapi.yaml]`
+ * `spikard asyncapi <compiled app module> [--out asyncapi.json|asyncapi.yaml]`
  *
- * Writes the app's OpenAPI document without opening a socket: the module runs
- * in a child process with SPIKARD_OPENAPI_OUT set, so its `app.run()` /
- * `app.serve()` writes the document and exits instead of listening.
+ * Writes the app's document without opening a socket (see cli/export-document.ts).
  */
 function main(argv: string[]): number {
-  const [command, modulePath, ...rest] = argv;
-  if (command !== "openapi" || modulePath === undefined) {
-    console.error("usage: spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]");
+  const [command, ...rest] = argv;
+  if (command === "asyncapi") return asyncapiCommand(rest);
+  if (command !== "openapi" || rest[0] === undefined) {
+    console.error("usage: spikard openapi|asyncapi <compiled-app.js> [--out file.json|file.yaml]");
     return 2;
   }
-  const outIndex = rest.indexOf("--out");
-  const out = path.resolve(outIndex === -1 ? "openapi.json" : rest[outIndex + 1] ?? "openapi.json");
-  fs.rmSync(out, { force: true });
-  const child = spawnSync(process.execPath, [path.resolve(modulePath)], {
-    env: { ...process.env, SPIKARD_OPENAPI_OUT: out },
-    stdio: ["ignore", "inherit", "inherit"],
-    timeout: 60_000,
-  });
-  if (!fs.existsSync(out)) {
-    console.error(`spikard: ${modulePath} did not call app.serve()/app.run(), or failed (exit ${child.status}); no document written.`);
-    return 1;
-  }
-  console.log(`spikard: wrote ${path.relative(process.cwd(), out)}`);
-  return 0;
+  return exportDocument("openapi", "SPIKARD_OPENAPI_OUT", rest);
 }
 
 process.exit(main(process.argv.slice(2)));

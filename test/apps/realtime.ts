@@ -6,6 +6,7 @@ import type { tags } from "typia";
 
 export interface ChatMessage {
   type: "message";
+  /** Who speaks. */
   user: string & tags.MinLength<1>;
   text: string & tags.MaxLength<500>;
 }

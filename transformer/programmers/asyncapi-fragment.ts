@@ -73,11 +73,13 @@ const REF = "#/components/schemas/";
 function addMessages(fragment: ChannelFragment, schema: Json, kind: PayloadKind, fallback: string): string[] {
   const members = (schema.oneOf ?? schema.anyOf) as Json[] | undefined;
   const parts = members !== undefined && members.every((m) => typeof m.$ref === "string") ? members : [schema];
-  return parts.map((payload) => {
+  const names = parts.map((payload) => {
     const name = typeof payload.$ref === "string" ? messageName(payload.$ref.slice(REF.length)) : fallback;
     fragment.messages[name] = { name, contentType: CONTENT_TYPES[kind], payload };
     return name;
   });
+  // Sorted: the checker orders a union's members by when it met them, which differs between builds.
+  return names.sort();
 }
 
 /** typia names generic instances `Foo_lt_Bar_gt`-style; message names are the readable part. */
