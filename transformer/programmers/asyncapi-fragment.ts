@@ -69,9 +69,14 @@ export function writeChannelFragment(checker: ts.TypeChecker, input: ChannelInpu
 const BINARY: Json = { type: "string", format: "binary" };
 const REF = "#/components/schemas/";
 
-/** One message per member of a union of named types (each documented on its own); one for anything else. */
+/**
+ * One message per member of a union of named types (each documented on its own), also when the union is
+ * itself a named alias; one message for anything else.
+ */
 function addMessages(fragment: ChannelFragment, schema: Json, kind: PayloadKind, fallback: string): string[] {
-  const members = (schema.oneOf ?? schema.anyOf) as Json[] | undefined;
+  const named = typeof schema.$ref === "string" ? fragment.schemas[schema.$ref.slice(REF.length)] : undefined;
+  const union = named !== undefined && (named.oneOf ?? named.anyOf) !== undefined ? named : schema;
+  const members = (union.oneOf ?? union.anyOf) as Json[] | undefined;
   const parts = members !== undefined && members.every((m) => typeof m.$ref === "string") ? members : [schema];
   const names = parts.map((payload) => {
     const name = typeof payload.$ref === "string" ? messageName(payload.$ref.slice(REF.length)) : fallback;
