@@ -137,6 +137,7 @@ export async function pipeStream(sink: ResponseSink, status: number, headers: re
     void closeSource(source, iterator).catch(() => undefined);
   });
   let failed = true;
+  const batch = new ChunkBatch(sink);
   try {
     for (;;) {
       if (aborted || sink.aborted) break;
@@ -145,14 +146,88 @@ export async function pipeStream(sink: ResponseSink, status: number, headers: re
       if (aborted || sink.aborted) break;
       const chunk = next.value;
       if (typeof chunk === "string" ? chunk.length === 0 : chunk.byteLength === 0) continue;
-      if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.onDrain(resolve));
+      if (!batch.add(chunk)) await batch.flushed();
     }
+    await batch.flushed();
     failed = false;
   } finally {
     // A failed stream is not ended: ending it would present the client a truncated body as complete.
     // The caller logs the error and drops the connection.
     if (aborted || sink.aborted || failed) await closeSource(source, iterator);
     else sink.endStream();
+  }
+}
+
+const BATCH_BYTES = 64 * 1024;
+const BATCH_CHUNKS = 1024;
+
+/**
+ * The chunks a source produces within one turn of the event loop, written
+ * as one (at setImmediate, or sooner once 64 KiB or 1024 chunks are waiting).
+ * A source that yields small chunks as fast as it is pulled (an SSE
+ * generator with nothing to await) would otherwise cost a write and a
+ * syscall per chunk, and, as long as the socket takes everything, never give
+ * the event loop back: other connections would wait. A source that awaits
+ * between chunks still has each one written within the same turn.
+ */
+class ChunkBatch {
+  private parts: Array<string | Uint8Array> = [];
+  private bytes = 0;
+  private strings = true;
+  private pending: Promise<void> | undefined;
+  private failure: { err: unknown } | undefined;
+
+  constructor(private readonly sink: ResponseSink) {}
+
+  /** Queues a chunk; false once the batch is full (await `flushed()` before adding more). */
+  add(chunk: string | Uint8Array): boolean {
+    if (this.failure !== undefined) throw this.failure.err;
+    this.parts.push(chunk);
+    this.bytes += typeof chunk === "string" ? chunk.length : chunk.byteLength;
+    if (typeof chunk !== "string") this.strings = false;
+    this.schedule();
+    return this.bytes < BATCH_BYTES && this.parts.length < BATCH_CHUNKS;
+  }
+
+  /** Resolves once everything queued went out and the sink can take more; rejects with a write's failure. */
+  async flushed(): Promise<void> {
+    // Chunks queued while a flush waited for the socket to drain go out with the next one.
+    while (this.pending !== undefined || this.parts.length > 0) {
+      if (this.failure !== undefined) break;
+      this.schedule();
+      await this.pending;
+    }
+    if (this.failure !== undefined) throw this.failure.err;
+  }
+
+  private schedule(): void {
+    this.pending ??= new Promise<void>((resolve) => setImmediate(() => this.flush(resolve)));
+  }
+
+  private flush(done: () => void): void {
+    if (this.parts.length === 0) {
+      // Never an empty write: in chunked encoding an empty chunk ends the body.
+      this.pending = undefined;
+      return done();
+    }
+    const parts = this.parts;
+    this.parts = [];
+    this.bytes = 0;
+    const data = parts.length === 1 ? parts[0]! : this.strings ? parts.join("") : Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
+    this.strings = true;
+    const finish = (): void => {
+      this.pending = undefined;
+      done();
+    };
+    let ok: boolean;
+    try {
+      ok = this.sink.aborted || this.sink.write(data);
+    } catch (err) {
+      this.failure = { err };
+      return finish();
+    }
+    if (ok) finish();
+    else this.sink.onDrain(finish);
   }
 }
 
