@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { collectingLogger, until, type CollectingLogger } from "./support/until";
 import { afterAll, describe, expect, it } from "vitest";
 import { LiveTestClient, TestClient, WebSocketClosedError, WebSocketHandshakeError, type TestWebSocket } from "spikard/testing";
+import { Response, Spikard } from "spikard";
 import { buildRealtimeApp, newLog, type ServerLog } from "./apps/realtime";
 
 // WebSocket routes over the in-memory adapter (TestClient) and uWebSockets.js's native WebSocket (LiveTestClient,
@@ -159,6 +160,13 @@ describe.each([
       const m = await ws.receiveMessage();
       expect(m.binary).toBe(true);
       expect([...m.data]).toEqual([255, 0, 3, 2, 1]);
+    });
+
+    it("keeps a binary message's bytes for a handler that reads them after an await, and queued ones too", async () => {
+      await using ws = await client.websocket("/binary-later");
+      const sent = [Buffer.alloc(3000, 1), Buffer.alloc(3000, 2), Buffer.alloc(3000, 3)];
+      for (const b of sent) ws.sendBytes(b);
+      for (const b of sent) expect(Buffer.from(await ws.receiveBytes()).equals(b)).toBe(true);
     });
 
     it("takes string messages as text (checked by their tags) and sends strings as text frames", async () => {
@@ -400,4 +408,44 @@ describe("server shutdown", () => {
     expect(await ws.closed).toEqual({ code: 1001, reason: "Server shutting down" });
     expect(log.closed).toEqual([{ route: "lifecycle", code: 1001, reason: "Server shutting down" }]);
   });
+});
+
+describe.each([
+  ["TestClient", (app: Spikard) => new TestClient(app)],
+  ["LiveTestClient", (app: Spikard) => own(new LiveTestClient(app))],
+] as const)("handshake through ServerConfig's middleware and app hooks over %s", (_name, clientOf) => {
+  const build = (): Spikard => {
+    const app = new Spikard({ apiKeyAuth: { keys: ["k1"] }, rateLimit: { perSecond: 0.01, burst: 2 }, cors: { allowedOrigins: ["https://app.example"] }, logger: collectingLogger() });
+    app.onRequest((req) => (req.query.block === "yes" ? new Response({ statusCode: 403, content: { detail: "blocked by hook" } }) : req));
+    app.websocket("/secured", (m: { n: number }) => ({ n: m.n + 1 }));
+    return app;
+  };
+
+  it("answers apiKeyAuth's 401, an onRequest hook's 403 and the rate limit's 429 instead of upgrading", async () => {
+    const client = clientOf(build());
+    const noKey = await handshakeError(client.websocket("/secured"));
+    expect(noKey.response.statusCode).toBe(401);
+    expect(noKey.response.json<{ type: string }>().type).toBe("https://spikard.dev/errors/unauthorized");
+    const hooked = await handshakeError(client.websocket("/secured", { headers: { "x-api-key": "k1" }, query: { block: "yes" } }));
+    expect([hooked.response.statusCode, hooked.response.json()]).toEqual([403, { detail: "blocked by hook" }]);
+    const limited = await handshakeError(client.websocket("/secured", { headers: { "x-api-key": "k1" } }));
+    expect(limited.response.statusCode).toBe(429);
+  });
+
+  it("upgrades an authenticated handshake, with the CORS headers on its 101", async () => {
+    const client = clientOf(build());
+    await using ws = await client.websocket("/secured", { headers: { "x-api-key": "k1", origin: "https://app.example" } });
+    expect(ws.response.headers["access-control-allow-origin"]).toBe("https://app.example");
+    ws.send({ n: 1 });
+    expect(await ws.receive()).toEqual({ n: 2 });
+  });
+});
+
+const owned: LiveTestClient[] = [];
+function own(c: LiveTestClient): LiveTestClient {
+  owned.push(c);
+  return c;
+}
+afterAll(async () => {
+  for (const c of owned.splice(0)) await c.close();
 });

@@ -11,6 +11,7 @@ import type { Subscriber } from "./topics";
 const OPENING = 0;
 const OPEN = 1;
 const CLOSED = 2;
+const NONE: readonly unknown[] = [];
 
 type HandlerName = "open" | "message" | "close" | "drain";
 
@@ -39,7 +40,11 @@ export class Connection implements SocketSession, Subscriber, IdleWatched {
   /** Closed while a handler was pending: the close handler runs once it settled. */
   private closing: { code: number; reason: string; done: () => void } | undefined;
   private lastSeen = 0;
+  /** Something arrived since the last idle check (a flag, not a timestamp: no clock read per message). */
+  private active = false;
   private pinged = false;
+  /** The last send was queued behind a slow client: until the next drain, sends look at the buffer first. */
+  private backedUp = false;
   private topics: Set<string> | undefined;
   private drainWaiters: Array<() => void> | undefined;
 
@@ -79,25 +84,29 @@ export class Connection implements SocketSession, Subscriber, IdleWatched {
     this.lastSeen = Date.now();
     this.plan.watch(this);
     const open = this.plan.handlers.open;
-    if (open !== undefined) this.call("open", open, [], undefined, (err) => this.openFailed(err));
+    if (open !== undefined) this.call("open", open, NONE);
   }
 
   message(data: ArrayBuffer | Uint8Array, _binary: boolean): void {
     if (this.phase !== OPEN) return;
     this.seen();
-    const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+    const bytes = data instanceof Uint8Array ? data : Buffer.from(data);
     if (bytes.byteLength > this.plan.options.maxPayloadLength) return this.closeWith("TOO_BIG");
     if (!this.busy) return this.handle(bytes);
     this.pendingBytes += bytes.byteLength;
     if (this.pendingBytes > this.plan.options.maxPendingBytes) return this.closeWith("TOO_MANY_PENDING");
-    (this.pending ??= []).push(bytes.slice());
+    // A copy: uWS reuses the message's memory once this call returns (Buffer#slice would not copy).
+    (this.pending ??= []).push(new Uint8Array(bytes));
   }
 
   drain(): void {
     if (this.phase !== OPEN) return;
-    if (this.bufferedAmount === 0) this.wakeDrained();
+    if (this.bufferedAmount === 0) {
+      this.backedUp = false;
+      this.wakeDrained();
+    }
     const drain = this.plan.handlers.drain;
-    if (drain !== undefined) this.call("drain", drain, [], undefined, (err) => this.log("drain handler failed", err), false);
+    if (drain !== undefined) this.call("drain", drain, NONE);
   }
 
   pong(): void {
@@ -120,6 +129,10 @@ export class Connection implements SocketSession, Subscriber, IdleWatched {
 
   checkIdle(now: number): void {
     if (this.phase !== OPEN) return;
+    if (this.active) {
+      this.active = false;
+      this.lastSeen = now;
+    }
     const idle = now - this.lastSeen;
     const timeout = this.plan.options.idleTimeoutMs;
     if (idle >= timeout) {
@@ -201,7 +214,7 @@ export class Connection implements SocketSession, Subscriber, IdleWatched {
     const plan = this.plan;
     const decoded = decodeIncoming(plan.meta.incoming, bytes, plan.errorFormat, plan.runtime.maxJsonDepth);
     if (!decoded.ok) return this.refuse(decoded);
-    this.call("message", plan.handlers.message, [decoded.value], (reply) => this.reply(reply), (err) => this.handlerFailed(err));
+    this.call("message", plan.handlers.message, [decoded.value]);
   }
 
   private refuse(d: Exclude<Decoded, { ok: true }>): void {
@@ -225,25 +238,47 @@ export class Connection implements SocketSession, Subscriber, IdleWatched {
 
   /**
    * Calls a handler with its fixed arguments (the socket where it takes it,
-   * the message, code and reason) and its handshake parameters. A promise
+   * the message) and its handshake parameters. A promise from open or message
    * makes the connection busy until it settles: later messages wait.
    */
-  private call(name: HandlerName, fn: (...a: unknown[]) => unknown, fixed: unknown[], then: ((v: unknown) => void) | undefined, failed: (err: unknown) => void, serial = true): void {
-    const h = this.plan.meta.handlers[name];
-    const args = h === undefined ? fixed : [...(h.socket ? [this.ws] : []), ...fixed, ...h.args.map((i) => this.args[i])];
+  private call(name: "open" | "message" | "drain", fn: (...a: unknown[]) => unknown, fixed: readonly unknown[]): void {
     let result: unknown;
     try {
-      result = fn(...args);
+      result = fn(...this.argsOf(name, fixed));
     } catch (err) {
-      return failed(err);
+      return this.failed(name, err);
     }
-    if (!isPromise(result)) return then?.(result);
-    if (!serial) return void result.then(undefined, failed);
+    if (!isPromise(result)) return this.settled(name, result);
+    if (name === "drain") return void result.then(undefined, (err: unknown) => this.failed(name, err));
     this.busy = true;
-    result.then(then, failed).finally(() => {
-      this.busy = false;
-      this.resume();
-    });
+    result
+      .then(
+        (v) => this.settled(name, v),
+        (err: unknown) => this.failed(name, err),
+      )
+      .finally(() => {
+        this.busy = false;
+        this.resume();
+      });
+  }
+
+  private argsOf(name: HandlerName, fixed: readonly unknown[]): readonly unknown[] {
+    const h = this.plan.meta.handlers[name];
+    // The seed's form, the common case: the message alone, no array built.
+    if (h === undefined || (!h.socket && h.args.length === 0)) return fixed;
+    const args: unknown[] = h.socket ? [this.ws, ...fixed] : [...fixed];
+    for (const i of h.args) args.push(this.args[i]);
+    return args;
+  }
+
+  private settled(name: HandlerName, value: unknown): void {
+    if (name === "message") this.reply(value);
+  }
+
+  private failed(name: HandlerName, err: unknown): void {
+    if (name === "open") return this.openFailed(err);
+    if (name === "message") return this.handlerFailed(err);
+    this.log(`${name} handler failed`, err);
   }
 
   /** A handler settled: close if the connection closed meanwhile, else handle the messages that waited. */
@@ -264,11 +299,9 @@ export class Connection implements SocketSession, Subscriber, IdleWatched {
   private runClose(code: number, reason: string, done: () => void): void {
     const close = this.plan.handlers.close;
     if (close === undefined) return done();
-    const h = this.plan.meta.handlers.close;
-    const args = [...(h?.socket !== false ? [this.ws] : []), code, reason, ...(h?.args ?? []).map((i) => this.args[i])];
     let result: unknown;
     try {
-      result = close(...args);
+      result = close(...this.argsOf("close", [code, reason]));
     } catch (err) {
       this.log("close handler failed", err);
       return done();
@@ -299,12 +332,13 @@ export class Connection implements SocketSession, Subscriber, IdleWatched {
   private write(data: string | Uint8Array, binary: boolean): SendResult {
     const socket = this.socket!;
     const options = this.plan.options;
-    if (socket.bufferedAmount > options.backpressureLimit) {
+    if (this.backedUp && socket.bufferedAmount > options.backpressureLimit) {
       this.dropped++;
       if (options.onLimit === "close") this.closeWith("BACKPRESSURE");
       return "dropped";
     }
     const status: SocketSendStatus = socket.send(data, binary);
+    if (status !== "sent") this.backedUp = true;
     if (status === "dropped") this.dropped++;
     return status;
   }
@@ -326,7 +360,7 @@ export class Connection implements SocketSession, Subscriber, IdleWatched {
   }
 
   private seen(): void {
-    this.lastSeen = Date.now();
+    this.active = true;
     this.pinged = false;
   }
 

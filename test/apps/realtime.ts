@@ -52,6 +52,11 @@ export function buildRealtimeApp(log: ServerLog, logger: Pick<Console, "error" |
 
   app.websocket("/echo", (message: unknown) => message);
   app.websocket("/binary", (data: Uint8Array): Uint8Array => data.slice().reverse());
+  // Reads its bytes after an await: they must be the message's own, not memory the server reused since.
+  app.websocket("/binary-later", async (data: Uint8Array): Promise<Uint8Array> => {
+    await sleep(20);
+    return data;
+  });
   app.websocket("/text", (text: string & tags.MaxLength<10>): string => text.toUpperCase());
   app.websocket("/ops", (o: Op): { result: number } => ({ result: o.op === "add" ? o.a + o.b : -o.x }));
   app.websocket("/strict", (message: ChatMessage) => ({ echoed: message.text }), { closeOnInvalid: true });
