@@ -1,3 +1,4 @@
+import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { collectingLogger, until, type CollectingLogger } from "./support/until";
 import { afterAll, describe, expect, it } from "vitest";
@@ -395,6 +396,31 @@ describe.each([
       expect(await sub.silentFor(100)).toBe(true);
       await sub.close();
     });
+  });
+});
+
+describe("a client that leaves during async work before the upgrade (real socket)", () => {
+  it("is not upgraded: open and close never run, the handshake's dependencies are cleaned up, nothing is logged, and the route still serves", async () => {
+    const before = liveLogger.errors.length;
+    const { port } = new URL(await live.url);
+    const socket = net.connect(Number(port), "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", resolve));
+    socket.write(`GET /slow-handshake?ticket=gone HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    await sleep(30);
+    socket.destroy();
+    await until(() => liveLog.cleanups.includes("ticket:gone"));
+    await sleep(50);
+    expect(liveLog.opened).not.toContain("slow:gone");
+    expect(liveLog.closed.filter((c) => c.route === "slow:gone")).toEqual([]);
+    expect(liveLogger.errors.slice(before)).toEqual([]);
+    // The same route upgrades a client that waits.
+    const ws = await live.websocket("/slow-handshake", { query: { ticket: "stays" } });
+    ws.send({});
+    expect(await ws.receive()).toEqual({ ticket: "stays" });
+    await ws.close(1000, "bye");
+    await until(() => liveLog.cleanups.includes("ticket:stays"));
+    expect(liveLog.opened.filter((o) => o === "slow:stays")).toHaveLength(1);
+    expect(liveLog.closed.filter((c) => c.route === "slow:stays")).toEqual([{ route: "slow:stays", code: 1000, reason: "bye" }]);
   });
 });
 

@@ -151,6 +151,27 @@ export function buildRealtimeApp(log: ServerLog, logger: Pick<Console, "error" |
       log.closed.push({ route: "session", code, reason: "" });
     },
   });
+  // Async work before the upgrade: the client may be gone by the time it is done.
+  class SlowTicket {
+    constructor(readonly id: string) {}
+  }
+  app.provide(SlowTicket, Provide(async function* (ticket: Query<string>) {
+    await sleep(150);
+    try {
+      yield new SlowTicket(ticket);
+    } finally {
+      log.cleanups.push(`ticket:${ticket}`);
+    }
+  }));
+  app.websocket("/slow-handshake", {
+    open(_ws, t: SlowTicket) {
+      log.opened.push(`slow:${t.id}`);
+    },
+    message: (_ws, _m: unknown, t: SlowTicket) => ({ ticket: t.id }),
+    close(_ws, _code, _reason, t: SlowTicket) {
+      log.closed.push({ route: `slow:${t.id}`, code: _code, reason: _reason });
+    },
+  });
   app.websocket("/publisher", (m: { topic: string; text: string }) => {
     app.publish(m.topic, { text: m.text, at: 1 });
     return { published: true };
