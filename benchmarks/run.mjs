@@ -55,7 +55,7 @@ async function main() {
       log(`round ${round + 1}/${opts.rounds}: ${s.name}`);
       let server;
       try {
-        server = await startServer(s.entry, s.port);
+        server = await startServer(s.entry, s.port, { env: s.env });
       } catch (err) {
         // Reported like a failed probe, so the other servers' numbers still come out.
         log(`  ${s.name} did not start: ${err.message}`);

@@ -10,9 +10,10 @@ import { buildRequest } from "./request";
 import { skipReason, skipReasonOf } from "./skips";
 import { loadChannelFixtures } from "./channel-fixtures";
 import { generateChannelApps, type ChannelApp } from "./channel-apps";
+import { runGrpcFixtures } from "./grpc/run";
 
 /**
- * `npm run conformance -- DIR [--json FILE] [--ratchet FILE] [--only cat1,cat2]`
+ * `npm run conformance -- DIR [--json FILE] [--ratchet FILE] [--only cat1,cat2] [--adapter uws|node]`
  *
  * Generates a typed app per fixture, compiles all of them in one `tspc` run
  * with spikard/transformer, serves each on a real socket, sends the fixture's
@@ -33,6 +34,8 @@ interface Args {
   json?: string;
   ratchet?: string;
   only?: Set<string>;
+  /** The adapter every generated app serves on (ServerConfig's default, through SPIKARD_ADAPTER). */
+  adapter?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -42,14 +45,17 @@ function parseArgs(argv: string[]): Args {
     if (a === "--json") args.json = argv[++i];
     else if (a === "--ratchet") args.ratchet = argv[++i];
     else if (a === "--only") args.only = new Set(argv[++i]!.split(","));
+    else if (a === "--adapter") args.adapter = argv[++i];
     else if (!a.startsWith("--")) args.dir = a;
   }
-  if (!args.dir) throw new Error("usage: npm run conformance -- DIR [--json FILE] [--ratchet FILE] [--only categories]");
+  if (!args.dir) throw new Error("usage: npm run conformance -- DIR [--json FILE] [--ratchet FILE] [--only categories] [--adapter uws|node]");
+  if (args.adapter !== undefined && args.adapter !== "uws" && args.adapter !== "node") throw new Error(`--adapter must be uws or node, got ${JSON.stringify(args.adapter)}`);
   return args as Args;
 }
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.adapter !== undefined) process.env.SPIKARD_ADAPTER = args.adapter;
   const dir = path.resolve(args.dir);
   const all = loadFixtures(dir).filter((f) => !args.only || args.only.has(f.category));
   const results: Result[] = [];
@@ -70,7 +76,7 @@ async function main(): Promise<number> {
 
   const buildDir = path.join(ROOT, ".conformance-build", createHash("sha1").update(dir).digest("hex").slice(0, 10));
   const apps = writeApps(buildDir, runnable, channelApps);
-  const compileErrors = compile(buildDir, apps, channelApps);
+  const compileErrors = apps.length > 0 || channelApps.length > 0 ? compile(buildDir, apps, channelApps) : new Map<string, string>();
 
   for (const app of apps) {
     const f = app.fixture;
@@ -90,6 +96,8 @@ async function main(): Promise<number> {
     }
     for (const [id, problem] of await runChannelApp(buildDir, app)) results.push({ id, category, ...(problem === undefined ? { status: "passed" } : { status: "failed", detail: problem }) });
   }
+  // gRPC fixtures (protobuf/): their own runner, one gRPC server per fixture.
+  results.push(...(await runGrpcFixtures(dir, (f) => skipReason(f as unknown as Fixture), args.only)));
   results.sort((a, b) => a.id.localeCompare(b.id));
   report(results);
   if (args.json) fs.writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -15,12 +15,15 @@ interface Payment {
   amount: number & tags.Minimum<0>;
 }
 
+/** The port `app.run()` serves ($SPIKARD_PORT or $PORT, default 8000), so the document's server is this one. */
+const port = process.env.SPIKARD_PORT || process.env.PORT || "8000";
+
 export const app = new Spikard({
   openapi: {
     title: "Spikard example API",
     version: "1.0.0",
     description: "The README's quick start, served by `npm start`.",
-    servers: [{ url: "http://localhost:8000", description: "Development" }],
+    servers: [{ url: `http://localhost:${port}`, description: "Development" }],
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
   },
 });

@@ -1,8 +1,9 @@
 import { resolveAdapter } from "./adapter";
+import { assertPortFree } from "./adapter/port-probe";
 import type { ExchangeHandler } from "./adapter/types";
 import { resolveConfig, type ResolvedConfig, type ServerConfig } from "./config";
 import { Pipeline } from "./pipeline/pipeline";
-import { buildOpenApiDocument, type OpenApiContributions } from "./openapi/document";
+import { buildOpenApiDocument } from "./openapi/document";
 import { openApiRoutes } from "./openapi/routes";
 import { writeOpenApiFile } from "./openapi/write";
 import { Router, type DependencyKey, type RouteDefinition } from "./router";
@@ -12,11 +13,16 @@ import { spawnWorkers, workerRole } from "./workers";
 import type { Middleware } from "./hooks";
 import type { Provider } from "./di/provide";
 import { SpikardError } from "./errors";
-import type { ChannelRuntime } from "./router";
+import type { SocketRuntime } from "./websocket/plan";
 import type { PublishMeta } from "./runtime/meta";
 import type { SocketLimits } from "./adapter/types";
 import type { TopicHub } from "./websocket/topics";
 import { sharedMemory } from "./shared-memory";
+import type { GrpcRegistry } from "./grpc/registry";
+import type { GrpcHandler } from "./grpc/handler";
+import type { GrpcServing } from "./adapter/http2/serve";
+import type { ServiceDefinition, ServiceImplementation } from "./grpc/typed";
+import type { Service as ProtobufService } from "protobufjs";
 
 
 /** `app.dependencyOverrides.set(DatabasePool, Provide(fakePool))`: replaces providers (for tests). */
@@ -44,6 +50,8 @@ export class DependencyOverrides {
 export interface ServeOptions {
   host?: string;
   port?: number;
+  /** Port of the gRPC (HTTP/2) listener; 0 picks a free one. Default `grpc.port` of the config. */
+  grpcPort?: number;
 }
 
 /** A running server. */
@@ -52,6 +60,8 @@ export interface Server {
   readonly port: number;
   /** `http://host:port` */
   readonly url: string;
+  /** The gRPC listener's port, when the app has gRPC services or `grpc` config. */
+  readonly grpcPort?: number;
   /** Stops accepting connections and waits for in-flight requests (graceful). */
   close(): Promise<void>;
 }
@@ -67,7 +77,7 @@ export class Spikard extends Router {
 
   /** Tells this app's instances apart on a broker; shared by its worker threads. */
   private readonly origin: string;
-  private runtimeCache: ChannelRuntime | undefined;
+  private runtimeCache: SocketRuntime | undefined;
   private hub: TopicHub | undefined;
 
   constructor(config: ServerConfig = {}) {
@@ -87,6 +97,36 @@ export class Spikard extends Router {
     return this;
   }
 
+  private grpcServices: GrpcRegistry | undefined;
+
+  /**
+   * Registers a gRPC service, served on the HTTP/2 listener (`grpc` config):
+   * `app.grpc(root.lookupService("x.v1.S"), new SHandler())` with a low-level `GrpcHandler`, or
+   * `app.grpc(S, { method(req, ctx) {...} })` with a definition from `spikard generate proto`.
+   */
+  grpc<S extends ServiceDefinition>(service: S, implementation: ServiceImplementation<S>): this;
+  grpc(service: ProtobufService | ServiceDefinition, handler: GrpcHandler): this;
+  grpc(service: ProtobufService | ServiceDefinition, handler: GrpcHandler | Record<string, unknown>): this {
+    this.assertOpen("a gRPC service");
+    // Loaded on first use: protobufjs and the gRPC modules cost start-up time an HTTP-only app should not pay.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.grpcServices ??= new (require("./grpc/registry") as typeof import("./grpc/registry")).GrpcRegistry();
+    this.grpcServices.add(service, handler);
+    return this;
+  }
+
+  /** The HTTP/2 listener beside the HTTP/1.1 one, when the app has gRPC services or `grpc` config. */
+  private startGrpc(host: string, port: number | undefined): Promise<GrpcServing> | undefined {
+    if (this.grpcServices === undefined && this.config.grpc === undefined) return undefined;
+    // Worker threads cannot share an HTTP/2 port: with `workers` > 1 the main thread alone serves gRPC.
+    if (workerRole() !== undefined) return undefined;
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { serveGrpc } = require("./adapter/http2/serve") as typeof import("./adapter/http2/serve");
+    const { GrpcRegistry } = require("./grpc/registry") as typeof import("./grpc/registry");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return serveGrpc(this.grpcServices ?? new GrpcRegistry(), this.config.grpc ?? {}, { host, port, logger: this.config.logger });
+  }
+
   /** Every registered route, prefixes applied. */
   get routes(): RouteDefinition[] {
     return this.routeDefinitions();
@@ -96,8 +136,7 @@ export class Spikard extends Router {
   openapi(): Record<string, unknown> {
     return buildOpenApiDocument(
       this.routeDefinitions().filter((d) => d.channel?.kind !== "websocket"),
-      this.config.openapi ?? {},
-      this.openapiContributions(),
+      this.config,
     );
   }
 
@@ -128,7 +167,7 @@ export class Spikard extends Router {
   }
 
   /** What WebSocket and SSE routes need of the app; the topic hub is made on first use. */
-  private channelRuntime(): ChannelRuntime {
+  private channelRuntime(): SocketRuntime {
     if (this.runtimeCache !== undefined) return this.runtimeCache;
     const app = this;
     return (this.runtimeCache = {
@@ -140,23 +179,6 @@ export class Spikard extends Router {
       errorFormat: this.config.validationErrorFormat,
       maxJsonDepth: this.config.maxJsonDepth,
     });
-  }
-
-  /** Security schemes that configured authentication adds to the document, and the middleware each stands for. */
-  protected openapiContributions(): OpenApiContributions {
-    const schemes: Record<string, Record<string, unknown>> = {};
-    const middleware: Record<string, string> = {};
-    if (this.config.jwtAuth) {
-      schemes.bearerAuth = { type: "http", scheme: "bearer", bearerFormat: "JWT" };
-      middleware.bearerAuth = "jwtAuth";
-    }
-    if (this.config.apiKeyAuth) {
-      schemes.apiKeyAuth = { type: "apiKey", in: "header", name: this.config.apiKeyAuth.headerName ?? "X-API-Key" };
-      middleware.apiKeyAuth = "apiKeyAuth";
-    }
-    if (Object.keys(schemes).length === 0) return {};
-    // Both schemes are required together where both apply; a route's `skip` removes what it skips.
-    return { securitySchemes: schemes, schemeMiddleware: middleware };
   }
 
   /**
@@ -191,7 +213,6 @@ export class Spikard extends Router {
       maxUploadSize: this.config.maxUploadSize,
       uploads: { spoolThreshold: this.config.uploadSpoolThreshold, dir: this.config.uploadDir },
       maxJsonDepth: this.config.maxJsonDepth,
-      maxHeaderSize: this.config.maxHeaderSize,
       errorFormat: this.config.validationErrorFormat,
       logger: this.config.logger,
       container: this.container,
@@ -207,7 +228,12 @@ export class Spikard extends Router {
   }
 
   /** Starts serving; resolves once listening. Port 0 picks a free port. */
-  async serve(options: ServeOptions = {}): Promise<Server> {
+  serve(options: ServeOptions = {}): Promise<Server> {
+    return this.listen(options, false);
+  }
+
+  /** `sharedPort`: the port is this app's own, shared with its worker threads (run() checked it is free). */
+  private async listen(options: ServeOptions, sharedPort: boolean): Promise<Server> {
     const exportTo = process.env.SPIKARD_OPENAPI_OUT;
     if (exportTo) {
       // `spikard openapi`: write the document instead of listening.
@@ -227,15 +253,22 @@ export class Spikard extends Router {
       port: options.port ?? this.config.port,
       allowSlowFallback: this.config.allowSlowFallback,
       websocket: socketLimits(pipeline),
+      limits: this.config.limits,
+      sharedPort,
     });
     const timeout = this.config.gracefulShutdownTimeout * 1000;
+    const grpc = await this.startGrpc(host, options.grpcPort)?.catch(async (err: unknown) => {
+      await server.close(0);
+      throw err;
+    });
     return {
       host,
       port: server.port,
       url: `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`,
+      grpcPort: grpc?.port,
       close: async () => {
         const started = Date.now();
-        await server.close(timeout);
+        await Promise.all([server.close(timeout), grpc?.close(timeout)]);
         await pipeline.drain(Math.max(0, timeout - (Date.now() - started)));
         await this.container.close((msg, err) => this.config.logger.error(msg, err));
         // Sockets closed with the listener; what carries publishes between threads and instances goes last.
@@ -254,11 +287,24 @@ export class Spikard extends Router {
   run(options: ServeOptions = {}): void {
     const worker = workerRole();
     const port = options.port ?? this.config.port;
-    const workers = worker === undefined ? this.config.workers : 1;
+    let workers = worker === undefined ? this.config.workers : 1;
     if (workers > 1 && port === 0) this.config.logger.warn("spikard: workers need a fixed port; serving on one thread");
-    const exporting = process.env.SPIKARD_OPENAPI_OUT !== undefined;
-    const extra = workers > 1 && port !== 0 && !exporting ? spawnWorkers(workers - 1, this.config.logger) : undefined;
-    this.serve({ ...options, port }).then(
+    const adapter = resolveAdapter(this.config.adapter);
+    if (workers > 1 && port !== 0 && !adapter.portSharing) {
+      this.config.logger.warn(`spikard: the ${adapter.name} adapter cannot share a port between threads on Node ${process.versions.node} (no SO_REUSEPORT); serving on one thread`);
+      workers = 1;
+    }
+    const exporting = process.env.SPIKARD_OPENAPI_OUT !== undefined || process.env.SPIKARD_ASYNCAPI_OUT !== undefined;
+    const threaded = workers > 1 && port !== 0 && !exporting;
+    let extra: ReturnType<typeof spawnWorkers> | undefined;
+    const start = async (): Promise<Server> => {
+      // Threads share the port on purpose; anything else already on it must stop the start, so the main thread
+      // checks once before any thread listens.
+      if (threaded) await assertPortFree(options.host ?? this.config.host, port);
+      extra = threaded ? spawnWorkers(workers - 1, this.config.logger) : undefined;
+      return this.listen({ ...options, port }, worker !== undefined || threaded);
+    };
+    start().then(
       async (server) => {
         if (worker !== undefined) {
           worker.onClose(() => server.close());

@@ -2,12 +2,15 @@ import os from "node:os";
 
 import type { AdapterChoice } from "./adapter";
 import type { OpenApiConfig } from "./openapi/config";
+import type { GrpcServerConfig } from "./grpc/config";
 import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
 import type { RateLimitStore } from "./middleware/rate-limit/store";
 import type { TrustProxy } from "./client-address";
 import type { AdapterRequest as RawRequest } from "./adapter/types";
 import type { AsyncApiConfig } from "./asyncapi/config";
 import type { Broker } from "./websocket/broker";
+import { DEFAULT_LIMITS, type RequestLimits } from "./adapter/request-limits";
+import { SpikardError } from "./errors";
 
 /** Server configuration, after the seed's `ServerConfig` (camelCase names). */
 export interface ServerConfig {
@@ -28,15 +31,26 @@ export interface ServerConfig {
   uploadSpoolThreshold?: number;
   /** Directory for spooled uploads. Default the OS temp directory. */
   uploadDir?: string;
-  /** Largest accepted request header block in bytes (431 beyond). Default: uWebSockets.js's own limit. */
+  /** Largest accepted header block in bytes, every field counted as `name: value\r\n` (431 beyond). Default 16 KiB. */
   maxHeaderSize?: number;
+  /** Most header fields a request may have (431 beyond). Default 100. */
+  maxHeaderCount?: number;
+  /** Longest accepted request target (path and query) in bytes (414 beyond). Default 8 KiB. */
+  maxUriLength?: number;
+  /** Seconds an idle keep-alive connection stays open (node adapter; uWebSockets.js closes after its fixed 10 s). Default 5. */
+  keepAliveTimeout?: number;
+  /** Seconds a client has to send a request's header block, 408 and closed beyond (node adapter; uWebSockets.js: its fixed 10 s). Default 10. */
+  headersTimeout?: number;
   /** Deepest JSON nesting accepted in request bodies (400 beyond). Default 128, as serde_json. */
   maxJsonDepth?: number;
   /** Seconds `close()`/SIGTERM waits for in-flight requests. Default 10. */
   gracefulShutdownTimeout?: number;
   /** Accept uWebSockets.js's slow pure-JS fallback when its native binary does not load. */
   allowSlowFallback?: boolean;
-  /** The HTTP/1.1 server library: "uws" (uWebSockets.js, the default) or an Adapter. */
+  /**
+   * The HTTP/1.1 server library: "uws" (uWebSockets.js, the default), "node" (node:http) or an Adapter.
+   * Env SPIKARD_ADAPTER gives the default when this is not set.
+   */
   adapter?: AdapterChoice;
   /**
    * How validation errors read: "pydantic" (Spikard's default: `string_too_short`,
@@ -76,6 +90,8 @@ export interface ServerConfig {
   enableRequestId?: boolean;
   /** Seconds before a request is answered 408. */
   requestTimeout?: number;
+  /** The gRPC (HTTP/2) listener: `{ port, host, tls, maxReceiveMessageSize, maxSendMessageSize, keepalive }`. */
+  grpc?: GrpcServerConfig;
 }
 
 export interface ResolvedConfig {
@@ -87,7 +103,8 @@ export interface ResolvedConfig {
   uploadSpoolThreshold: number;
   uploadDir: string;
   maxJsonDepth: number;
-  maxHeaderSize: number | undefined;
+  /** Header and target sizes and connection timeouts, as every adapter takes them. */
+  limits: RequestLimits;
   gracefulShutdownTimeout: number;
   allowSlowFallback: boolean;
   adapter: AdapterChoice;
@@ -106,6 +123,7 @@ export interface ResolvedConfig {
   staticFiles: StaticFilesOptions[] | undefined;
   enableRequestId: boolean;
   requestTimeout: number | undefined;
+  grpc: GrpcServerConfig | undefined;
 }
 
 export const MIB = 1024 * 1024;
@@ -121,10 +139,10 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     uploadSpoolThreshold: c.uploadSpoolThreshold ?? MIB,
     uploadDir: c.uploadDir ?? os.tmpdir(),
     maxJsonDepth: c.maxJsonDepth ?? 128,
-    maxHeaderSize: c.maxHeaderSize,
+    limits: resolveLimits(c),
     gracefulShutdownTimeout: c.gracefulShutdownTimeout ?? 10,
     allowSlowFallback: c.allowSlowFallback ?? process.env.SPIKARD_ALLOW_UWS_FALLBACK === "1",
-    adapter: c.adapter ?? "uws",
+    adapter: c.adapter ?? adapterFromEnv(),
     validationErrorFormat: c.validationErrorFormat ?? "pydantic",
     logger: c.logger ?? console,
     openapi: c.openapi,
@@ -142,5 +160,35 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     staticFiles: c.staticFiles,
     enableRequestId: c.enableRequestId ?? false,
     requestTimeout: c.requestTimeout,
+    grpc: c.grpc,
   };
+}
+
+function adapterFromEnv(): AdapterChoice {
+  const env = process.env.SPIKARD_ADAPTER;
+  if (env === undefined || env === "") return "uws";
+  if (env === "uws" || env === "node") return env;
+  throw new SpikardError("INVALID_CONFIG", `SPIKARD_ADAPTER must be "uws" or "node", got ${JSON.stringify(env)}`);
+}
+
+function resolveLimits(c: ServerConfig): RequestLimits {
+  const seconds = (name: "keepAliveTimeout" | "headersTimeout"): number => {
+    const v = c[name];
+    if (v === undefined) return DEFAULT_LIMITS[name];
+    if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new SpikardError("INVALID_CONFIG", `${name} must be a positive number of seconds, got ${String(v)}`);
+    return Math.round(v * 1000);
+  };
+  const count = (name: "maxHeaderSize" | "maxHeaderCount" | "maxUriLength"): number => {
+    const v = c[name];
+    if (v === undefined) return DEFAULT_LIMITS[name];
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) throw new SpikardError("INVALID_CONFIG", `${name} must be a whole number above 0, got ${String(v)}`);
+    return v;
+  };
+  return Object.freeze({
+    maxHeaderSize: count("maxHeaderSize"),
+    maxHeaderCount: count("maxHeaderCount"),
+    maxUriLength: count("maxUriLength"),
+    keepAliveTimeout: seconds("keepAliveTimeout"),
+    headersTimeout: seconds("headersTimeout"),
+  });
 }

@@ -17,6 +17,11 @@ export interface HttpErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Thrown by a handler to answer RFC 9457 problem details with `statusCode`.
+ * The transformer documents the statuses a handler constructs it with.
+ * @spikardHttpError
+ */
 export class HttpError extends Error {
   readonly statusCode: number;
   readonly detail: string;
@@ -71,12 +76,12 @@ export function reasonPhrase(status: number): string {
 /** Every framework misuse error, with the message template that tells how to fix it. */
 export const FRAMEWORK_ERRORS = {
   NOT_TRANSFORMED:
-    "Route %s was registered without compile-time metadata. Build with the Spikard transformer: add { \"transform\": \"spikard/transformer\" } to compilerOptions.plugins and compile with `tspc` (ts-patch), or use the `spikard/vite` plugin under Vite/Vitest.",
+    "%s was registered without compile-time metadata: the Spikard transformer did not run on it (plain tsc, tsx, ts-node). Build with the Spikard transformer: add { \"transform\": \"spikard/transformer\" } to compilerOptions.plugins and compile with `tspc` (ts-patch), or use the `spikard/vite` plugin under Vite/Vitest.",
   ROUTE_PATTERN: "%s",
   DUPLICATE_ROUTE: "Route %s is registered twice.",
   PATH_PARAM_MISMATCH: "%s",
   UWS_FALLBACK:
-    "uWebSockets.js could not load its native binary (%s). Its pure-JS fallback is far slower; refusing to start. Install a build matching this Node/glibc, or set allowSlowFallback: true (or SPIKARD_ALLOW_UWS_FALLBACK=1) to accept it.",
+    "uWebSockets.js could not load its native binary (%s). Its pure-JS fallback is far slower and is used only with allowSlowFallback: true (or SPIKARD_ALLOW_UWS_FALLBACK=1); the uws adapter serves on the node adapter instead. Install a build matching this Node/glibc to serve on uWS.",
   LISTEN_FAILED: "Could not listen on %s.",
   INVALID_CONFIG: "%s",
   DEPENDENCY: "%s",
@@ -88,6 +93,7 @@ export const FRAMEWORK_ERRORS = {
   WEBSOCKET: "WebSocket: %s.",
   SSE_EVENT: "SseEvent: %s.",
   REQUEST_RELEASED: "The request's %s was read after the adapter released it (after its synchronous call, with no snapshot taken). Read it before awaiting, or let the pipeline snapshot it (middleware and hooks get a snapshot automatically).",
+  GRPC_SERVICE: "%s.",
 } as const;
 
 export type FrameworkErrorCode = keyof typeof FRAMEWORK_ERRORS;

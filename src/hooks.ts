@@ -2,6 +2,7 @@ import { SpikardError } from "./errors";
 import type { Request } from "./context";
 import type { AnyResponse } from "./response";
 import type { ArgMeta } from "./runtime/meta";
+import { FIXED_ARGS } from "./runtime/hook-arity";
 
 /** The lifecycle phases, in the order a request meets them. */
 export const HOOK_PHASES = ["onRequest", "preValidation", "preHandler", "onResponse", "onError"] as const;
@@ -32,8 +33,7 @@ export type Next = () => MaybePromise<AnyResponse>;
  */
 export type Middleware = (req: Request, next: Next) => MaybePromise<AnyResponse>;
 
-/** Parameters a hook takes before its injected ones. */
-export const FIXED_ARGS: Record<HookPhase, number> = { onRequest: 1, preValidation: 1, preHandler: 1, onResponse: 2, onError: 2 };
+export { FIXED_ARGS };
 
 export interface HookEntry {
   fn: (...args: any[]) => unknown;

@@ -23,6 +23,9 @@ const SAMPLE: { [C in HttpErrorCode]: Parameters<(typeof HTTP_ERRORS)[C]["body"]
   UNSUPPORTED_MEDIA_TYPE: [],
   PAYLOAD_TOO_LARGE: [10],
   HEADERS_TOO_LARGE: [10],
+  TOO_MANY_HEADERS: [100],
+  URI_TOO_LONG: [8192],
+  VERSION_NOT_SUPPORTED: ["2.0"],
   UNAUTHORIZED: ["Missing API key", "Expected a key"],
   CORS_ORIGIN_FORBIDDEN: ["https://evil.example"],
   CORS_NULL_ORIGIN: [],
@@ -36,7 +39,7 @@ const SAMPLE: { [C in HttpErrorCode]: Parameters<(typeof HTTP_ERRORS)[C]["body"]
 
 describe("HTTP_ERRORS", () => {
   it("has the expected number of codes (update this count and docs/errors.md deliberately)", () => {
-    expect(codes).toHaveLength(24);
+    expect(codes).toHaveLength(27);
   });
 
   it.each(codes)("%s is documented with its status and type", (code) => {
@@ -64,6 +67,7 @@ describe("HTTP_ERRORS", () => {
     const p = httpError("METHOD_NOT_ALLOWED", ["x"], ["allow", "GET"]);
     expect(p.headers).toEqual(["allow", "GET", "content-type", "application/problem+json; charset=utf-8"]);
     expect(Object.isFrozen(httpError("NOT_FOUND", ["x"]).headers)).toBe(true);
+    expect(httpError("NOT_FOUND", ["x"]).headers).toBe(httpError("NOT_FOUND", ["y"]).headers);
   });
 
   it("a Rejection carries its table entry's response", () => {

@@ -57,6 +57,14 @@ export const HTTP_ERRORS = {
   },
   PAYLOAD_TOO_LARGE: { status: 413, contentType: JSON_TYPE, body: (limit: number) => ({ error: "Payload Too Large", message: `Request body size exceeds maximum allowed size of ${limit} bytes` }) },
   HEADERS_TOO_LARGE: { status: 431, contentType: JSON_TYPE, body: (limit: number) => ({ error: "Request Header Fields Too Large", message: `Request headers exceed maximum allowed size of ${limit} bytes` }) },
+  TOO_MANY_HEADERS: { status: 431, contentType: JSON_TYPE, body: (limit: number) => ({ error: "Request Header Fields Too Large", message: `Request has more than the maximum of ${limit} header fields` }) },
+  URI_TOO_LONG: { status: 414, contentType: JSON_TYPE, body: (limit: number) => ({ error: "URI Too Long", message: `Request URI exceeds maximum allowed length of ${limit} bytes` }) },
+  VERSION_NOT_SUPPORTED: {
+    status: 505,
+    type: ProblemType.versionNotSupported,
+    contentType: PROBLEM_CONTENT_TYPE,
+    body: (version: string) => ({ type: ProblemType.versionNotSupported, title: "HTTP Version Not Supported", status: 505, detail: `HTTP version ${version} is not supported; use HTTP/1.1 or HTTP/1.0` }),
+  },
   UNAUTHORIZED: { status: 401, type: ProblemType.unauthorized, contentType: JSON_TYPE, body: unauthorized },
   CORS_ORIGIN_FORBIDDEN: { status: 403, contentType: JSON_TYPE, body: (origin: string) => ({ detail: `CORS request from origin '${origin}' not allowed` }) },
   CORS_NULL_ORIGIN: { status: 403, contentType: JSON_TYPE, body: () => ({ error: "Origin 'null' is not allowed" }) },
@@ -99,7 +107,7 @@ export function httpError<C extends HttpErrorCode>(code: C, args: Args<C>, extra
   const value = (spec.body as (...a: unknown[]) => unknown)(...(args as unknown[]));
   const body = value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value);
   const type = spec.contentType === undefined || body === undefined ? undefined : spec.contentType;
-  // Without extra headers the list is a shared frozen one (frozen lists are known-safe to the framing check).
+  // Without extra headers the list is one shared constant.
   const headers = extraHeaders.length === 0 ? typeHeaders(type) : type === undefined ? [...extraHeaders] : [...extraHeaders, "content-type", type];
   return { status: spec.status, headers, body };
 }

@@ -15,6 +15,7 @@ export const ProblemType = {
   /** Upstream's type for a rate limit (its GraphQL errors); its HTTP layer answers plain text. */
   rateLimitExceeded: "https://spikard.dev/errors/rate-limit-exceeded",
   serviceUnavailable: "https://spikard.dev/errors/service-unavailable",
+  versionNotSupported: "https://spikard.dev/errors/http-version-not-supported",
   upgradeRequired: "https://spikard.dev/errors/upgrade-required",
 } as const;
 

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { checkHeader } from "./http/header-check";
 
 /** Header input accepted wherever users set response headers. */
 export type HeadersInit =
@@ -158,16 +159,24 @@ export function normalizeHeaders(init: HeadersInit | undefined): { headers: Reco
   return { headers, cookies };
 }
 
-/** The response's headers as the sinks take them: `[name, value, ...]`, Set-Cookie lines last. */
+/**
+ * The response's headers as the sinks take them: `[name, value, ...]`, Set-Cookie lines last.
+ * Every header a handler, hook or middleware set passes here on its way to the wire, so this is
+ * where one that would split the response is refused.
+ */
 export function flattenHeaders(r: ResponseHeaders): string[] {
   const out: string[] = [];
   for (const k in r.headers) {
+    checkHeader(k, r.headers[k]!);
     const lower = k.toLowerCase();
     let at = -1;
     for (let i = 0; i < out.length; i += 2) if (out[i] === lower) at = i;
     if (at === -1) out.push(lower, r.headers[k]!);
     else out[at + 1] = r.headers[k]!;
   }
-  for (const c of r.cookies) out.push("set-cookie", c);
+  for (const c of r.cookies) {
+    checkHeader("set-cookie", c);
+    out.push("set-cookie", c);
+  }
   return out;
 }

@@ -1,4 +1,4 @@
-// expect: SPK014 which is not an (async) generator
+// expect: SPK016 which is not an (async) generator
 import { Spikard } from "spikard";
 
 const app = new Spikard();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { exchangeInMemory } from "../src/adapter/memory";
 import { uwsAdapter } from "../src/adapter/uws/server";
-import type { Exchange, ExchangeHandler } from "../src/adapter/types";
+import { nodeAdapter } from "../src/adapter/node/server";
+import type { Adapter, Exchange, ExchangeHandler } from "../src/adapter/types";
 import http from "node:http";
 
 // The adapter contract's request lifetime, the same in every adapter: readable during the adapter's call,
@@ -23,8 +24,8 @@ function lateReader(snapshot: boolean): ExchangeHandler {
   };
 }
 
-async function overUws(handler: ExchangeHandler): Promise<string> {
-  const listener = await uwsAdapter.listen(handler, { host: "127.0.0.1", port: 0 });
+const over = (adapter: Adapter) => async (handler: ExchangeHandler): Promise<string> => {
+  const listener = await adapter.listen(handler, { host: "127.0.0.1", port: 0 });
   try {
     return await new Promise<string>((resolve, reject) => {
       http
@@ -38,7 +39,7 @@ async function overUws(handler: ExchangeHandler): Promise<string> {
   } finally {
     await listener.close(1000);
   }
-}
+};
 
 async function inMemory(handler: ExchangeHandler): Promise<string> {
   const res = await exchangeInMemory(handler, { method: "GET", path: "/", query: "", headers: { "x-probe": "p1" }, body: Buffer.alloc(0), remoteAddress: "127.0.0.1" });
@@ -46,7 +47,8 @@ async function inMemory(handler: ExchangeHandler): Promise<string> {
 }
 
 describe.each([
-  ["uWebSockets.js", overUws],
+  ["uWebSockets.js", over(uwsAdapter)],
+  ["node:http", over(nodeAdapter)],
   ["in-memory (TestClient)", inMemory],
 ])("the request lifetime in the %s adapter", (_name, serve) => {
   it("a late read without a snapshot fails with REQUEST_RELEASED", async () => {

@@ -101,6 +101,15 @@ export { userMatches, paymentMatches, bodyMatches, query, missing };
     expect(outputs[0]!.length).toBeGreaterThan(1000);
     expect(outputs[0]!.equals(outputs[1]!)).toBe(true);
   });
+
+  it("names the port the example app serves as its server", () => {
+    const dir = fs.mkdtempSync(path.join(ROOT, "test-results", "port-"));
+    execFileSync(process.execPath, [path.join(ROOT, "node_modules/ts-patch/bin/tspc.js"), "-p", path.join(ROOT, "examples/tsconfig.json"), "--outDir", dir], { cwd: ROOT, stdio: "pipe" });
+    const out = path.join(dir, "openapi.json");
+    const r = spawnSync(process.execPath, [path.join(ROOT, "dist/src/cli.js"), "openapi", path.join(dir, "app.js"), "--out", out], { cwd: ROOT, encoding: "utf8", env: { ...process.env, SPIKARD_PORT: "", PORT: "9123" } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(out, "utf8")).servers).toEqual([{ url: "http://localhost:9123", description: "Development" }]);
+  });
 });
 
 describe("interactive docs", () => {

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import http from "node:http";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,28 +10,35 @@ import { freePort } from "./support/free-port";
 const ROOT = path.resolve(__dirname, "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
+/** The README's steps for a new project: its code blocks from "In your own project" to the next section, in order. */
+function readmeSteps(): { shell: string[]; tsconfig: string; app: string } {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("In your own project"), readme.indexOf("## How handlers are read"));
+  const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map(([, lang, body]) => ({ lang: lang!, body: body! }));
+  const of = (lang: string): string[] => blocks.filter((b) => b.lang === lang).map((b) => b.body);
+  return { shell: of("bash").flatMap((b) => b.split("\n").filter((l) => l.trim() !== "")), tsconfig: of("json")[0]!, app: of("ts")[0]! };
+}
+
 /**
- * The README's promise for users: `npm pack`, install the tarball in a brand-new
- * project with TypeScript and ts-patch, add the one plugin line, `tspc`, run.
+ * The README's promise for users, run verbatim in a brand-new folder: `npm init`,
+ * its install line (with the packed tarball in place of the registry's spikard),
+ * its tsconfig.json and src/app.ts, then `npx tspc && node dist/app.js`. More
+ * modules beside app.ts exercise validation, threads and shutdown.
  */
-describe("a fresh project using the packed package", () => {
+describe("a fresh project following the README, with the packed package", () => {
   let project: string;
   let client: LiveTestClient | undefined;
+  const steps = readmeSteps();
+  let build = "";
 
   beforeAll(() => {
     project = fs.mkdtempSync(path.join(os.tmpdir(), "spikard-user-"));
     const packed = execFileSync(npm, ["pack", "--silent", "--pack-destination", project], { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
-    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "user-app", private: true, version: "1.0.0" }));
-    fs.writeFileSync(
-      path.join(project, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true, outDir: "dist", rootDir: "src", plugins: [{ transform: "spikard/transformer" }] },
-        include: ["src"],
-      }),
-    );
+    fs.writeFileSync(path.join(project, "tsconfig.json"), steps.tsconfig);
     fs.mkdirSync(path.join(project, "src"));
+    fs.writeFileSync(path.join(project, "src", "app.ts"), steps.app);
     fs.writeFileSync(
-      path.join(project, "src", "app.ts"),
+      path.join(project, "src", "shop.ts"),
       `import { Spikard, type Body, type Int, type Query } from "spikard";
 import type { tags } from "typia";
 
@@ -72,14 +79,48 @@ app.get("/ping", () => "pong");
 app.run();
 `,
     );
-    execFileSync(npm, ["install", "--no-audit", "--no-fund", "--loglevel=error", `./${packed}`, "typescript@5.9", "ts-patch@3", "@types/node@20"], { cwd: project, stdio: "pipe" });
-    execFileSync(process.execPath, [path.join(project, "node_modules", "ts-patch", "bin", "tspc.js")], { cwd: project, stdio: "pipe" });
+    // Every line but the last (build and run), as written; the registry's spikard is the packed one here.
+    for (const line of steps.shell.slice(0, -1)) {
+      const command = line.startsWith("npm install ") ? `${line.replace(/^npm install spikard /, `npm install ./${packed} `)} --no-audit --no-fund --loglevel=error` : line;
+      execFileSync("bash", ["-c", command], { cwd: project, stdio: "pipe" });
+    }
+    build = steps.shell.at(-1)!;
   }, 300_000);
-
   afterAll(async () => {
     await client?.close();
     fs.rmSync(project, { recursive: true, force: true });
   });
+
+  it("builds and serves with the README's last line, `npx tspc && node dist/app.js`", async () => {
+    expect(build).toBe("npx tspc && node dist/app.js");
+    expect(JSON.parse(steps.tsconfig).compilerOptions).toMatchObject({ strict: true, outDir: "dist", types: ["node"] });
+    const port = await freePort();
+    const run = spawn("bash", ["-c", build], { cwd: project, env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      let output = "";
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not listening:\n${output}`)), 120_000);
+        const seen = (c: Buffer): void => {
+          output += c.toString();
+          if (output.includes(`listening on http://127.0.0.1:${port}`)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        run.stdout!.on("data", seen);
+        run.stderr!.on("data", seen);
+        run.once("exit", (code) => reject(new Error(`exited ${code}:\n${output}`)));
+      });
+      const res = await fetch(`http://127.0.0.1:${port}/hello?name=ts`);
+      expect(await res.json()).toEqual({ hello: "ts" });
+    } finally {
+      if (run.exitCode === null && run.signalCode === null) {
+        const exited = new Promise((r) => run.once("exit", r));
+        run.kill("SIGTERM");
+        await exited;
+      }
+    }
+  }, 180_000);
 
   it("ships only the built package", () => {
     const installed = path.join(project, "node_modules", "spikard");
@@ -89,15 +130,20 @@ app.run();
     expect(fs.existsSync(path.join(installed, "dist", "conformance"))).toBe(false);
   });
 
+  it("ships docs/errors.md, which the README links", () => {
+    expect(fs.existsSync(path.join(project, "node_modules", "spikard", "docs", "errors.md"))).toBe(true);
+    expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain("(docs/errors.md)");
+  });
+
   it("compiles handlers into generated typia validators", () => {
-    const js = fs.readFileSync(path.join(project, "dist", "app.js"), "utf8");
+    const js = fs.readFileSync(path.join(project, "dist", "shop.js"), "utf8");
     expect(js).toContain("typia/lib/internal/_isTypeInt64");
     expect(js).toMatch(/3 <= input\.id\.length/);
     expect(js).toMatch(/0 <= input\.amount/);
   });
 
   it("serves and validates", async () => {
-    client = await LiveTestClient.fromModule(path.join(project, "dist", "app.js"));
+    client = await LiveTestClient.fromModule(path.join(project, "dist", "shop.js"));
     expect((await client.get("/search", { query: { q: "ts" } })).assertStatusOk().json()).toEqual({ query: "ts", limit: 10 });
     const bad = await client.post("/payments", { json: { id: "x", amount: -5 } });
     bad.assertStatus(422);

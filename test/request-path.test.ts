@@ -1,10 +1,11 @@
 import { createSigner } from "fast-jwt";
 import { describe, expect, it, vi } from "vitest";
-import { Provide, Request, Response, Router, Spikard, StreamingResponse, type AnyResponse, type Header, type Middleware, type Query } from "spikard";
+import { HttpError, Provide, Request, Response, Router, Spikard, StreamingResponse, type AnyResponse, type Header, type Middleware, type Query } from "spikard";
 import { jwtAuth } from "spikard/middleware";
 import { LiveTestClient, TestClient } from "spikard/testing";
 import { bothClients } from "./support/clients";
 import type { tags } from "typia";
+import { rawRequest } from "./support/raw-socket";
 
 // The findings of the request-path redesign (issue 15), each over TestClient and a real socket.
 
@@ -240,5 +241,97 @@ describe("route options and router defaults", () => {
     const client = new TestClient(app);
     (await client.get("/me")).assertStatus(401);
     expect((await client.get("/me", { headers: { authorization: `Bearer ${token}` } })).json()).toEqual({ sub: "u1" });
+  });
+});
+
+describe("a handler's Connection: close", () => {
+  it("closes the connection after the response (one Connection header, the server's)", async () => {
+    const app = new Spikard();
+    app.get("/bye", () => new Response({ statusCode: 408, headers: { Connection: "close" }, content: { bye: true } }));
+    await using live = new LiveTestClient(app);
+    const port = Number(new URL(await live.url).port);
+    // A kept-alive client's request: the server still closes after answering it.
+    const answer = await rawRequest(port, "GET /bye HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+    expect(answer.statuses).toEqual([408]);
+    expect(answer.text.toLowerCase().match(/connection: close/g)).toHaveLength(1);
+    expect(answer.closed).toBe(true);
+    const memory = await new TestClient(app).get("/bye");
+    expect(memory.headers.connection).toBe("close");
+  });
+});
+
+describe("injected values", () => {
+  it("are never walked by the framework: a 100 000-item singleton costs the same reads per request as an empty one", async () => {
+    class BookRepository {
+      readonly books = new Map<number, { title: string }>();
+    }
+    /** Property reads anybody makes of the repository over `n` requests, after a first one that creates it. */
+    const readsPerRequests = async (size: number, n: number): Promise<number> => {
+      let reads = 0;
+      const counting = <T extends object>(o: T): T =>
+        new Proxy(o, {
+          get(target, key, receiver) {
+            reads++;
+            return Reflect.get(target, key, receiver);
+          },
+        });
+      // The repository and every book in it count reads: a check that walked the value would read each title.
+      const repo = new BookRepository();
+      for (let i = 0; i < size; i++) repo.books.set(i, counting({ title: `book ${i}` }));
+      const counted = counting(repo);
+      const app = new Spikard();
+      app.provide(BookRepository, Provide(() => counted, { singleton: true }));
+      app.get("/count", (books: BookRepository) => ({ size: books.books.size }));
+      const client = new TestClient(app);
+      expect((await client.get("/count")).json()).toEqual({ size });
+      reads = 0;
+      for (let i = 0; i < n; i++) await client.get("/count");
+      return reads;
+    };
+    const full = await readsPerRequests(100_000, 10);
+    expect(full).toBe(await readsPerRequests(0, 10));
+    // The handler's own read and the framework's check for a promise: a constant, not a walk.
+    expect(full / 10).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("the docs with authentication configured", () => {
+  it("/docs and /openapi.json answer without a token; openapi.public: false puts them behind auth", async () => {
+    const build = (pub: boolean | undefined) => {
+      const app = new Spikard({ jwtAuth: { secret: SECRET }, openapi: { title: "t", version: "1", ...(pub === undefined ? {} : { public: pub }) }, logger: quiet });
+      app.get("/private", () => ({ ok: true }));
+      return new TestClient(app);
+    };
+    const open = build(undefined);
+    (await open.get("/openapi.json")).assertStatusOk();
+    (await open.get("/docs")).assertStatusOk();
+    (await open.get("/private")).assertStatus(401);
+    const doc = (await open.get("/openapi.json")).json<{ paths: Record<string, { get: { security?: unknown } }> }>();
+    expect(doc.paths["/private"]!.get.security).toEqual([{ bearerAuth: [] }]);
+    const closed = build(false);
+    (await closed.get("/openapi.json")).assertStatus(401);
+  });
+});
+
+describe("headers a handler sets, on every way they reach the wire", () => {
+  it("an HttpError's header, a cookie and a hook's header with CR/LF answer 500 and write nothing of them", async () => {
+    const app = new Spikard({ logger: quiet });
+    app.get("/error", (v: Query<string>) => {
+      throw new HttpError(401, "no", { headers: { "www-authenticate": v } });
+    });
+    app.get("/cookie", (v: Query<string>) => new Response({ content: "ok" }).setCookie("a", "b", { domain: v }));
+    const hooked = new Router();
+    hooked.onResponse((res: AnyResponse, req: Request) => {
+      res.headers["x-echo"] = req.queryParam("v") as string;
+    });
+    hooked.get("/hooked", () => ({ ok: true }));
+    app.includeRouter(hooked);
+    const client = new TestClient(app);
+    for (const path of ["/error", "/cookie", "/hooked"]) {
+      const res = await client.get(path, { query: { v: "x\r\nSet-Cookie: evil=1" } });
+      expect(res.statusCode, path).toBe(500);
+      expect(res.headers["set-cookie"]).toBeUndefined();
+    }
+    (await client.get("/error", { query: { v: "Bearer" } })).assertStatus(401);
   });
 });

@@ -123,12 +123,31 @@ describe("uWebSockets.js loading", () => {
   it("refuses the slow JS fallback unless allowed", async () => {
     const { loadUws } = await import(path.resolve(__dirname, "../dist/src/adapter/uws/load.js"));
     const missing = path.join(__dirname, "no-such-binary.node");
-    expect(() => loadUws({ binary: missing })).toThrow(/could not load its native binary.*refusing to start.*allowSlowFallback/s);
+    expect(() => loadUws({ binary: missing })).toThrow(/could not load its native binary.*allowSlowFallback/s);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     try {
       const fallback = loadUws({ binary: missing, allowSlowFallback: true });
       expect(typeof fallback.App).toBe("function");
       expect(warn).toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("serves on the node adapter, with a warning, when the native binary does not load", async () => {
+    const { uwsAdapterWith } = (await import(path.resolve(__dirname, "../dist/src/adapter/uws/server.js"))) as typeof import("../src/adapter/uws/server");
+    const adapter = uwsAdapterWith({ binary: path.join(__dirname, "no-such-binary.node") });
+    expect(adapter.portSharing).toBe(false);
+    const app = new Spikard({ adapter });
+    app.get("/hello", () => "hi");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      await using live = new LiveTestClient(app);
+      const res = await live.get("/hello");
+      expect(res.text()).toBe("hi");
+      // node:http writes Keep-Alive on kept-alive answers; uWS never does.
+      expect(res.headers["keep-alive"]).toMatch(/^timeout=\d+/);
+      expect(warn.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(/could not load its native binary.*serving on the node adapter/s);
     } finally {
       warn.mockRestore();
     }
@@ -162,15 +181,23 @@ describe("closing over a real socket", () => {
     const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const other = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      // HTTP/1.1 keeps the connection open unless told otherwise.
-      expect(await get(`${server.url}/fast`, keepAlive)).toEqual({ status: 200, connection: undefined, body: "fast" });
+      // HTTP/1.1 keeps the connection open unless told otherwise (node:http says so, uWS does not).
+      const first = await get(`${server.url}/fast`, keepAlive);
+      expect(first).toMatchObject({ status: 200, body: "fast" });
+      expect([undefined, "keep-alive"]).toContain(first.connection);
       const slow = get(`${server.url}/slow`, other);
       await new Promise((r) => setTimeout(r, 50));
       const closed = server.close();
-      // The listener is gone, the connection is not: its next request is answered, and the connection ends with it.
-      expect(await get(`${server.url}/fast`, keepAlive)).toEqual({ status: 200, connection: "close", body: "fast" });
+      if (app.config.adapter === "node") {
+        // node:http closes idle kept-alive connections at once; the listener is gone too, so nothing answers.
+        await expect(get(`${server.url}/fast`, keepAlive)).rejects.toThrow();
+      } else {
+        // uWS keeps the connection: its next request is answered, and the connection ends with it.
+        expect(await get(`${server.url}/fast`, keepAlive)).toEqual({ status: 200, connection: "close", body: "fast" });
+      }
       release();
-      expect(await slow).toMatchObject({ status: 200, body: "slow done" });
+      // Begun before the close, answered during it: the answer ends its connection too.
+      expect(await slow).toEqual({ status: 200, body: "slow done", connection: "close" });
       await closed;
     } finally {
       release();

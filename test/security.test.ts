@@ -52,11 +52,13 @@ describe("a request whose length cannot be trusted", () => {
     expect(answer.closed).toBe(true);
     const alone = await rawRequest(port, `POST /raw HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`);
     expect(alone.statuses).toEqual([400]);
-    expect(alone.text).toContain("Conflicting Content-Length headers");
+    // Found by the uWS adapter's check, or by llhttp on the node adapter.
+    expect(alone.text).toMatch(/Conflicting Content-Length headers|Duplicate Content-Length/);
     expect(alone.closed).toBe(true);
-    // The same value twice is one length (RFC 9112 §6.3).
+    // The same value twice is one length (RFC 9112 §6.3 lets a recipient merge it, as the uWS adapter does,
+    // or reject it, as llhttp does).
     const same = await rawRequest(port, `POST /raw HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
-    expect(same.statuses).toEqual([200]);
+    expect(process.env.SPIKARD_ADAPTER === "node" ? [400] : [200]).toEqual(same.statuses);
   });
 
   it("a Transfer-Encoding other than exactly chunked answers 400 and closes", async () => {

@@ -47,8 +47,11 @@ describe.each([
   const dir = dirs[name];
   const observed = seen[name];
   const bin = (content: Buffer) => ({ filename: "data.bin", content, contentType: "application/octet-stream" });
-  beforeEach(() => {
+  beforeEach(async () => {
     observed.length = 0;
+    // The previous test's files are removed after its response, asynchronously: a listing taken while the
+    // next request is in flight must not see them (on a loaded machine the removal can trail the answer).
+    expect(await settledListing(dir)).toEqual([]);
   });
 
   describe("spooling", () => {

@@ -142,6 +142,12 @@ describe.each([
       expect(await ws.receive()).toMatchObject({ error: "Message validation failed" });
     });
 
+    it("gives the handler a message without the properties its type does not declare, as a body", async () => {
+      await using ws = await client.websocket("/keys");
+      ws.send({ type: "message", user: "ada", text: "hi", admin: true, extra: { nested: 1 } });
+      expect(await ws.receive()).toEqual({ keys: ["type", "user", "text"] });
+    });
+
     it("drops prototype keys from messages, as from bodies", async () => {
       await using ws = await client.websocket("/echo");
       ws.sendText('{"a":1,"__proto__":{"polluted":true},"constructor":{"x":1}}');

@@ -12,13 +12,15 @@ export const TRANSFORMER_ERRORS = {
   SPK006: "Parameter \"%s\" is declared as Path<...> but the route %s has no {%s} segment. Add the segment or use Query<...>.",
   SPK007: "More than one Body<...> parameter (\"%s\" and \"%s\"). A request has one body: combine them into one type.",
   SPK008: "Parameter \"%s\" of type %s is not a path, query, header or cookie value, and %s routes take no body. Mark it Query<...>, Header<...>, Cookie<...> or Path<...>, or Inject<T, \"name\"> for a dependency registered by name.",
-  SPK009: "Return type %s cannot be serialized to JSON (%s). Return a JSON-compatible type, a string, a Uint8Array, or a Response.",
+  SPK009: "Return type %s cannot be serialized to JSON: %s at %s. Return %s",
   SPK010: "%s",
   SPK011: "No provider for %s, injected into parameter \"%s\". Register one: app.provide(%s, Provide(factory)).",
   SPK012: "Dependency cycle: %s. A factory cannot (indirectly) depend on what it builds. Break the cycle: move what both need into a third provider, or inject one side lazily (a provider returning a function).",
   SPK013: "Rule check %s is not a JavaScript expression. Use one expression over $input, e.g. \"$input.card === undefined || $input.address !== undefined\".",
-  SPK014: "The handler of app.sse(\"%s\") returns %s, which is not an (async) generator or iterable of events. Return one: `async function* () { yield { ... } }` (or an async function returning a generator).",
-  SPK015: "WebSocket route %s has no message handler. Add one: `{ message(ws, msg: ChatMessage) { ... } }`, or pass the message function itself.",
+  SPK014: "Body parameter \"%s\" of type %s cannot arrive in a request: %s at %s. Use %s",
+  SPK015: "The handler of %s returns %s, which JSON writes as nothing: it would answer an empty body. Return %s",
+  SPK016: "The handler of app.sse(\"%s\") returns %s, which is not an (async) generator or iterable of events. Return one: `async function* () { yield { ... } }` (or an async function returning a generator).",
+  SPK017: "WebSocket route %s has no message handler. Add one: `{ message(ws, msg: ChatMessage) { ... } }`, or pass the message function itself.",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

@@ -2,6 +2,7 @@ import Module from "node:module";
 import path from "node:path";
 import type ts from "typescript";
 import type { SpikardTransformOptions } from "./transform";
+import { compilerError, unsupportedCompiler } from "./compiler-version";
 
 export type { SpikardTransformOptions };
 
@@ -17,6 +18,8 @@ interface Extras {
  * that is already running instead of loading a second copy of TypeScript.
  */
 export default function transform(program: ts.Program, options: SpikardTransformOptions = {}, extras: Extras = { addDiagnostic: () => 0 }): ts.TransformerFactory<ts.SourceFile> {
+  const problem = unsupportedCompiler(extras.ts ?? require("typescript"));
+  if (problem !== undefined) throw compilerError(problem);
   if (extras.ts !== undefined) shareCompiler(extras.ts);
   const { createTransform } = require("./transform") as typeof import("./transform");
   return createTransform(program, options, extras);

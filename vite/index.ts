@@ -1,6 +1,7 @@
 import path from "node:path";
 import ts from "typescript";
 import { createTransform, type SpikardTransformOptions } from "../transformer/transform";
+import { compilerError, unsupportedCompiler } from "../transformer/compiler-version";
 
 export interface SpikardViteOptions {
   /** tsconfig used for type information. Default: `tsconfig.json` in Vite's root. */
@@ -28,6 +29,8 @@ const IMPORTS_US = /from\s+["'](?:spikard|typia)(?:\/[^"']*)?["']|require\(["'](
  * files Vite asks for and reuses unchanged files between runs.
  */
 export default function spikard(options: SpikardViteOptions = {}): SpikardVitePlugin {
+  const problem = unsupportedCompiler(ts);
+  if (problem !== undefined) throw compilerError(problem);
   let root = process.cwd();
   let service: Service | undefined;
   const getService = (): Service => (service ??= createService(path.resolve(root, options.tsconfig ?? "tsconfig.json")));

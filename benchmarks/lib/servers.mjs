@@ -11,14 +11,18 @@ const bin = (name) => path.join(BENCH_DIR, "node_modules", ".bin", name);
 export const CEILING = "uws";
 export const BASELINE = "fastify";
 
+let spikardBuilt = false;
+/** One tspc build of the spikard app, for both adapters. */
+function buildSpikard() {
+  if (spikardBuilt) return;
+  run(bin("tspc"), ["-p", path.join(BENCH_DIR, "servers", "spikard", "tsconfig.json")]);
+  spikardBuilt = true;
+}
+
 export const SERVERS = [
-  {
-    name: "spikard",
-    label: "spikard",
-    port: 9101,
-    entry: path.join(BENCH_DIR, ".build", "spikard", "app.js"),
-    build: () => run(bin("tspc"), ["-p", path.join(BENCH_DIR, "servers", "spikard", "tsconfig.json")]),
-  },
+  { name: "spikard", label: "spikard", port: 9101, entry: path.join(BENCH_DIR, ".build", "spikard", "app.js"), build: buildSpikard },
+  // The same build served by the node:http adapter (ServerConfig's default adapter, through SPIKARD_ADAPTER).
+  { name: "spikard-node", label: "spikard (node adapter)", port: 9107, entry: path.join(BENCH_DIR, ".build", "spikard", "app.js"), build: buildSpikard, env: { SPIKARD_ADAPTER: "node" } },
   { name: "uws", label: "uWS raw (ceiling)", port: 9102, entry: path.join(BENCH_DIR, "servers", "uws.mjs") },
   { name: "fastify", label: "Fastify 5", port: 9103, entry: path.join(BENCH_DIR, "servers", "fastify.mjs") },
   { name: "hono", label: "Hono (node-server)", port: 9104, entry: path.join(BENCH_DIR, "servers", "hono.mjs") },

@@ -1,46 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { checkHeader, frameStream, frameWhole } from "./framing";
+import { frameStream, frameWhole } from "./framing";
 
 describe("frameWhole", () => {
+  it("keeps the handler's own list when nothing is left out, and copies it otherwise", () => {
+    const mine = ["content-type", "text/plain", "x-a", "b"];
+    expect(frameWhole(200, mine, "x", false).headers).toBe(mine);
+    expect(frameWhole(200, ["date", "x", "x-a", "b"], "x", false).headers).toEqual(["x-a", "b"]);
+  });
   it("computes Content-Length and drops a handler's own, its Transfer-Encoding and Date", () => {
-    const f = frameWhole(200, ["content-type", "text/plain", "Content-Length", "99", "transfer-encoding", "chunked", "Date", "x"], 5, false);
-    expect(f).toEqual({ headers: ["content-type", "text/plain"], contentLength: 5, body: true });
+    const f = frameWhole(200, ["content-type", "text/plain", "Content-Length", "99", "transfer-encoding", "chunked", "Date", "x"], "hello", false);
+    expect(f).toEqual({ headers: ["content-type", "text/plain"], contentLength: undefined, body: true, close: false });
   });
   it("on HEAD keeps a declared length (the GET's) and sends no body", () => {
-    expect(frameWhole(200, ["content-length", "1234"], 0, true)).toEqual({ headers: [], contentLength: 1234, body: false });
-    expect(frameWhole(200, [], 7, true)).toEqual({ headers: [], contentLength: 7, body: false });
+    expect({ ...frameWhole(200, ["content-length", "1234"], undefined, true) }).toEqual({ headers: [], contentLength: 1234, body: false, close: false });
+    expect({ ...frameWhole(200, [], "é12345", true) }).toEqual({ headers: [], contentLength: 7, body: false, close: false });
   });
   it("on HEAD for a stream keeps Transfer-Encoding and declares no length", () => {
-    expect(frameWhole(200, ["transfer-encoding", "chunked"], 0, true)).toEqual({ headers: ["transfer-encoding", "chunked"], contentLength: undefined, body: false });
+    expect({ ...frameWhole(200, ["transfer-encoding", "chunked"], undefined, true) }).toEqual({ headers: ["transfer-encoding", "chunked"], contentLength: undefined, body: false, close: false });
   });
   it("204 and 304 carry neither body nor length", () => {
-    for (const status of [204, 304]) expect(frameWhole(status, [], 3, false)).toEqual({ headers: [], contentLength: undefined, body: false });
+    for (const status of [204, 304]) expect({ ...frameWhole(status, [], "abc", false) }).toEqual({ headers: [], contentLength: undefined, body: false, close: false });
   });
-  it("refuses CR, LF and NUL in values and non-token names, unless the list is a frozen constant", () => {
-    expect(() => frameWhole(302, ["location", "/a\r\nSet-Cookie: x=1"], 0, false)).toThrow(/INVALID_HEADER|CR, LF or NUL/);
-    expect(() => frameWhole(200, ["x-a", "b\nc"], 0, false)).toThrow();
-    expect(() => frameWhole(200, ["x-a", "b\u0000c"], 0, false)).toThrow();
-    expect(() => frameWhole(200, ["bad name", "v"], 0, false)).toThrow(/name/);
-    expect(() => frameWhole(200, ["", "v"], 0, false)).toThrow(/name/);
-    expect(frameWhole(200, Object.freeze(["content-type", "text/plain"]), 1, false).headers).toEqual(["content-type", "text/plain"]);
+  it("takes Connection out of the headers and says whether it asks to close", () => {
+    expect({ ...frameWhole(200, ["Connection", "keep-alive, Close", "x", "y"], undefined, false) }).toMatchObject({ headers: ["x", "y"], close: true });
+    expect({ ...frameWhole(200, ["connection", "keep-alive"], undefined, false) }).toMatchObject({ headers: [], close: false });
+    expect(frameStream(["connection", "close"])).toMatchObject({ headers: [], close: true });
   });
 });
 
 describe("frameStream", () => {
   it("frames by a valid declared length, else chunked", () => {
-    expect(frameStream(["content-length", "10", "x-a", "b"])).toEqual({ headers: ["x-a", "b"], length: 10 });
+    expect(frameStream(["content-length", "10", "x-a", "b"])).toEqual({ headers: ["x-a", "b"], length: 10, close: false });
     expect(frameStream(["content-length", "-1"]).length).toBeUndefined();
     expect(frameStream(["content-length", "1e3"]).length).toBeUndefined();
-    expect(frameStream(["transfer-encoding", "gzip", "date", "x"])).toEqual({ headers: [], length: undefined });
-  });
-  it("checks header values as whole responses do", () => {
-    expect(() => frameStream(["x-a", "b\r\n"])).toThrow();
-  });
-});
-
-describe("checkHeader", () => {
-  it("accepts ordinary names and values, tabs and obs-text included", () => {
-    expect(() => checkHeader("X-Frame-Options", "DENY")).not.toThrow();
-    expect(() => checkHeader("x", "a\tb é")).not.toThrow();
+    expect(frameStream(["transfer-encoding", "gzip", "date", "x"])).toEqual({ headers: [], length: undefined, close: false });
   });
 });

@@ -1,3 +1,5 @@
+import type { RequestLimits } from "./request-limits";
+
 /**
  * The contract between a server library and everything above it. An adapter
  * (uWebSockets.js, node:http, in-memory for TestClient) turns each request
@@ -156,6 +158,13 @@ export interface ListenOptions {
   port: number;
   /** uWS only: accept its slow pure-JS fallback. */
   allowSlowFallback?: boolean;
+  /** What a request may be (target and header sizes, timeouts); DEFAULT_LIMITS when absent. */
+  limits?: RequestLimits;
+  /**
+   * The port is shared on purpose with the app's own worker threads: no check that it is free (the first
+   * thread made it), and SO_REUSEPORT where the adapter needs to ask for it.
+   */
+  sharedPort?: boolean;
   /** Limits for WebSocket connections, the largest any route allows (routes check their own below them). */
   websocket?: SocketLimits;
 }
@@ -182,6 +191,8 @@ export interface Listener {
 /** A server library behind the contract. */
 export interface Adapter {
   readonly name: string;
+  /** Several threads can listen on one port (SO_REUSEPORT), as `workers` needs. */
+  readonly portSharing: boolean;
   listen(handler: ExchangeHandler, options: ListenOptions): Promise<Listener>;
 }
 

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
 import { parsePathPattern } from "../routing/path-pattern";
 import type { AsyncApiConfig } from "./config";
 import { mergeNamed, rewriteRefs } from "./merge";

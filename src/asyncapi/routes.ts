@@ -1,5 +1,5 @@
 import { openApiRoutes } from "../openapi/routes";
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
 import type { AsyncApiConfig } from "./config";
 
 /** `/asyncapi.json` and `/asyncapi.yaml` (rendered once, on first request), public unless configured otherwise. */

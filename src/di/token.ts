@@ -12,13 +12,9 @@ export function tokenFor(key: Token | (abstract new (...args: any[]) => unknown)
     classTokens.set(key, explicit);
     return explicit;
   }
-  const known = classTokens.get(key);
-  if (known === undefined) throw new SpikardError("INVALID_CONFIG", `${key.name} is not a provided class: register it with app.provide(${key.name}, Provide(...)) first (and build with the transformer).`);
-  return known;
+  // The transformer passes a class's token to provide(); without one, it did not run on the call.
+  throw new SpikardError("NOT_TRANSFORMED", `app.provide(${key.name || "(anonymous class)"}, ...)`);
 }
 
-/** Class tokens read `path:Name`; errors show the name. */
-export function displayToken(token: Token): string {
-  const colon = token.lastIndexOf(":");
-  return token.startsWith("class:") && colon !== -1 ? token.slice(colon + 1) : token;
-}
+/** Class tokens read `class:<file>:<Name>` (src/runtime/token.ts, shared with the transformer); errors show the name. */
+export { displayToken } from "../runtime/token";

@@ -1,94 +1,67 @@
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
+import type { OperationFragment } from "../runtime/meta";
+import { middlewareResponses, securityOf, securitySchemes, type DocumentedServer } from "./server-responses";
+import { PROBLEM_SCHEMAS } from "./problem-schemas";
+import { operationIds } from "./operation-ids";
 import type { OpenApiConfig } from "./config";
-
-/** What the transformer wrote for one route (see transformer/programmers/openapi-fragment.ts). */
-interface OperationFragment {
-  operation: Json;
-  components: Record<string, Json>;
-}
 
 type Json = Record<string, unknown>;
 
-/** Extra components and security requirements contributed by middleware (auth). */
-export interface OpenApiContributions {
-  securitySchemes?: Record<string, Json>;
-  /** The middleware each scheme stands for: an operation requires every scheme whose middleware its route does not skip. */
-  schemeMiddleware?: Record<string, string>;
-}
-
-const BASE_SCHEMAS: Record<string, Json> = {
-  ValidationProblem: {
-    type: "object",
-    description: "RFC 9457 problem details listing every validation error of the request.",
-    properties: {
-      type: { type: "string", const: "https://spikard.dev/errors/validation-error" },
-      title: { type: "string" },
-      status: { type: "integer", const: 422 },
-      detail: { type: "string" },
-      errors: {
-        type: "array",
-        items: {
-          type: "object",
-          properties: {
-            type: { type: "string" },
-            loc: { type: "array", items: { type: "string" } },
-            msg: { type: "string" },
-            input: {},
-            ctx: { type: "object" },
-          },
-          required: ["type", "loc", "msg"],
-        },
-      },
-    },
-    required: ["type", "title", "status", "detail", "errors"],
-  },
-  BadRequest: {
-    type: "object",
-    description: "A body that could not be decoded.",
-    properties: { detail: { type: "string" }, error: { type: "string" } },
-  },
-};
+/** What the document is built from besides the routes: `ServerConfig.openapi` and the middleware the server runs. */
+export type DocumentConfig = { openapi?: OpenApiConfig } & DocumentedServer;
 
 /**
  * Assembles the OpenAPI 3.1 document from the operation fragments the
- * transformer computed for each route at build time. Deterministic: paths
- * and methods are sorted, so the same routes give byte-identical output.
+ * transformer computed for each route at build time, and adds what the
+ * server's configuration answers on every route (authentication, CORS, body
+ * limits, rate limits, timeouts). Deterministic: paths and methods are
+ * sorted, so the same routes give byte-identical output.
  */
-export function buildOpenApiDocument(routes: readonly RouteDefinition[], config: OpenApiConfig, extra: OpenApiContributions = {}): Json {
-  const info: Json = { title: config.title ?? "Spikard API", version: config.version ?? "1.0.0" };
-  if (config.description) info.description = config.description;
-  if (config.contact) info.contact = config.contact;
-  if (config.license) info.license = config.license;
-  const schemas: Record<string, Json> = { ...BASE_SCHEMAS };
+export function buildOpenApiDocument(routes: readonly RouteDefinition[], config: DocumentConfig): Json {
+  const openapi = config.openapi ?? {};
+  const info: Json = { title: openapi.title ?? "Spikard API", version: openapi.version ?? "1.0.0" };
+  if (openapi.description) info.description = openapi.description;
+  if (openapi.contact) info.contact = openapi.contact;
+  if (openapi.license) info.license = openapi.license;
+  const schemas: Record<string, Json> = { ...PROBLEM_SCHEMAS };
   const paths: Record<string, Record<string, Json>> = {};
   const sorted = [...routes].sort((a, b) => (a.path === b.path ? METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) : a.path < b.path ? -1 : 1));
-  for (const route of sorted) {
+  const operations = sorted.map((route) => {
     const fragment = route.meta.openapi === undefined ? undefined : (JSON.parse(route.meta.openapi) as OperationFragment);
     let operation: Json = fragment ? fragment.operation : { responses: { "200": { description: "Successful response" } } };
     if (fragment) operation = mergeComponents(schemas, fragment.components, operation);
     applyOptions(operation, route);
-    const security = securityOf(route, extra.schemeMiddleware);
+    return operation;
+  });
+  const ids = operationIds(sorted.map((route, i) => ({ method: route.method, path: route.path, explicit: route.options.operationId ?? (operations[i]!.operationId as string | undefined) })));
+  const tags = new Set<string>();
+  sorted.forEach((route, i) => {
+    const operation = operations[i]!;
+    operation.operationId = ids[i];
+    const responses = operation.responses as Record<string, Json>;
+    for (const [status, response] of Object.entries(middlewareResponses(config, route, operation))) responses[status] ??= response;
+    operation.responses = sortKeys(responses);
+    const security = securityOf(config, route);
     if (security !== undefined) operation.security = security;
+    for (const tag of (operation.tags as string[] | undefined) ?? []) tags.add(tag);
     (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = operation;
-  }
+  });
   const doc: Json = { openapi: "3.1.0", info };
-  if (config.servers?.length) doc.servers = config.servers;
+  if (openapi.servers?.length) doc.servers = openapi.servers;
+  // Every tag an operation uses is declared, in a stable order.
+  if (tags.size > 0) doc.tags = [...tags].sort().map((name) => ({ name }));
   doc.paths = paths;
+  // The rejection bodies no operation answers with are left out.
+  const used = JSON.stringify(paths);
+  for (const name of Object.keys(PROBLEM_SCHEMAS)) if (schemas[name] === PROBLEM_SCHEMAS[name] && !used.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
   const components: Json = { schemas: sortKeys(schemas) };
-  if (extra.securitySchemes) components.securitySchemes = extra.securitySchemes;
+  const schemes = securitySchemes(config);
+  if (schemes) components.securitySchemes = schemes;
   doc.components = components;
   return doc;
 }
 
 const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-
-/** The schemes a route requires (all together), leaving out those whose middleware it skips; [] marks a public route. */
-function securityOf(route: RouteDefinition, schemeMiddleware: Record<string, string> | undefined): Array<Record<string, string[]>> | undefined {
-  if (schemeMiddleware === undefined) return undefined;
-  const skip = route.options.skip ?? [];
-  const required = Object.keys(schemeMiddleware).filter((scheme) => !skip.includes(schemeMiddleware[scheme]!));
-  return required.length === 0 ? [] : [Object.fromEntries(required.map((n) => [n, []]))];
-}
 
 /** `/users/{id:int}` → `/users/{id}`. */
 export function openApiPath(path: string): string {
@@ -99,13 +72,15 @@ function applyOptions(operation: Json, route: RouteDefinition): void {
   const o = route.options;
   if (o.summary) operation.summary = o.summary;
   if (o.description) operation.description = o.description;
-  if (o.operationId) operation.operationId = o.operationId;
   if (o.deprecated) operation.deprecated = true;
   if (o.tags?.length) operation.tags = [...new Set([...((operation.tags as string[]) ?? []), ...o.tags])];
   const status = o.statusCode;
   const responses = operation.responses as Record<string, Json> | undefined;
-  if (status !== undefined && status !== 200 && responses?.["200"]) {
-    responses[String(status)] = responses["200"];
+  // The transformer moved plain returns to a literal statusCode itself; a computed one is only known here.
+  if (status !== undefined && status !== 200 && responses?.["200"] && responses[String(status)] === undefined) {
+    const moved = responses["200"];
+    if (status === 204 || status === 304) delete moved.content;
+    responses[String(status)] = moved;
     delete responses["200"];
   }
 }
@@ -140,6 +115,6 @@ function mergeComponents(target: Record<string, Json>, components: Record<string
   return rewrite(operation) as Json;
 }
 
-function sortKeys(o: Record<string, Json>): Record<string, Json> {
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
 }

@@ -95,6 +95,14 @@ export function decodeBody(meta: BodyMeta, body: ReceivedBody, errors: Validatio
 }
 
 export function validateBody(meta: BodyMeta, value: unknown, errors: ValidationErrorDetail[], format: ErrorFormat): unknown {
+  const before = errors.length;
+  checkBody(meta, value, errors, format);
+  // A valid body loses the properties its type does not declare, as msgspec and pydantic drop them (Strict<T> rejected them instead).
+  if (meta.prune !== undefined && errors.length === before) meta.prune(value);
+  return value;
+}
+
+function checkBody(meta: BodyMeta, value: unknown, errors: ValidationErrorDetail[], format: ErrorFormat): unknown {
   if (meta.oneOf !== undefined) {
     const matches = meta.oneOf.reduce((n, is) => (is(value) ? n + 1 : n), 0);
     if (matches === 1) return value;

@@ -2,6 +2,7 @@ import { PayloadTooLargeError } from "../adapter/types";
 import { DependencyGraphError, DependencyTypeError } from "../di/errors";
 import { HttpError } from "../errors";
 import { httpError, Rejection, type ErrorPayload } from "../http-errors";
+import { checkHeader } from "../http/header-check";
 import { PROBLEM_CONTENT_TYPE } from "../problem";
 
 /**
@@ -13,6 +14,13 @@ export function errorResponse(err: unknown, logger: Pick<Console, "error">): Err
   if (err instanceof Rejection) return err.payload;
   if (err instanceof HttpError) {
     const extra = err.headers ? Object.entries(err.headers).flat() : [];
+    try {
+      for (let i = 0; i < extra.length; i += 2) checkHeader(extra[i]!, extra[i + 1]!);
+    } catch (invalid) {
+      // The handler's bug (a header value with CR/LF, say): 500, and nothing of the header is written.
+      logger.error("spikard: an HttpError's header was refused", invalid);
+      return httpError("INTERNAL", []);
+    }
     return { status: err.statusCode, headers: ["content-type", PROBLEM_CONTENT_TYPE, ...extra], body: JSON.stringify(err.toProblem()) };
   }
   if (err instanceof PayloadTooLargeError) return httpError("PAYLOAD_TOO_LARGE", [err.limit]);

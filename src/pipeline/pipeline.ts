@@ -3,7 +3,7 @@ import { Request } from "../context";
 import { httpError, type ErrorPayload } from "../http-errors";
 import type { ValidationErrorDetail } from "../problem";
 import type { AnyResponse } from "../response";
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
 import { RouteTable, type Match } from "../routing/route-table";
 import { planBody, type BodyPlan, type ReceivedBody } from "./body";
 import { compileRoute, type RoutePlan } from "./plan";
@@ -30,8 +30,6 @@ export interface PipelineOptions {
   maxUploadSize: number;
   uploads: UploadOptions;
   maxJsonDepth: number;
-  /** When set, requests whose header block is larger answer 431. */
-  maxHeaderSize?: number | undefined;
   errorFormat: ErrorFormat;
   logger: Pick<Console, "error" | "warn">;
   container: Container;
@@ -106,8 +104,6 @@ export class Pipeline {
   /** The adapters' entry: one call per request, while the exchange is live. */
   handle(ex: Exchange): void {
     const method = ex.method;
-    const maxHeaderSize = this.options.maxHeaderSize;
-    if (maxHeaderSize !== undefined && headerBlockSize(ex) > maxHeaderSize) return this.sendPayload(ex, httpError("HEADERS_TOO_LARGE", [maxHeaderSize]), method === "HEAD");
     const match = this.table.find(ex.path);
     // HEAD never carries a body, whichever handler answers it.
     const headOnly = method === "HEAD";
@@ -331,12 +327,6 @@ export class Pipeline {
 
 
 /** Bytes of the header block as sent: `name: value\r\n` per header. */
-function headerBlockSize(ex: Exchange): number {
-  let n = 0;
-  for (const [k, v] of Object.entries(ex.headers())) n += k.length + v.length + 4;
-  return n;
-}
-
 function allowList(methods: Record<string, unknown>): string {
   const list = Object.keys(methods);
   if (list.includes("GET") && !list.includes("HEAD")) list.push("HEAD");

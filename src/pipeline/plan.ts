@@ -1,5 +1,5 @@
 import { SpikardError } from "../errors";
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
 import { parsePathPattern, pathParamNames, type Segment } from "../routing/path-pattern";
 import type { BodyMeta, ResponseKind, StringifyFn } from "../runtime/meta";
 import { paramExtractor, type Extractor } from "./params";

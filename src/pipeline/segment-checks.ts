@@ -1,6 +1,6 @@
 import type { Request } from "../context";
 import type { ValidationErrorDetail } from "../problem";
-import { decodeNumber } from "../runtime/decode";
+import { decodeInteger, decodeNumber } from "../runtime/decode";
 import type { SegmentType } from "../routing/path-pattern";
 
 // Module-level: a regular expression literal is a new RegExp object every time it is evaluated.
@@ -24,7 +24,7 @@ export function segmentCheck(type: SegmentType | undefined, name: string, index:
       return (req, errors) => {
         const raw = req.pathValue(index) ?? "";
         if (INTEGER.test(raw)) return true;
-        return fail(errors, { type: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer", input: decodeNumber(raw) });
+        return fail(errors, { type: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer", input: decodeInteger(raw) });
       };
     case "float":
       return (req, errors) => {

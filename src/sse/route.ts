@@ -1,6 +1,6 @@
 import { SpikardError } from "../errors";
 import { StreamingResponse } from "../response";
-import { unbound, type ChannelRuntime, type Handler, type RouteDefinition, type RouteOptions } from "../router";
+import { unbound, type ChannelRuntime, type Handler, type RouteDefinition, type RouteOptions } from "../route-definition";
 import type { SseMeta } from "../runtime/meta";
 import { EventStream } from "./stream";
 

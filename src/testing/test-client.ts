@@ -30,7 +30,7 @@ export class TestClient extends HttpVerbs {
 
   async request(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse> {
     const enc = encodeRequest(method.toUpperCase(), path, o, this.config);
-    return toTestResponse(await exchangeInMemory(this.app.handler(), { ...enc, remoteAddress: this.remoteAddress }));
+    return toTestResponse(await exchangeInMemory(this.app.handler(), { ...enc, remoteAddress: this.remoteAddress }, this.app.config.limits));
   }
 
   /**
@@ -51,6 +51,7 @@ export class TestClient extends HttpVerbs {
           upgraded: (r, end) => resolve(new TestWebSocket(end, toTestResponse(r), o.timeout)),
         },
         { autoPong: o.autoPong },
+        this.app.config.limits,
       );
     });
   }
@@ -80,6 +81,8 @@ export class TestClient extends HttpVerbs {
             stream.end(err);
           },
         },
+        {},
+        this.app.config.limits,
       );
       return { head, pause: (paused) => (paused ? undefined : ex.resume()), abort: () => ex.abort() };
     }, o);

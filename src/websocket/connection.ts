@@ -5,7 +5,7 @@ import { encodeOutgoing } from "../pipeline/outgoing";
 import { decodeIncoming, type Decoded } from "./incoming";
 import { CLOSE_CODES, sendableCloseCode, socketFrame, type CloseCodeName } from "./frames";
 import type { IdleWatched, SocketPlan } from "./plan";
-import { WebSocket, type SendResult } from "./socket";
+import { WebSocket, type SendResult, type SocketControl } from "./socket";
 import type { Subscriber } from "./topics";
 
 const OPENING = 0;
@@ -27,7 +27,7 @@ type HandlerName = "open" | "message" | "close" | "drain";
  * once each; `close` waits for a pending handler, and what the handshake's
  * dependencies opened is cleaned up after it (the adapter waits for `closed`).
  */
-export class Connection implements SocketSession, Subscriber, IdleWatched {
+export class Connection implements SocketSession, SocketControl, Subscriber, IdleWatched {
   readonly ws: WebSocket<unknown, Record<string, unknown>>;
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string | string[]>>;

@@ -41,8 +41,12 @@ export function decodeIncoming(meta: BodyMeta, bytes: Uint8Array, format: ErrorF
         return refused(err);
       }
   }
-  // The common case, a valid message: the generated check alone, no error list made.
-  if (meta.oneOf === undefined && meta.objectRules === undefined && (meta.is === undefined || meta.is(value))) return { ok: true, value };
+  // The common case, a valid message: the generated check alone, no error list made; then, as for a body, the
+  // properties its type does not declare are dropped.
+  if (meta.oneOf === undefined && meta.objectRules === undefined && (meta.is === undefined || meta.is(value))) {
+    meta.prune?.(value);
+    return { ok: true, value };
+  }
   const errors: ValidationErrorDetail[] = [];
   try {
     validateBody(meta, value, errors, format);

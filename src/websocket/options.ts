@@ -1,5 +1,5 @@
 import { SpikardError } from "../errors";
-import type { RouteOptions } from "../router";
+import type { RouteOptions } from "../route-definition";
 
 /** `app.websocket(path, handler, options)`: the handshake's route options and the connection's limits. */
 export interface WebSocketRouteOptions extends Pick<RouteOptions, "tags" | "summary" | "description" | "deprecated" | "operationId" | "errorFormat" | "skip" | "middleware" | "timeout"> {

@@ -1,4 +1,5 @@
 import type { WebSocketMeta } from "../runtime/meta";
+import type { ChannelRuntime } from "../route-definition";
 import type { ErrorFormat } from "../validation/error-mapper";
 import type { SocketOptions } from "./options";
 import type { TopicHub } from "./topics";
@@ -15,11 +16,8 @@ export interface SocketHandlers {
 }
 
 /** What a route needs of its app: topics, logging, the validation error format and JSON limits. */
-export interface SocketRuntime {
-  hub: TopicHub;
-  logger: Pick<Console, "error" | "warn">;
-  errorFormat: ErrorFormat;
-  maxJsonDepth: number;
+export interface SocketRuntime extends ChannelRuntime {
+  readonly hub: TopicHub;
 }
 
 /** Anything the idle sweep looks at. */

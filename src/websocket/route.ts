@@ -2,12 +2,12 @@ import type { Request } from "../context";
 import { SpikardError } from "../errors";
 import { payloadResponse } from "../pipeline/payload-response";
 import { UpgradeResponse } from "../pipeline/upgrade-response";
-import { unbound, type RouteDefinition } from "../router";
+import { unbound, type RouteDefinition } from "../route-definition";
 import type { WebSocketMeta } from "../runtime/meta";
 import { Connection } from "./connection";
 import { chooseProtocol, handshakeProblem } from "./handshake";
 import { socketOptions, type WebSocketRouteOptions } from "./options";
-import { SocketPlan, type SocketHandler, type SocketHandlers } from "./plan";
+import { SocketPlan, type SocketHandler, type SocketHandlers, type SocketRuntime } from "./plan";
 
 const HANDLER_NAMES = ["open", "message", "close", "drain"] as const;
 
@@ -33,7 +33,9 @@ export function websocketDefinition(path: string, handler: unknown, options: Web
       kind: "websocket",
       asyncapi: meta.asyncapi,
       limits,
-      bind: (runtime, fullPath) => {
+      bind: (channelRuntime, fullPath) => {
+        // The app binds its channel routes with its SocketRuntime (app.ts channelRuntime()); route definitions see it opaquely.
+        const runtime = channelRuntime as SocketRuntime;
         const plan = new SocketPlan(fullPath, meta, handlers, limits, runtime, routeOptions.errorFormat ?? runtime.errorFormat);
         return (...args: unknown[]) => {
           const req = args[args.length - 1] as Request;

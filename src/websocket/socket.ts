@@ -1,4 +1,23 @@
-import type { Connection } from "./connection";
+/** What a WebSocket asks of its connection (connection.ts's Connection; declared here so the two modules do not import each other). */
+export interface SocketControl {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string | string[]>>;
+  readonly protocol: string | undefined;
+  readonly remoteAddress: string;
+  readonly bufferedAmount: number;
+  readonly dropped: number;
+  readonly isClosed: boolean;
+  send(value: unknown): SendResult;
+  publish(topic: string, value: unknown): boolean;
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  isSubscribed(topic: string): boolean;
+  topicList(): string[];
+  drained(): Promise<void>;
+  cork(fn: () => void): void;
+  close(code: number, reason: string): void;
+  terminate(): void;
+}
 
 /**
  * What a send did: written, queued behind a slow client, refused by the
@@ -22,7 +41,7 @@ export class WebSocket<Out = unknown, State extends object = Record<string, any>
   state: State = {} as State;
 
   /** @internal */
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly connection: SocketControl) {}
 
   /** The handshake's path parameters (raw strings). */
   get params(): Readonly<Record<string, string>> {

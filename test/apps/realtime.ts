@@ -57,6 +57,8 @@ export function buildRealtimeApp(log: ServerLog, logger: Pick<Console, "error" |
     await sleep(20);
     return data;
   });
+  // What the handler sees of a message: its declared properties only.
+  app.websocket("/keys", (m: ChatMessage): { keys: string[] } => ({ keys: Object.keys(m) }));
   app.websocket("/text", (text: string & tags.MaxLength<10>): string => text.toUpperCase());
   app.websocket("/ops", (o: Op): { result: number } => ({ result: o.op === "add" ? o.a + o.b : -o.x }));
   app.websocket("/strict", (message: ChatMessage) => ({ echoed: message.text }), { closeOnInvalid: true });

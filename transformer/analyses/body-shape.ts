@@ -1,9 +1,7 @@
 import ts from "typescript";
 import { isTaggedClass } from "./declarations";
+import type { BodyKind, FileRules, FormShape } from "../../src/runtime/meta";
 import { scalarShape } from "./scalar";
-
-export type BodyKind = "json" | "form" | "multipart" | "bytes" | "text";
-export type FormShape = { k: string } | { a: FormShape } | { o: Record<string, FormShape> } | { f: { accept?: string[]; checkContent?: boolean } };
 
 /** Which Content-Types a `Body<T>` accepts: bytes take anything, strings text or JSON, the rest JSON or forms. */
 export function bodyKinds(checker: ts.TypeChecker, type: ts.Type): BodyKind[] {
@@ -65,9 +63,9 @@ function formShapeAt(checker: ts.TypeChecker, type: ts.Type, depth: number): For
 const TYPIA_TAG = "typia.tag";
 
 /** `UploadFile<Accept, CheckContent>`'s type arguments as rules. */
-function fileRules(checker: ts.TypeChecker, t: ts.Type): { accept?: string[]; checkContent?: boolean } {
+function fileRules(checker: ts.TypeChecker, t: ts.Type): FileRules {
   const [accept, check] = (t as ts.TypeReference).target ? checker.getTypeArguments(t as ts.TypeReference) : [];
-  const rules: { accept?: string[]; checkContent?: boolean } = {};
+  const rules: FileRules = {};
   const members = accept === undefined ? [] : accept.isUnion() ? accept.types : [accept];
   if (members.length > 0 && members.every((m) => m.isStringLiteral())) rules.accept = members.map((m) => (m as ts.StringLiteralType).value);
   if (check !== undefined && check.flags & ts.TypeFlags.BooleanLiteral && checker.typeToString(check) === "true") rules.checkContent = true;

@@ -43,3 +43,16 @@ export function isTaggedClass(checker: ts.TypeChecker, type: ts.Type, tag: strin
 export function isTypiaTag(t: ts.Type): boolean {
   return t.getProperty("typia.tag") !== undefined;
 }
+
+/**
+ * Where a handler's JSDoc sits: on a function declaration itself; for an
+ * arrow or function expression on its variable statement (`const h = () => ...`),
+ * or on the registration statement for an inline one (`app.get(..., () => ...)`).
+ */
+export function jsDocHost(fn: ts.Node): ts.Node {
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return fn;
+  let cur: ts.Node = fn;
+  while (cur.parent && (ts.isVariableDeclaration(cur.parent) || ts.isVariableDeclarationList(cur.parent) || ts.isVariableStatement(cur.parent) || ts.isParenthesizedExpression(cur.parent))) cur = cur.parent;
+  if (cur === fn && cur.parent && ts.isCallExpression(cur.parent) && cur.parent.parent && ts.isExpressionStatement(cur.parent.parent)) return cur.parent.parent;
+  return cur;
+}

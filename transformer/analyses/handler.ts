@@ -1,10 +1,13 @@
 import path from "node:path";
 import ts from "typescript";
+import type { ArgSource } from "../../src/runtime/meta";
+import { classTokenOf } from "../../src/runtime/token";
 import { TransformerError } from "../TransformerError";
-import { isTaggedClass, markerOf } from "./declarations";
+import { isTaggedClass, jsDocHost, markerOf } from "./declarations";
 import { scalarShape, type ScalarShape } from "./scalar";
+import { jsonProblem } from "./json-compat";
 
-export type Source = "query" | "path" | "header" | "cookie" | "body" | "request" | "inject" | "background" | "signal";
+export type Source = ArgSource;
 
 /** What the transformer learned about one handler parameter. */
 export interface ParamPlan {
@@ -92,6 +95,7 @@ function classify(checker: ts.TypeChecker, decl: ts.ParameterDeclaration, name: 
     if (source === "body") {
       const body = unwrapBodyMarkers(checker, type, args[0]);
       if (body.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) throw new TransformerError("SPK005", name, checker.typeToString(body.type), "it accepts anything", "a request body");
+      checkBodyCarried(checker, name, body.type);
       return { ...base, source, key: "body", ...body };
     }
     if (source === "inject") {
@@ -112,7 +116,14 @@ function classify(checker: ts.TypeChecker, decl: ts.ParameterDeclaration, name: 
   const shape = scalarShape(checker, nonUndefined(checker, type, optional));
   if (typeof shape !== "string" && !shape.any) return { ...base, source: "query", key: name, type, shape };
   if (!BODY_METHODS.has(method)) throw new TransformerError("SPK008", name, checker.typeToString(type), method);
+  checkBodyCarried(checker, name, type);
   return { ...base, source: "body", key: "body", type };
+}
+
+/** A body type with a part no request can carry (a Map, a function...) would answer 422 to every request. */
+function checkBodyCarried(checker: ts.TypeChecker, name: string, type: ts.Type): void {
+  const problem = jsonProblem(checker, type, "body");
+  if (problem !== undefined) throw new TransformerError("SPK014", name, checker.typeToString(type), problem.what, problem.at, problem.fix);
 }
 
 /** Peels Strict<...> and OneOf<...> off a body type, remembering what they asked for. */
@@ -142,7 +153,7 @@ export function classToken(checker: ts.TypeChecker, type: ts.Type): string | und
   const file = decl.getSourceFile();
   if (file.hasNoDefaultLib || /[\\/]typescript[\\/]lib[\\/]lib\.[^/\\]*\.d\.ts$/.test(file.fileName)) return undefined;
   if (["spikardRequest", "spikardResponse", "spikardUpload", "spikardBackground"].some((t) => isTaggedClass(checker, type, t))) return undefined;
-  return `class:${tokenPath(file.fileName)}:${symbol.getName()}`;
+  return classTokenOf(tokenPath(file.fileName), symbol.getName());
 }
 
 /** The platform's AbortSignal (declared by TypeScript's lib or @types/node, never a user type of that name). */
@@ -217,8 +228,7 @@ export function literalValue(e: ts.Expression): unknown {
 function readDoc(decl: ts.SignatureDeclaration | undefined): HandlerPlan["doc"] {
   const doc: HandlerPlan["doc"] = { tags: [] };
   if (decl === undefined) return doc;
-  // For `const h = () => ...` the JSDoc sits on the variable statement.
-  const host = ts.isArrowFunction(decl) || ts.isFunctionExpression(decl) ? hostOf(decl) : decl;
+  const host = jsDocHost(decl);
   const comments = ts.getJSDocCommentsAndTags(host).filter(ts.isJSDoc);
   const text = comments.map((c) => (typeof c.comment === "string" ? c.comment : ts.getTextOfJSDocComment(c.comment) ?? "")).join("\n").trim();
   if (text) {
@@ -250,20 +260,9 @@ function readDoc(decl: ts.SignatureDeclaration | undefined): HandlerPlan["doc"] 
   return doc;
 }
 
-/**
- * Where an arrow's JSDoc lives: on its variable statement (`const h = () => ...`),
- * or on the registration statement for an inline handler (`app.get(..., () => ...)`).
- */
-function hostOf(fn: ts.Node): ts.Node {
-  let cur: ts.Node = fn;
-  while (cur.parent && (ts.isVariableDeclaration(cur.parent) || ts.isVariableDeclarationList(cur.parent) || ts.isVariableStatement(cur.parent) || ts.isParenthesizedExpression(cur.parent))) cur = cur.parent;
-  if (cur === fn && cur.parent && ts.isCallExpression(cur.parent) && cur.parent.parent && ts.isExpressionStatement(cur.parent.parent)) return cur.parent.parent;
-  return cur;
-}
-
 function paramDescription(decl: ts.ParameterDeclaration, name: string): string | undefined {
   const fn = decl.parent;
-  for (const tag of ts.getJSDocTags(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? hostOf(fn) : fn)) {
+  for (const tag of ts.getJSDocTags(jsDocHost(fn))) {
     if (ts.isJSDocParameterTag(tag) && ts.isIdentifier(tag.name) && tag.name.text === name) {
       const c = typeof tag.comment === "string" ? tag.comment : ts.getTextOfJSDocComment(tag.comment);
       return c?.replace(/^-\s*/, "").trim() || undefined;

@@ -1,4 +1,5 @@
 import ts from "typescript";
+import { displayToken, isClassToken } from "../../src/runtime/token";
 import { tagOf } from "./declarations";
 import { analyzeHandler, classToken } from "./handler";
 
@@ -88,7 +89,7 @@ export function findCycle(index: ProviderIndex, start: string): string[] | undef
   return visit(start);
 }
 
-/** `class:src/db:DatabasePool` → `DatabasePool`. */
+/** `class:src/db:DatabasePool` → `DatabasePool`; a named dependency quoted, as its `Inject<T, "name">` reads. */
 export function tokenName(token: string): string {
-  return token.startsWith("class:") ? token.slice(token.lastIndexOf(":") + 1) : JSON.stringify(token);
+  return isClassToken(token) ? displayToken(token) : JSON.stringify(token);
 }

@@ -1,7 +1,6 @@
 import ts from "typescript";
+import type { ResponseKind } from "../../src/runtime/meta";
 import { isTaggedClass } from "./declarations";
-
-export type ResponseKind = "json" | "text" | "bytes" | "empty" | "dynamic";
 
 export interface ResponsePlan {
   kind: ResponseKind;

@@ -1,7 +1,6 @@
 import { MetadataCollection, MetadataFactory, type MetadataSchema } from "@typia/core";
 import type ts from "typescript";
-
-export type ScalarKind = "string" | "number" | "integer" | "boolean" | "bigint" | "date" | "unknown";
+import type { ScalarKind } from "../../src/runtime/meta";
 
 /** How a parameter type is read from strings: element kind, array-ness, and what may be absent. */
 export interface ScalarShape {
@@ -84,4 +83,25 @@ function elementKind(m: MetadataSchema): ScalarKind {
 
 function isInteger(tags: Array<Array<{ kind: string; value?: unknown }>>): boolean {
   return tags.length > 0 && tags.every((row) => row.some((t) => t.kind === "type" && typeof t.value === "string" && /int/.test(t.value)));
+}
+
+/** Whether a value of the type can hold an object with properties (something `prune` could remove). */
+export function holdsObjects(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const meta = analyzeMetadata(checker, type);
+  // A type typia cannot analyse is reported where its checks are generated.
+  if (typeof meta === "string") return false;
+  const seen = new Set<MetadataSchema>();
+  const visit = (m: MetadataSchema | null | undefined): boolean => {
+    if (m === null || m === undefined || seen.has(m)) return false;
+    seen.add(m);
+    if (m.objects.length > 0) return true;
+    return (
+      visit(m.rest) ||
+      visit(m.escaped?.returns) ||
+      m.aliases.some((a) => visit(a.type.value)) ||
+      m.arrays.some((a) => visit(a.type.value)) ||
+      m.tuples.some((t) => t.type.elements.some(visit))
+    );
+  };
+  return visit(meta);
 }

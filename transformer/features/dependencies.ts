@@ -7,9 +7,11 @@ import { TransformerError } from "../TransformerError";
 import { dependencyProblem } from "../dependency-policy";
 import { checkProviders } from "./routes";
 import { writeArgsMeta } from "../programmers/route-meta";
+import { FIXED_ARGS, type HookName } from "../../src/runtime/hook-arity";
+import { isClassToken } from "../../src/runtime/token";
 
-/** Parameters a hook takes before its injected ones (as src/hooks.ts FIXED_ARGS). */
-const FIXED: Record<string, number> = { onRequest: 1, preValidation: 1, preHandler: 1, onResponse: 2, onError: 2 };
+const isHookName = (name: string): name is HookName => Object.hasOwn(FIXED_ARGS, name);
+
 
 /**
  * - `Provide(factory, options?)` gets the factory's parameter metadata (its own dependencies, headers, ...);
@@ -37,14 +39,14 @@ export function transformDependencyCall(context: ITypiaContext, call: ts.CallExp
     if (token === undefined) return undefined;
     const cycle = findCycle(providerIndex(context.program), token);
     if (cycle) dependencyProblem(context, new TransformerError("SPK012", cycle.map(tokenName).join(" -> ")));
-    if (!token.startsWith("class:")) return undefined;
+    if (!isClassToken(token)) return undefined;
     return update(call, [key, provider, ts.factory.createStringLiteral(token)]);
   }
   const phase = tagOf(declaration, "spikardHook");
-  if (phase !== undefined && FIXED[phase] !== undefined) {
+  if (phase !== undefined && isHookName(phase)) {
     const [hook, existing] = call.arguments;
     if (hook === undefined || existing !== undefined) return undefined;
-    const params = analyzeHandler(checker, hook, "GET", `<${phase} hook>`, [], FIXED[phase]).params;
+    const params = analyzeHandler(checker, hook, "GET", `<${phase} hook>`, [], FIXED_ARGS[phase]).params;
     if (params.length === 0) return undefined;
     checkProviders(context, params);
     return update(call, [hook, writeArgsMeta(emit, params)]);

@@ -4,11 +4,13 @@ import { parsePathPattern, pathParamNames } from "../../src/routing/path-pattern
 import { tagOf } from "../analyses/declarations";
 import { analyzeHandler } from "../analyses/handler";
 import { analyzeResponse } from "../analyses/response";
+import { jsonProblem } from "../analyses/json-compat";
 import { writeRouteMeta } from "../programmers/route-meta";
 import { TransformerError } from "../TransformerError";
 import { providerIndex, tokenName } from "../analyses/providers";
 import type { ParamPlan } from "../analyses/handler";
 import { dependencyProblem } from "../dependency-policy";
+import { isClassToken } from "../../src/runtime/token";
 
 /** A dependency nothing provides is a compile error (unless some provide() key is not statically known, or dependencyErrors is "respond"). */
 export function checkProviders(context: ITypiaContext, params: ParamPlan[]): void {
@@ -16,7 +18,7 @@ export function checkProviders(context: ITypiaContext, params: ParamPlan[]): voi
   if (index.opaque) return;
   for (const p of params) {
     if (p.source === "inject" && !index.known.has(p.key)) {
-      dependencyProblem(context, new TransformerError("SPK011", tokenName(p.key), p.name, p.key.startsWith("class:") ? tokenName(p.key) : JSON.stringify(p.key)));
+      dependencyProblem(context, new TransformerError("SPK011", tokenName(p.key), p.name, isClassToken(p.key) ? tokenName(p.key) : JSON.stringify(p.key)));
     }
   }
 }
@@ -39,7 +41,8 @@ export function transformRouteCall(context: ITypiaContext, call: ts.CallExpressi
   const plan = analyzeHandler(checker, handler, method.toUpperCase(), path ?? "<dynamic path>", pathParams);
   checkProviders(context, plan.params);
   const response = analyzeResponse(checker, plan.returnType);
-  const meta = writeRouteMeta({ typia: context, modulo: call.expression }, plan, response, path);
+  checkReturnSerializable(checker, response.jsonType, `${method.toUpperCase()} ${path ?? "<dynamic path>"}`);
+  const meta = writeRouteMeta({ typia: context, modulo: call.expression }, plan, response, path, statusOption(checker, options));
   const args = [...call.arguments.slice(0, offset + 2), options ?? ts.factory.createIdentifier("undefined"), meta];
   return ts.factory.updateCallExpression(call, call.expression, call.typeArguments, args);
 }
@@ -53,6 +56,27 @@ export function routePath(checker: ts.TypeChecker, pathArg: ts.Expression): { pa
   } catch (err) {
     throw new TransformerError("SPK010", (err as Error).message);
   }
+}
+
+/** A return type JSON cannot write (a Map, a bigint, a function) would answer an empty or broken body at run time. */
+function checkReturnSerializable(checker: ts.TypeChecker, type: ts.Type | undefined, route: string): void {
+  if (type === undefined) return;
+  const problem = jsonProblem(checker, type, "return");
+  if (problem === undefined) return;
+  if (problem.what === "a function" || problem.what.startsWith("an object with only methods")) {
+    const what = problem.what === "a function" ? `a function (${checker.typeToString(type)})` : problem.what;
+    throw new TransformerError("SPK015", route, problem.at === "return" ? what : `${what} at ${problem.at}`, problem.fix);
+  }
+  throw new TransformerError("SPK009", checker.typeToString(type), problem.what, problem.at, problem.fix);
+}
+
+/** The `statusCode` a literal options argument gives plain return values (documented as the success status). */
+function statusOption(checker: ts.TypeChecker, options: ts.Expression | undefined): number | undefined {
+  if (options === undefined || !ts.isObjectLiteralExpression(options)) return undefined;
+  const prop = options.properties.find((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === "statusCode");
+  if (prop === undefined || !ts.isPropertyAssignment(prop)) return undefined;
+  const t = checker.getTypeAtLocation(prop.initializer);
+  return t.isNumberLiteral() ? t.value : undefined;
 }
 
 function stringLiteralOf(checker: ts.TypeChecker, e: ts.Expression | undefined): string | undefined {

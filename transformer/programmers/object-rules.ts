@@ -1,19 +1,14 @@
 import ts from "typescript";
+import type { ObjectRuleMeta } from "../../src/runtime/meta";
 import type { ObjectRule } from "../analyses/object-rules";
 import { TransformerError } from "../TransformerError";
+import { array, emit, literal, str, typed } from "./emit";
 
 /** `[{ path, check: ($input) => <Check>, message }]` for the runtime to apply after typia's validation. */
-export function writeObjectRules(rules: ObjectRule[]): ts.Expression {
+export function writeObjectRules(rules: ObjectRule[]) {
   const f = ts.factory;
-  return f.createArrayLiteralExpression(
-    rules.map((r) =>
-      f.createObjectLiteralExpression([
-        f.createPropertyAssignment("path", f.createArrayLiteralExpression(r.path.map((p) => f.createStringLiteral(p)))),
-        f.createPropertyAssignment("check", f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, "$input")], undefined, undefined, parseCheck(r.check))),
-        f.createPropertyAssignment("message", f.createStringLiteral(r.message)),
-      ]),
-    ),
-  );
+  const check = (source: string) => typed<ObjectRuleMeta["check"]>(f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, "$input")], undefined, undefined, parseCheck(source)));
+  return array(rules.map((r) => emit<ObjectRuleMeta>({ path: literal(r.path), check: check(r.check), message: str(r.message) })));
 }
 
 /** The Check text as an expression. */

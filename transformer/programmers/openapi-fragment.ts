@@ -1,7 +1,12 @@
 import { JsonSchemasProgrammer, MetadataCollection, MetadataFactory, type MetadataSchema } from "@typia/core";
 import ts from "typescript";
+import type { BodyKind, OperationFragment } from "../../src/runtime/meta";
 import { parsePathPattern, type Segment } from "../../src/routing/path-pattern";
+import { reasonPhrase } from "../../src/errors";
 import { bodyKinds } from "../analyses/body-shape";
+import { documentedResponses, type DocumentedBody, type DocumentedResponse } from "../analyses/documented-responses";
+import { normalizeSchemas } from "./openapi-schemas";
+import { rejectionResponse } from "../../src/openapi/rejections";
 import type { HandlerPlan, ParamPlan } from "../analyses/handler";
 import type { ResponsePlan } from "../analyses/response";
 
@@ -12,12 +17,7 @@ type Json = Record<string, unknown>;
  * Schema generator: parameters, request body per content type, responses and
  * the component schemas they reference. The runtime only merges fragments.
  */
-export interface OperationFragment {
-  operation: Json;
-  components: Record<string, Json>;
-}
-
-export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPlan, response: ResponsePlan, path: string | undefined): OperationFragment | undefined {
+export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPlan, response: ResponsePlan, path: string | undefined, defaultStatus = 200): OperationFragment | undefined {
   if (path === undefined) return undefined;
   let segments: Segment[];
   try {
@@ -28,7 +28,9 @@ export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPla
   // Only what travels on the wire: dependencies, the Request, BackgroundTasks and AbortSignals are the server's own.
   const params = plan.params.filter((p) => p.source === "query" || p.source === "path" || p.source === "header" || p.source === "cookie");
   const body = plan.params.find((p) => p.source === "body");
-  const types: ts.Type[] = [...params.map((p) => p.type), ...(body ? [body.type] : []), ...(response.jsonType ? [response.jsonType] : [])];
+  const documented = documentedResponses(checker, plan.returnType, response, plan.declaration);
+  const responseTypes = [...new Set(documented.flatMap((d) => (d.body.kind === "json" ? [d.body.type] : [])))];
+  const types: ts.Type[] = [...params.map((p) => p.type), ...(body ? [body.type] : []), ...responseTypes];
   const collection = schemasOf(checker, types);
   if (collection === undefined) return undefined;
   const { schemas, components } = collection;
@@ -45,9 +47,16 @@ export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPla
   if (plan.doc.tags.length) operation.tags = plan.doc.tags;
   if (plan.doc.deprecated) operation.deprecated = true;
   if (parameters.length) operation.parameters = parameters;
-  if (body) operation.requestBody = requestBody(checker, body, schemas[i++]!);
-  operation.responses = responses(response, response.jsonType ? schemas[i++] : undefined, parameters.length > 0 || body !== undefined, body !== undefined);
-  return { operation, components };
+  const kinds = body ? bodyKinds(checker, body.type) : [];
+  // Bytes are taken as they come: no media type is refused and nothing is validated.
+  const typedBody = kinds.some((k) => k !== "bytes");
+  if (body) operation.requestBody = requestBody(body, kinds, schemas[i++]!);
+  const schemaByType = new Map(responseTypes.map((t) => [t, schemas[i++]!]));
+  operation.responses = {
+    ...successAndDeclared(documented, schemaByType, defaultStatus),
+    ...routeRejections(parameters.length > 0 || typedBody, body !== undefined, typedBody),
+  };
+  return sortResponses(normalizeSchemas({ operation, components }));
 }
 
 /**
@@ -101,11 +110,11 @@ function jointSchemas(checker: ts.TypeChecker, types: ts.Type[]): Schemas | unde
   }
   let k = 0;
   out = { ...out, schemas: describable.map((ok) => (ok ? out.schemas[k++]! : {})) };
-  out = inlineScalarAliases(out);
+  // UploadFile is a class on the server; on the wire it is a file part, described inline like any scalar.
   const named = { ...(out.components.schemas ?? {}) };
-  // UploadFile is a class on the server; on the wire it is a file part.
   for (const [name, schema] of Object.entries(named)) if (isUploadFile(schema)) named[name] = { type: "string", format: "binary" };
-  return { schemas: out.schemas, components: named };
+  out = inlineScalarAliases({ ...out, components: { ...out.components, schemas: named } });
+  return { schemas: out.schemas, components: out.components.schemas ?? {} };
 }
 
 /**
@@ -151,7 +160,8 @@ function parameterObject(p: ParamPlan, schema: Json, segments: Segment[]): Json 
   if (p.source === "path") {
     const seg = segments.find((x) => x.kind !== "static" && x.name === p.key);
     const narrowed = seg ? segmentSchema(seg) : undefined;
-    if (narrowed && (s.type === "string" || s.type === undefined) && narrowed.type !== "string") s = { ...s, ...narrowed };
+    // `{id:int}` only matches integers: a `Path<number>` there is documented as one.
+    if (narrowed && (s.type === "string" || s.type === undefined || (s.type === "number" && narrowed.type === "integer")) && narrowed.type !== "string") s = { ...s, ...narrowed };
     else if (narrowed && narrowed.format && s.type === "string") s.format = narrowed.format;
   }
   if (p.defaultLiteral !== undefined) s.default = p.defaultLiteral;
@@ -178,9 +188,9 @@ function segmentSchema(seg: Segment): Json | undefined {
   }
 }
 
-function requestBody(checker: ts.TypeChecker, body: ParamPlan, schema: Json): Json {
+function requestBody(body: ParamPlan, kinds: readonly BodyKind[], schema: Json): Json {
   const content: Json = {};
-  for (const kind of bodyKinds(checker, body.type)) {
+  for (const kind of kinds) {
     switch (kind) {
       case "json":
         content["application/json"] = { schema };
@@ -202,26 +212,67 @@ function requestBody(checker: ts.TypeChecker, body: ParamPlan, schema: Json): Js
   return { required: !body.optional, content };
 }
 
-function responses(r: ResponsePlan, schema: Json | undefined, validates: boolean, hasBody: boolean): Json {
-  const ok: Json = { description: "Successful response" };
-  switch (r.kind) {
+const PROBLEM: Json = { $ref: "#/components/schemas/ProblemDetails" };
+
+/** A documented body as an OpenAPI media type map. */
+function contentOf(body: DocumentedBody, schemaByType: ReadonlyMap<ts.Type, Json>): Record<string, Json> | undefined {
+  switch (body.kind) {
     case "json":
-      ok.content = { "application/json": { schema: schema ?? {} } };
-      break;
+      return { [body.mediaType ?? "application/json"]: { schema: schemaByType.get(body.type) ?? {} } };
     case "text":
-      ok.content = { "text/plain": { schema: { type: "string" } } };
-      break;
+      return { [body.mediaType ?? "text/plain"]: { schema: { type: "string" } } };
     case "bytes":
-      ok.content = { "application/octet-stream": { schema: { type: "string", format: "binary" } } };
-      break;
-    case "dynamic":
-      if (schema) ok.content = { "application/json": { schema } };
-      break;
-    case "empty":
-      break;
+      return { [body.mediaType ?? "application/octet-stream"]: { schema: { type: "string", format: "binary" } } };
+    case "stream":
+      return { [body.mediaType]: { schema: isTextual(body.mediaType) ? { type: "string" } : { type: "string", format: "binary" } } };
+    case "problem":
+      return { "application/problem+json": { schema: PROBLEM } };
+    case "none":
+      return undefined;
   }
-  const out: Json = { "200": ok };
-  if (hasBody) out["400"] = { description: "Malformed request body", content: { "application/json": { schema: { $ref: "#/components/schemas/BadRequest" } } } };
-  if (validates) out["422"] = { description: "Validation error", content: { "application/json": { schema: { $ref: "#/components/schemas/ValidationProblem" } } } };
+}
+
+function isTextual(mediaType: string): boolean {
+  return /^text\/|[/+]json\b|[/+]xml\b|^application\/x-ndjson/.test(mediaType);
+}
+
+/** The handler's own answers, merged per status: one media type with two schemas takes either. */
+function successAndDeclared(documented: DocumentedResponse[], schemaByType: ReadonlyMap<ts.Type, Json>, defaultStatus: number): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const d of documented) {
+    const status = d.status ?? defaultStatus;
+    const entry = (out[String(status)] ??= { description: d.description ?? describeStatus(status) });
+    if (d.description !== undefined && entry.description === describeStatus(status)) entry.description = d.description;
+    const content = status === 204 || status === 304 ? undefined : contentOf(d.body, schemaByType);
+    if (content === undefined) continue;
+    const merged = (entry.content ??= {}) as Record<string, Json>;
+    for (const [type, media] of Object.entries(content)) {
+      const seen = merged[type];
+      if (seen === undefined) merged[type] = media;
+      else if (JSON.stringify(seen.schema) !== JSON.stringify(media.schema)) {
+        const either = (seen.schema as Json).anyOf as Json[] | undefined;
+        merged[type] = { schema: { anyOf: [...(either ?? [seen.schema as Json]), media.schema as Json] } };
+      }
+    }
+  }
   return out;
+}
+
+function describeStatus(status: number): string {
+  return status >= 200 && status < 300 ? "Successful response" : reasonPhrase(status);
+}
+
+/** What the route itself answers before its handler runs: undecodable bodies, media types it does not take, invalid input. */
+function routeRejections(validates: boolean, hasBody: boolean, typedBody: boolean): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  if (hasBody) out["400"] = rejectionResponse("Malformed request body", ["MALFORMED_BODY", "JSON_TOO_DEEP", "INVALID_CONTENT_TYPE", "MISSING_BOUNDARY", "FORM_PARSE", "MULTIPART_PARSE"]);
+  if (typedBody) out["415"] = rejectionResponse("Unsupported media type", ["UNSUPPORTED_MEDIA_TYPE", "UNSUPPORTED_CHARSET"]);
+  if (validates) out["422"] = rejectionResponse("Validation error", ["VALIDATION"]);
+  return out;
+}
+
+function sortResponses(fragment: OperationFragment): OperationFragment {
+  const responses = fragment.operation.responses as Record<string, Json>;
+  fragment.operation.responses = Object.fromEntries(Object.keys(responses).sort().map((k) => [k, responses[k]!]));
+  return fragment;
 }

@@ -1,6 +1,8 @@
-import { FunctionProgrammer, IsProgrammer, JsonStringifyProgrammer, ValidateProgrammer, type ITypiaContext } from "@typia/core";
+import { FunctionProgrammer, IsProgrammer, JsonStringifyProgrammer, MiscPruneProgrammer, ValidateProgrammer, type ITypiaContext } from "@typia/core";
 import ts from "typescript";
+import type { IsFn, PruneFn, StringifyFn } from "../../src/runtime/meta";
 import { shared, sharedRegExp } from "./shared-functions";
+import { typed, type Expr } from "./emit";
 
 /**
  * Thin wrappers over typia's programmers: each returns an expression that
@@ -13,8 +15,8 @@ export interface EmitContext {
 }
 
 /** `equals` also rejects properties the type does not declare. */
-export function writeIs(c: EmitContext, type: ts.Type, equals = false): ts.Expression {
-  return shared(c.typia, type, equals ? "equals" : "is", () => polish(c, IsProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals } })));
+export function writeIs(c: EmitContext, type: ts.Type, equals = false): Expr<IsFn> {
+  return typed(shared(c.typia, type, equals ? "equals" : "is", () => polish(c, IsProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined, config: { equals } }))));
 }
 
 /**
@@ -37,8 +39,26 @@ function checksOf(c: EmitContext, type: ts.Type, equals: boolean): ts.Expression
   return writeDecomposed(functor, result, both);
 }
 
-export function writeStringify(c: EmitContext, type: ts.Type): ts.Expression {
-  return shared(c.typia, type, "stringify", () => polish(c, stringifyOf(c, type)));
+export function writeStringify(c: EmitContext, type: ts.Type): Expr<StringifyFn> {
+  return typed(shared(c.typia, type, "stringify", () => polish(c, stringifyOf(c, type))));
+}
+
+/**
+ * typia's prune for a body type: deletes, in place, the properties the type
+ * does not declare, down through nested objects and arrays (msgspec's and
+ * pydantic's default of ignoring unknown fields). It runs on a value that
+ * passed validation, so it is decomposed as validated and leaves out the
+ * `is` functions unless a union of objects needs them to pick its member.
+ */
+export function writePrune(c: EmitContext, type: ts.Type): Expr<PruneFn> {
+  return typed(shared(c.typia, type, "prune", () => polish(c, pruneOf(c, type))));
+}
+
+function pruneOf(c: EmitContext, type: ts.Type): ts.Expression {
+  const functor = new FunctionProgrammer(c.modulo.getText());
+  const result = MiscPruneProgrammer.decompose({ context: c.typia, functor, type, name: undefined, validated: true });
+  if (usesIsFunctions(functor)) return MiscPruneProgrammer.write({ context: c.typia, modulo: c.modulo, type, name: undefined });
+  return writeDecomposed(functor, result, result.arrow);
 }
 
 /**

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { SpikardError } from "../../errors";
-import { httpError } from "../../http-errors";
+import { httpError, type ErrorPayload } from "../../http-errors";
 import { byteLength, frameStream, frameUpgrade, frameWhole, streamTooLong, streamTooShort } from "../framing";
 import { dispatch, runCallbacks } from "../in-flight";
 import { requestFramingError } from "../request-framing";
+import { DEFAULT_LIMITS, headerFieldSize, requestLimitError, type RequestLimits } from "../request-limits";
 import { PayloadTooLargeError, type BodyConsumer, type Exchange, type ExchangeHandler, type SinkCapabilities, type SocketSession } from "../types";
 import { MemorySocketPair, type MemoryClientEnd } from "./socket";
 
@@ -64,8 +65,8 @@ const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
  * Resolves with what would have been written; rejects when the server drops
  * the connection (a stream failed after its headers went out).
  */
-export function exchangeInMemory(handler: ExchangeHandler, request: MemoryRequest): Promise<MemoryResponse> {
-  return new Promise((resolve, reject) => void serveInMemory(handler, request, { done: resolve, dropped: reject }));
+export function exchangeInMemory(handler: ExchangeHandler, request: MemoryRequest, limits: RequestLimits = DEFAULT_LIMITS): Promise<MemoryResponse> {
+  return new Promise((resolve, reject) => void serveInMemory(handler, request, { done: resolve, dropped: reject }, {}, limits));
 }
 
 /**
@@ -73,20 +74,33 @@ export function exchangeInMemory(handler: ExchangeHandler, request: MemoryReques
  * it is written, a WebSocket): returns the exchange, whose `abort()` plays a
  * client that went away and `resume()` one that caught up with a stream.
  */
-export function serveInMemory(handler: ExchangeHandler, request: MemoryRequest, events: MemoryEvents, options: MemoryOptions = {}): MemoryExchange {
+export function serveInMemory(handler: ExchangeHandler, request: MemoryRequest, events: MemoryEvents, options: MemoryOptions = {}, limits: RequestLimits = DEFAULT_LIMITS): MemoryExchange {
   const ex = new MemoryExchange(request, events, options);
-  const te = request.headers["transfer-encoding"];
-  const cl = request.headers["content-length"];
-  const bad = requestFramingError(cl === undefined ? [] : [cl], te === undefined ? [] : [te]);
+  const bad = refusal(request, limits);
   if (bad !== undefined) {
-    const p = httpError("BAD_REQUEST", [bad]);
     ex.closeAfter();
-    ex.send(p.status, p.headers, p.body, false);
+    ex.send(bad.status, bad.headers, bad.body, request.method === "HEAD");
     return ex;
   }
   dispatch(handler, ex);
   ex.release();
   return ex;
+}
+
+/** What a socket adapter refuses before dispatch: a request over its limits, or one whose framing cannot be trusted. */
+function refusal(request: MemoryRequest, limits: RequestLimits): ErrorPayload | undefined {
+  let count = 0;
+  let bytes = 0;
+  for (const name in request.headers) {
+    count++;
+    bytes += headerFieldSize(name, request.headers[name]!);
+  }
+  const over = requestLimitError(limits, request.query.length === 0 ? request.path.length : request.path.length + 1 + request.query.length, count, bytes);
+  if (over !== undefined) return over;
+  const te = request.headers["transfer-encoding"];
+  const cl = request.headers["content-length"];
+  const bad = requestFramingError(cl === undefined ? [] : [cl], te === undefined ? [] : [te]);
+  return bad === undefined ? undefined : httpError("BAD_REQUEST", [bad]);
 }
 
 export class MemoryExchange implements Exchange {
@@ -208,17 +222,22 @@ export class MemoryExchange implements Exchange {
 
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
     if (this.done) return;
-    const frame = frameWhole(status, headers, byteLength(body), headOnly);
+    const frame = frameWhole(status, headers, body, headOnly);
+    if (frame.close) this.closing = true;
     this.status = status;
     this.setHeaders(frame.headers);
-    if (frame.contentLength !== undefined) this.sent.push(["content-length", String(frame.contentLength)]);
-    if (frame.body && body !== undefined) this.chunks.push(Buffer.from(body as Uint8Array | string));
+    if (frame.body) {
+      const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(body as Uint8Array | string);
+      this.sent.push(["content-length", String(bytes.length)]);
+      this.chunks.push(bytes);
+    } else if (frame.contentLength !== undefined) this.sent.push(["content-length", String(frame.contentLength)]);
     this.finish();
   }
 
   startStream(status: number, headers: readonly string[]): void {
     if (this.done) return;
     const frame = frameStream(headers);
+    if (frame.close) this.closing = true;
     this.status = status;
     this.declaredTotal = frame.length;
     this.setHeaders(frame.headers);

@@ -1,35 +1,79 @@
 import type { HttpRequest, HttpResponse, us_listen_socket, us_socket_context_t, WebSocket as UwsSocket } from "uWebSockets.js";
 import { SpikardError } from "../../errors";
-import { httpError } from "../../http-errors";
-import { byteLength, frameStream, frameUpgrade, frameWhole, streamTooLong, streamTooShort } from "../framing";
-import { dispatch, InFlight, runCallbacks } from "../in-flight";
+import { httpError, type ErrorPayload } from "../../http-errors";
+import { frameStream, frameUpgrade, frameWhole, streamTooLong, streamTooShort } from "../framing";
+import { BodyBuffer } from "../body-buffer";
+import { ExchangeState, OWN_FLAGS } from "../exchange-state";
+import { dispatch, InFlight } from "../in-flight";
+import { assertPortFree, listenFailed } from "../port-probe";
 import { requestFramingError } from "../request-framing";
+import { DEFAULT_LIMITS, headerFieldSize, requestLimitError } from "../request-limits";
 import { PayloadTooLargeError, type Adapter, type BodyConsumer, type Exchange, type ExchangeHandler, type Listener, type ListenOptions, type SinkCapabilities, type SocketSession } from "../types";
-import { loadUws } from "./load";
+import { loadUws, type LoadOptions, type Uws } from "./load";
 import { statusLine } from "./status-lines";
 import { socketBehavior, type SocketData } from "./websocket";
 
-/** uWebSockets.js behind the adapter contract: the default adapter. */
-export const uwsAdapter: Adapter = { name: "uws", listen };
+/** uWebSockets.js behind the adapter contract, loading its binary as `load` says (tests point it at a missing one). */
+export function uwsAdapterWith(load: Omit<LoadOptions, "allowSlowFallback">): Adapter {
+  return {
+    name: "uws",
+    // SO_REUSEPORT is the native server's; without it (the node adapter or the JS fallback serve instead) threads cannot share.
+    get portSharing() {
+      return nativeLoads(load);
+    },
+    listen: (handler, options) => listen(handler, options, load),
+  };
+}
+
+function nativeLoads(load: Omit<LoadOptions, "allowSlowFallback">): boolean {
+  try {
+    loadUws({ ...load, allowSlowFallback: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The default adapter. */
+export const uwsAdapter: Adapter = uwsAdapterWith({});
 
 /**
  * The only module that talks to uWebSockets.js. Catch-all routes hand every
  * request to the handler, so routing behaves exactly as in TestClient.
+ * Without a native binary for this platform it serves on the node adapter
+ * instead (with a warning), unless the slow JS fallback is explicitly allowed.
  */
-export function listen(handler: ExchangeHandler, options: ListenOptions): Promise<Listener> {
-  const uws = loadUws({ allowSlowFallback: options.allowSlowFallback });
+export async function listen(handler: ExchangeHandler, options: ListenOptions, load: Omit<LoadOptions, "allowSlowFallback"> = {}): Promise<Listener> {
+  let uws: Uws;
+  try {
+    uws = loadUws({ ...load, allowSlowFallback: options.allowSlowFallback });
+  } catch (err) {
+    if (!(err instanceof SpikardError) || err.code !== "UWS_FALLBACK") throw err;
+    console.warn(`spikard: ${err.message.split(". ")[0]}; serving on the node adapter (node:http) instead.`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require("../node/server") as typeof import("../node/server")).nodeAdapter.listen(handler, options);
+  }
+  // Checked before listening: with SO_REUSEPORT uWS would share a served port silently.
+  if (options.port !== 0 && options.sharedPort !== true) await assertPortFree(options.host, options.port);
   const app = uws.App();
   const tracker = new InFlight();
+  const limits = options.limits ?? DEFAULT_LIMITS;
 
   const serve =
     (method: string | undefined) =>
-    (res: HttpResponse, req: HttpRequest): void => {
-      // Two lookups for every request; only one that declares a body pays for reading every header field.
-      if (req.getHeader("content-length") !== "" || req.getHeader("transfer-encoding") !== "") {
-        const bad = framingError(req);
-        if (bad !== undefined) return refuse(res, bad);
-      }
-      const exchange = new UwsExchange(req, res, method ?? upperMethod(req.getMethod()), tracker);
+    (res: HttpResponse, req: HttpRequest, context?: us_socket_context_t): void => {
+      const path = req.getUrl();
+      const query = req.getQuery() ?? "";
+      // One pass over the fields for the limits and the framing headers: uWS itself bounds neither the
+      // size of a header block that arrives in one read nor the target's length.
+      scanHeaders(req);
+      const bad =
+        requestLimitError(limits, query.length === 0 ? path.length : path.length + 1 + query.length, scanned.count, scanned.bytes) ??
+        (scanned.lengths !== undefined || scanned.codings !== undefined ? framingError() : undefined);
+      if (bad !== undefined) return refuse(res, bad, method === "HEAD");
+      // A WebSocket handshake (uWS's upgrade handler passes its context) keeps what the upgrade needs while the request is live.
+      const handshake: Handshake | undefined = context === undefined ? undefined : { key: req.getHeader("sec-websocket-key"), extensions: req.getHeader("sec-websocket-extensions"), context };
+      const exchange = new UwsExchange(req, res, method ?? upperMethod(req.getMethod()), path, query, tracker, handshake);
       dispatch(handler, exchange);
       exchange.leaveHandler();
     };
@@ -37,22 +81,8 @@ export function listen(handler: ExchangeHandler, options: ListenOptions): Promis
   const closing = new Set<Promise<void>>();
   if (options.websocket !== undefined) {
     // uWS hands requests with a WebSocket key here (before app.get); they go through the pipeline like any
-    // request, and a route that accepts them answers with the exchange's upgrade().
-    app.ws<SocketData>(
-      "/*",
-      socketBehavior(
-        uws,
-        options.websocket,
-        (res, req, context) => {
-          const handshake: Handshake = { key: req.getHeader("sec-websocket-key"), extensions: req.getHeader("sec-websocket-extensions"), context };
-          const exchange = new UwsExchange(req, res, "GET", tracker, handshake);
-          dispatch(handler, exchange);
-          exchange.leaveHandler();
-        },
-        sockets,
-        closing,
-      ),
-    );
+    // request (the same limits and framing checks), and a route that accepts them answers with the exchange's upgrade().
+    app.ws<SocketData>("/*", socketBehavior(uws, options.websocket, serve("GET"), sockets, closing));
   }
   // One catch-all per common method: the method is then a constant, not a string uWS builds for every
   // request. uWS prefers a method's own route to `any`, which takes the rest (CONNECT, TRACE; its parser
@@ -68,7 +98,7 @@ export function listen(handler: ExchangeHandler, options: ListenOptions): Promis
 
   return new Promise((resolve, reject) => {
     const onListen = (socket: us_listen_socket | false): void => {
-      if (!socket) return reject(new SpikardError("LISTEN_FAILED", `${options.host}:${options.port}`));
+      if (!socket) return reject(listenFailed(options.host, options.port));
       const port = uws.us_socket_local_port(socket as never);
       resolve({
         host: options.host,
@@ -93,70 +123,67 @@ export function listen(handler: ExchangeHandler, options: ListenOptions): Promis
   });
 }
 
-function framingError(req: HttpRequest): string | undefined {
-  const lengths: string[] = [];
-  const codings: string[] = [];
-  req.forEach((k, v) => {
-    if (k === "content-length") lengths.push(v);
-    else if (k === "transfer-encoding") codings.push(v);
-  });
-  return requestFramingError(lengths, codings);
+/**
+ * What one pass of `req.forEach` found: the field count and bytes (as the limits count them) and every
+ * Content-Length and Transfer-Encoding value. Module state rather than a closure per request: uWS calls
+ * handlers one at a time, and the pass must not allocate more than the header strings themselves.
+ */
+const scanned = { count: 0, bytes: 0, lengths: undefined as string[] | undefined, codings: undefined as string[] | undefined };
+function scanField(k: string, v: string): void {
+  scanned.count++;
+  scanned.bytes += headerFieldSize(k, v);
+  if (k.length === 14 && k === "content-length") (scanned.lengths ??= []).push(v);
+  else if (k.length === 17 && k === "transfer-encoding") (scanned.codings ??= []).push(v);
+}
+function scanHeaders(req: HttpRequest): void {
+  scanned.count = 0;
+  scanned.bytes = 0;
+  scanned.lengths = undefined;
+  scanned.codings = undefined;
+  req.forEach(scanField);
+}
+
+function framingError(): ErrorPayload | undefined {
+  const bad = requestFramingError(scanned.lengths ?? [], scanned.codings ?? []);
+  return bad === undefined ? undefined : httpError("BAD_REQUEST", [bad]);
 }
 
 /**
- * A request whose length cannot be trusted: 400, and the connection closes (its remaining bytes cannot be framed).
+ * A request refused on its head (its length cannot be trusted, or it is over a limit): answered, and the
+ * connection closes (its remaining bytes cannot be framed).
  * Answered on the next turn, not in the handler: uWS goes on parsing the bytes after this request in the same
  * read, and would answer a request smuggled there; with this response pending it drops the connection instead.
  * A length uWS's own parser cannot read (negative, not digits) makes it close the connection before any answer.
  */
-function refuse(res: HttpResponse, detail: string): void {
+function refuse(res: HttpResponse, p: ErrorPayload, headOnly: boolean): void {
   let gone = false;
   res.onAborted(() => (gone = true));
-  const p = httpError("BAD_REQUEST", [detail]);
+  // Copied out: the frame is shared, and this answer goes out on a later turn.
+  const { headers, body: withBody, contentLength } = frameWhole(p.status, p.headers, p.body, headOnly);
   setImmediate(() => {
     if (gone) return;
     res.cork(() => {
       res.writeStatus(statusLine(p.status));
-      for (let i = 0; i < p.headers.length; i += 2) res.writeHeader(p.headers[i]!, p.headers[i + 1]!);
-      res.end(p.body, true);
+      for (let i = 0; i < headers.length; i += 2) res.writeHeader(headers[i]!, headers[i + 1]!);
+      // A HEAD gets the length of the body it would have had, and no body (RFC 9110 §9.3.2).
+      if (withBody) res.end(p.body, true);
+      else res.writeHeader("content-length", String(contentLength ?? 0)).writeHeader("connection", "close").endWithoutBody();
     });
+    if (!withBody) res.close();
   });
 }
 
 const decoder = new TextDecoder();
-const PREALLOCATE_MAX = 16 * 1024 * 1024;
 // Null prototype: a method named "constructor" must not find Object.prototype's.
 const UPPER_METHODS: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string>, { get: "GET", post: "POST", put: "PUT", patch: "PATCH", delete: "DELETE", head: "HEAD", options: "OPTIONS" });
 const upperMethod = (lower: string): string => UPPER_METHODS[lower] ?? lower.toUpperCase();
 
-const CAPABILITIES: SinkCapabilities = Object.freeze({ streaming: true, trailers: false, upgrade: false });
-const UPGRADABLE: SinkCapabilities = Object.freeze({ streaming: true, trailers: false, upgrade: true });
-
-/** What a WebSocket handshake needs from its request, copied while uWS's request is live. */
-interface Handshake {
-  key: string;
-  extensions: string;
-  context: us_socket_context_t;
-}
-
-// UwsExchange.flags
-const ABORTED = 1;
-const DONE = 2;
-const IN_HANDLER = 4;
-const CLOSE_AFTER = 8;
+// UwsExchange's own flags (ExchangeState keeps aborted, done and close-after).
+const IN_HANDLER = OWN_FLAGS;
 /** A body reader is attached and the body has not all arrived: answering now must close the connection. */
-const BODY_OPEN = 16;
+const BODY_OPEN = OWN_FLAGS << 1;
 /** A body consumer is behind and reading from the socket is paused; an answer resumes it first. */
-const PAUSED = 32;
-
-/** What only bodies, streams and completion callbacks need; most requests never create it. */
-interface ExchangeExtras {
-  abortCallbacks: Array<() => void> | undefined;
-  drainCallbacks: Array<() => void> | undefined;
-  completeCallbacks: Array<() => void> | undefined;
-  /** A stream with a declared Content-Length: framed by uWS's tryEnd instead of chunked encoding. */
-  fixed: FixedLengthStream | undefined;
-}
+const PAUSED = OWN_FLAGS << 2;
 
 /** What `detach()` copies: the request as later steps may still read it. */
 interface Snapshot {
@@ -176,30 +203,40 @@ interface Snapshot {
  * still ask for, and a later read without one throws (the contract's lifetime
  * rule, the same in every adapter). Body registration happens in the handler too, as uWS requires.
  */
-class UwsExchange implements Exchange {
+const UPGRADABLE: SinkCapabilities = Object.freeze({ streaming: true, trailers: false, upgrade: true });
+
+/** What a WebSocket handshake needs from its request, copied while uWS's request is live. */
+interface Handshake {
+  key: string;
+  extensions: string;
+  context: us_socket_context_t;
+}
+
+class UwsExchange extends ExchangeState implements Exchange {
   readonly path: string;
   readonly query: string;
   private req: HttpRequest | undefined;
   private snapshot: Snapshot | undefined = undefined;
-  private flags: number;
-  private extras: ExchangeExtras | undefined = undefined;
+  /** A stream with a declared Content-Length: framed by uWS's tryEnd instead of chunked encoding. */
+  private fixed: FixedLengthStream | undefined = undefined;
 
   constructor(
     req: HttpRequest,
     private readonly res: HttpResponse,
     readonly method: string,
-    private readonly tracker: InFlight,
+    path: string,
+    query: string,
+    tracker: InFlight,
     private readonly handshake?: Handshake,
   ) {
+    super(tracker, IN_HANDLER);
     this.req = req;
-    this.path = req.getUrl();
-    this.query = req.getQuery() ?? "";
-    this.flags = IN_HANDLER | (tracker.draining ? CLOSE_AFTER : 0);
-    tracker.started();
+    this.path = path;
+    this.query = query;
   }
 
-  get capabilities(): SinkCapabilities {
-    return this.handshake === undefined ? CAPABILITIES : UPGRADABLE;
+  override get capabilities(): SinkCapabilities {
+    return this.handshake === undefined ? super.capabilities : UPGRADABLE;
   }
 
   // --- the request
@@ -240,7 +277,7 @@ class UwsExchange implements Exchange {
   leaveHandler(): void {
     this.req = undefined;
     this.flags &= ~IN_HANDLER;
-    if ((this.flags & DONE) === 0) this.res.onAborted(() => this.abort());
+    if (!this.done) this.res.onAborted(() => this.markAborted());
   }
 
   // --- its body
@@ -255,14 +292,16 @@ class UwsExchange implements Exchange {
     const declared = this.contentLength;
     if (declared !== undefined && declared > limit) return to.error(new PayloadTooLargeError(limit));
     if (declared === 0) return to.body(Buffer.alloc(0));
-    // With a Content-Length we copy into one preallocated buffer instead of concatenating chunks; not past
-    // PREALLOCATE_MAX, so an unlimited route does not reserve whatever size a client claims before sending it.
-    const reader = new BodyReader(limit, declared !== undefined && declared <= PREALLOCATE_MAX ? Buffer.allocUnsafe(declared) : undefined, to);
+    const reader = new BodyBuffer(limit, declared, to);
     this.onAbort(() => reader.fail(new Error("client aborted")));
     this.flags |= BODY_OPEN;
     this.res.onData((ab, isLast) => {
-      if (isLast) this.flags &= ~BODY_OPEN;
-      reader.data(ab, isLast);
+      // uWS reuses the chunk's memory after this callback.
+      reader.add(new Uint8Array(ab), true);
+      if (isLast) {
+        this.flags &= ~BODY_OPEN;
+        reader.end();
+      }
     });
   }
 
@@ -324,51 +363,16 @@ class UwsExchange implements Exchange {
 
   // --- its response
 
-  get aborted(): boolean {
-    return (this.flags & ABORTED) !== 0;
-  }
-
-  private get ended(): boolean {
-    return (this.flags & (ABORTED | DONE)) !== 0;
-  }
-
-  /** Begun while the server was closing, asked to, or answered before its body arrived: the answer ends the connection. */
+  /** Answered while the server is closing, asked to, or answered before its body arrived: the answer ends the connection. */
   private get closing(): boolean {
-    return (this.flags & (CLOSE_AFTER | BODY_OPEN)) !== 0;
-  }
-
-  private extra(): ExchangeExtras {
-    return (this.extras ??= { abortCallbacks: undefined, drainCallbacks: undefined, completeCallbacks: undefined, fixed: undefined });
-  }
-
-  onAbort(cb: () => void): void {
-    if (this.aborted) cb();
-    else (this.extra().abortCallbacks ??= []).push(cb);
-  }
-
-  onComplete(cb: () => void): void {
-    if ((this.flags & DONE) !== 0) cb();
-    else (this.extra().completeCallbacks ??= []).push(cb);
-  }
-
-  closeAfter(): void {
-    this.flags |= CLOSE_AFTER;
-  }
-
-  private abort(): void {
-    this.flags |= ABORTED;
-    const e = this.extras;
-    if (e !== undefined) {
-      runCallbacks(e.abortCallbacks);
-      runCallbacks(e.drainCallbacks);
-    }
-    this.complete();
+    return (this.flags & BODY_OPEN) !== 0 || this.closeRequested;
   }
 
   send(status: number, headers: readonly string[], body: string | Uint8Array | undefined, headOnly: boolean): void {
     if (this.ended) return;
     this.resumeBody();
-    const frame = frameWhole(status, headers, byteLength(body), headOnly);
+    const frame = frameWhole(status, headers, body, headOnly);
+    if (frame.close) this.closeAfter();
     // Inside the uWS handler writes are corked already; only a later answer needs cork (and its closure).
     if ((this.flags & IN_HANDLER) !== 0) this.writeResponse(status, frame.headers, frame.body ? body : undefined, frame.contentLength, frame.body);
     else this.res.cork(() => this.writeResponse(status, frame.headers, frame.body ? body : undefined, frame.contentLength, frame.body));
@@ -391,28 +395,28 @@ class UwsExchange implements Exchange {
     this.resumeBody();
     const res = this.res;
     const frame = frameStream(headers);
+    if (frame.close) this.closeAfter();
     res.cork(() => {
       res.writeStatus(statusLine(status));
       // uWS writes the framing itself: the length when tryEnd frames the body, or its own Transfer-Encoding.
       for (let i = 0; i < frame.headers.length; i += 2) res.writeHeader(frame.headers[i]!, frame.headers[i + 1]!);
     });
-    const extra = this.extra();
-    if (frame.length !== undefined) extra.fixed = { total: frame.length, sent: 0, pending: undefined, pendingAt: 0 };
+    if (frame.length !== undefined) this.fixed = { total: frame.length, sent: 0, pending: undefined, pendingAt: 0 };
     res.onWritable((offset) => {
-      const f = extra.fixed;
+      const f = this.fixed;
       if (f?.pending !== undefined) {
         // tryEnd keeps no copy of what it could not write: resend the rest of the chunk from where the socket stopped.
         if (!res.tryEnd(f.pending.subarray(offset - f.pendingAt), f.total)[0]) return false;
         f.pending = undefined;
       }
-      runCallbacks(extra.drainCallbacks);
+      this.drained();
       return true;
     });
   }
 
   write(chunk: string | Uint8Array): boolean {
     if (this.aborted) return true;
-    const f = this.extras?.fixed;
+    const f = this.fixed;
     let ok = true;
     if (f === undefined) {
       this.res.cork(() => {
@@ -433,14 +437,9 @@ class UwsExchange implements Exchange {
     return ok;
   }
 
-  onDrain(cb: () => void): void {
-    if (this.aborted) cb();
-    else (this.extra().drainCallbacks ??= []).push(cb);
-  }
-
   endStream(): void {
     if (this.ended) return;
-    const f = this.extras?.fixed;
+    const f = this.fixed;
     // With a declared length the last tryEnd ended the response (an empty one has none: end it here);
     // a short stream would leave the client waiting for the rest.
     if (f === undefined || f.total === 0) this.res.cork(() => this.res.end(undefined, this.closing));
@@ -459,37 +458,23 @@ class UwsExchange implements Exchange {
    * and only if the client is still there). The exchange stops being in flight now; its completion
    * callbacks wait for the connection's session to finish closing.
    */
-  upgrade(session: SocketSession, protocol: string | undefined, headers: readonly string[]): void {
+  override upgrade(session: SocketSession, protocol: string | undefined, headers: readonly string[]): void {
     const hs = this.handshake;
     if (hs === undefined) throw new SpikardError("WEBSOCKET", "this exchange is not a WebSocket handshake");
     if (this.ended) return;
     const extra = frameUpgrade(headers);
     // permessage-deflate only where the route asked for it: otherwise the client's offer is not passed on.
     const extensions = session.compression ? hs.extensions : "";
-    const data: SocketData = { session, compress: extensions !== "", finished: (closing) => void closing.then(() => this.finishUpgraded()) };
+    const data: SocketData = { session, compress: extensions !== "", finished: (closing) => void closing.then(() => this.runCompleteCallbacks()) };
     const res = this.res;
     const run = (): void => {
       res.writeStatus("101 Switching Protocols");
       for (let i = 0; i < extra.length; i += 2) res.writeHeader(extra[i]!, extra[i + 1]!);
       res.upgrade(data, hs.key, protocol ?? "", extensions, hs.context);
     };
-    this.flags |= DONE;
-    this.tracker.finished();
+    this.handOver();
     if ((this.flags & IN_HANDLER) !== 0) run();
     else res.cork(run);
-  }
-
-  private finishUpgraded(): void {
-    const e = this.extras;
-    if (e !== undefined) runCallbacks(e.completeCallbacks);
-  }
-
-  private complete(): void {
-    if ((this.flags & DONE) !== 0) return;
-    this.flags |= DONE;
-    this.tracker.finished();
-    const e = this.extras;
-    if (e !== undefined) runCallbacks(e.completeCallbacks);
   }
 }
 
@@ -508,48 +493,4 @@ interface FixedLengthStream {
   /** The chunk tryEnd could not finish, and the body offset it started at. */
   pending: Uint8Array | undefined;
   pendingAt: number;
-}
-
-/**
- * One buffered body on its way in: the state uWS's onData advances, as one
- * object (a request waiting for its body keeps it alive, so fewer objects
- * here means fewer survivors per young-generation collection under load).
- */
-class BodyReader {
-  private total = 0;
-  private settled = false;
-  /** Only without a usable Content-Length. */
-  private chunks: Buffer[] | undefined;
-
-  constructor(
-    private readonly limit: number,
-    private readonly buf: Buffer | undefined,
-    private readonly to: BodyConsumer,
-  ) {}
-
-  data(ab: ArrayBuffer, isLast: boolean): void {
-    if (this.settled) return;
-    const n = ab.byteLength;
-    const total = this.total + n;
-    const buf = this.buf;
-    if (total > this.limit || (buf !== undefined && total > buf.length)) return this.fail(new PayloadTooLargeError(this.limit));
-    // uWS reuses the chunk's memory after this callback: it is copied.
-    if (buf !== undefined) buf.set(new Uint8Array(ab), this.total);
-    else (this.chunks ??= []).push(Buffer.from(ab.slice(0)));
-    this.total = total;
-    if (!isLast) return;
-    this.settled = true;
-    // The pipeline answers its own errors; this guards uWS's callback (a throw here ends the process).
-    try {
-      this.to.body(buf !== undefined ? (total === buf.length ? buf : buf.subarray(0, total)) : Buffer.concat(this.chunks ?? [], total));
-    } catch (err) {
-      this.to.error(err);
-    }
-  }
-
-  fail(err: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.to.error(err);
-  }
 }

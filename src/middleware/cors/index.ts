@@ -18,7 +18,9 @@ export interface CorsOptions {
  * 204 with the allowed methods and headers, or 403 when the origin, method or
  * a header is not allowed. Other requests from an allowed origin get
  * Access-Control-Allow-Origin (and expose/credentials headers, Vary: Origin);
- * a disallowed origin is refused with 403.
+ * a disallowed origin is refused with 403. A request from the server's own
+ * origin (Origin equal to its scheme and Host) is not cross-origin: it passes
+ * untouched.
  */
 export function cors(options: CorsOptions): Middleware {
   const anyOrigin = options.allowedOrigins.includes("*");
@@ -39,7 +41,8 @@ export function cors(options: CorsOptions): Middleware {
       if (options.allowCredentials) out["access-control-allow-credentials"] = "true";
       return new Response({ statusCode: 204, headers: out });
     }
-    if (origin === undefined) return next();
+    // Browsers send Origin on same-origin POSTs too (the app's own /docs "Try it out"): CORS is not about those.
+    if (origin === undefined || isSameOrigin(req, origin)) return next();
     if (!allowed(origin)) return origin === "null" ? rejection("CORS_NULL_ORIGIN", []) : rejection("CORS_ORIGIN_FORBIDDEN", [origin]);
     return afterNext(next(), (res) => {
       res.setHeader("access-control-allow-origin", anyOrigin && !options.allowCredentials ? "*" : origin);
@@ -50,4 +53,22 @@ export function cors(options: CorsOptions): Middleware {
       return res;
     });
   });
+}
+
+/**
+ * Origin names the page's scheme, host and port; a request the page sends to
+ * its own server carries the same host in Host. The server speaks plain HTTP;
+ * behind a TLS-terminating proxy, X-Forwarded-Proto names the scheme the page
+ * saw. A browser sets neither Host nor Origin for a script, so a page of
+ * another origin cannot make the two agree.
+ */
+function isSameOrigin(raw: { header(name: string): string | undefined }, origin: string): boolean {
+  const host = raw.header("host");
+  if (host === undefined) return false;
+  const scheme = raw.header("x-forwarded-proto")?.split(",")[0]!.trim().toLowerCase() || "http";
+  return withoutDefaultPort(origin.toLowerCase()) === withoutDefaultPort(`${scheme}://${host.toLowerCase()}`);
+}
+
+function withoutDefaultPort(origin: string): string {
+  return origin.replace(/^(http:\/\/[^/]*?):80$/, "$1").replace(/^(https:\/\/[^/]*?):443$/, "$1");
 }
