@@ -104,10 +104,13 @@ describe.each([
 
     it("answers invalid JSON with Spikard's frame and stays open", async () => {
       await using ws = await client.websocket("/chat");
-      for (const bad of ["this is not valid json {", "", "{\"a\":1,}", "[1e999]"]) {
+      for (const bad of ["this is not valid json {", "", "{\"a\":1,}", "[1e999]", "\uFEFF{\"type\":\"message\",\"user\":\"ada\",\"text\":\"a BOM first\"}"]) {
         ws.sendText(bad);
         expect(await ws.receive()).toEqual({ type: "error", message: "Invalid JSON" });
       }
+      // Bytes that are not UTF-8 inside a JSON string (sent as a binary frame): refused, not decoded to U+FFFD.
+      ws.sendBytes(Buffer.concat([Buffer.from('{"type":"message","user":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","text":"x"}')]));
+      expect(await ws.receive()).toEqual({ type: "error", message: "Invalid JSON" });
       ws.send({ type: "message", user: "ada", text: "still here" });
       expect(await ws.receive()).toMatchObject({ type: "ack" });
     });

@@ -2,7 +2,7 @@ import type { ServerSocket, SocketSendStatus, SocketSession } from "../adapter/t
 import type { Request } from "../context";
 import { HttpError, SpikardError } from "../errors";
 import { encodeOutgoing } from "../pipeline/outgoing";
-import { decodeIncoming, type Decoded } from "./incoming";
+import { copyOf, decodeIncoming, type Decoded } from "./incoming";
 import { CLOSE_CODES, sendableCloseCode, socketFrame, type CloseCodeName } from "./frames";
 import type { IdleWatched, SocketPlan } from "./plan";
 import { WebSocket, type SendResult, type SocketControl } from "./socket";
@@ -90,13 +90,13 @@ export class Connection implements SocketSession, SocketControl, Subscriber, Idl
   message(data: ArrayBuffer | Uint8Array, _binary: boolean): void {
     if (this.phase !== OPEN) return;
     this.seen();
-    const bytes = data instanceof Uint8Array ? data : Buffer.from(data);
-    if (bytes.byteLength > this.plan.options.maxPayloadLength) return this.closeWith("TOO_BIG");
-    if (!this.busy) return this.handle(bytes);
-    this.pendingBytes += bytes.byteLength;
+    // uWS's ArrayBuffer as it is: no view made around it per message (decoding reads it directly).
+    const size = data.byteLength;
+    if (size > this.plan.options.maxPayloadLength) return this.closeWith("TOO_BIG");
+    if (!this.busy) return this.handle(data);
+    this.pendingBytes += size;
     if (this.pendingBytes > this.plan.options.maxPendingBytes) return this.closeWith("TOO_MANY_PENDING");
-    // A copy: uWS reuses the message's memory once this call returns (Buffer#slice would not copy).
-    (this.pending ??= []).push(new Uint8Array(bytes));
+    (this.pending ??= []).push(copyOf(data));
   }
 
   drain(): void {
@@ -149,7 +149,10 @@ export class Connection implements SocketSession, SocketControl, Subscriber, Idl
 
   send(value: unknown): SendResult {
     if (this.phase !== OPEN) return "closed";
-    const encoded = encodeOutgoing(this.plan.meta.outgoing, value);
+    const out = this.plan.meta.outgoing;
+    // A typed JSON message, the common case: checked and serialized with no intermediate object.
+    if (out.kind === "json" && (out.is === undefined || out.is(value))) return this.write(out.stringify!(value), false);
+    const encoded = encodeOutgoing(out, value);
     if (typeof encoded === "string") return this.invalid("message", encoded);
     return this.write(encoded.data, encoded.binary);
   }
@@ -210,7 +213,7 @@ export class Connection implements SocketSession, SocketControl, Subscriber, Idl
 
   // --- the message plan
 
-  private handle(bytes: Uint8Array): void {
+  private handle(bytes: ArrayBuffer | Uint8Array): void {
     const plan = this.plan;
     const decoded = decodeIncoming(plan.meta.incoming, bytes, plan.errorFormat, plan.runtime.maxJsonDepth);
     if (!decoded.ok) return this.refuse(decoded);

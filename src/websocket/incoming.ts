@@ -1,5 +1,5 @@
 import { Rejection } from "../http-errors";
-import { parseJsonSafely } from "../pipeline/json";
+import { parseJsonText } from "../pipeline/json";
 import { validateBody } from "../pipeline/body";
 import type { ValidationErrorDetail } from "../problem";
 import type { BodyMeta } from "../runtime/meta";
@@ -12,6 +12,13 @@ export type Decoded =
   | { ok: false; why: "MESSAGE_VALIDATION"; errors: ValidationErrorDetail[] };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+// As Buffer#toString: invalid sequences become U+FFFD (parseJsonText then refuses them) and a BOM stays (JSON.parse refuses it).
+const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** A message's bytes as the handler keeps them: copied, since uWS reuses a message's memory once its callback returns. */
+export function copyOf(bytes: ArrayBuffer | Uint8Array): Uint8Array {
+  return bytes instanceof Uint8Array ? new Uint8Array(bytes) : new Uint8Array(bytes.slice(0));
+}
 
 /**
  * The first steps of the message plan: parse as the declared type asks
@@ -21,12 +28,11 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * request body's. A frame's kind (text or binary) does not decide: a JSON
  * route takes JSON sent as a binary frame too.
  */
-export function decodeIncoming(meta: BodyMeta, bytes: Uint8Array, format: ErrorFormat, maxJsonDepth: number): Decoded {
+export function decodeIncoming(meta: BodyMeta, bytes: ArrayBuffer | Uint8Array, format: ErrorFormat, maxJsonDepth: number): Decoded {
   let value: unknown;
   switch (meta.kinds[0]) {
     case "bytes":
-      // A copy: uWS reuses the memory of a message once its callback returns.
-      return { ok: true, value: new Uint8Array(bytes) };
+      return { ok: true, value: copyOf(bytes) };
     case "text":
       try {
         value = utf8.decode(bytes);
@@ -36,7 +42,7 @@ export function decodeIncoming(meta: BodyMeta, bytes: Uint8Array, format: ErrorF
       break;
     default:
       try {
-        value = parseJsonSafely(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), maxJsonDepth);
+        value = parseJsonText(lenient.decode(bytes), bytes, maxJsonDepth);
       } catch (err) {
         return refused(err);
       }
