@@ -86,6 +86,18 @@ describe.each([
     stream.close();
   });
 
+  it("sends no keep-alive while events flow, and one within the interval once they stop", async () => {
+    const stream = client.sse("/busy-then-quiet");
+    const events = await stream.take(60);
+    expect(events.map((e) => (e.data as { count: number }).count)).toEqual([...Array(60).keys()]);
+    expect(stream.comments).toEqual([]);
+    const quietFrom = Date.now();
+    await until(() => stream.comments.length >= 1, 2000);
+    // At most the interval (100 ms) of silence, with room for a loaded machine.
+    expect(Date.now() - quietFrom).toBeLessThan(1000);
+    stream.close();
+  });
+
   it("runs the generator's finally within 100 ms of the client leaving (an AbortSignal ends its wait)", async () => {
     const name = `wait-${_name}`;
     const stream = client.sse(`/waiting/${name}`);

@@ -433,6 +433,19 @@ describe("a client that leaves during async work before the upgrade (real socket
   });
 });
 
+describe("the node adapter", () => {
+  it("answers a handshake 426 (it cannot switch protocols) and serves HTTP routes as usual", async () => {
+    const app = new Spikard({ adapter: "node", logger: collectingLogger() });
+    app.websocket("/echo", (m: { n: number }) => m);
+    app.get("/ok", () => ({ ok: true }));
+    const client = own(new LiveTestClient(app));
+    const err = await handshakeError(client.websocket("/echo"));
+    expect(err.response.statusCode).toBe(426);
+    expect(err.response.json<{ type: string }>().type).toBe("https://spikard.dev/errors/upgrade-required");
+    expect((await client.get("/ok")).json()).toEqual({ ok: true });
+  });
+});
+
 describe("server shutdown", () => {
   it("closes open WebSockets with 1001 before HTTP requests drain, and calls close once", async () => {
     const log = newLog();

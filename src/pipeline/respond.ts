@@ -171,9 +171,13 @@ const BATCH_CHUNKS = 1024;
  * between chunks still has each one written within the same turn.
  */
 class ChunkBatch {
+  /** Sealed parts, in order: filled batch buffers and chunks too big to copy into one. */
   private parts: Array<string | Uint8Array> = [];
+  /** The batch being filled: chunks are copied in as they come, so that they die young (what is still alive at a scavenge is what it costs). */
+  private current: Buffer | undefined;
+  private used = 0;
   private bytes = 0;
-  private strings = true;
+  private count = 0;
   private pending: Promise<void> | undefined;
   private failure: { err: unknown } | undefined;
 
@@ -182,17 +186,27 @@ class ChunkBatch {
   /** Queues a chunk; false once the batch is full (await `flushed()` before adding more). */
   add(chunk: string | Uint8Array): boolean {
     if (this.failure !== undefined) throw this.failure.err;
-    this.parts.push(chunk);
-    this.bytes += typeof chunk === "string" ? chunk.length : chunk.byteLength;
-    if (typeof chunk !== "string") this.strings = false;
+    const room = BATCH_BYTES - this.used;
+    // A string takes at most 3 bytes per UTF-16 unit.
+    if (typeof chunk === "string" ? chunk.length * 3 <= room : chunk.byteLength <= room) {
+      const buf = (this.current ??= Buffer.allocUnsafe(BATCH_BYTES));
+      const n = typeof chunk === "string" ? buf.write(chunk, this.used, "utf8") : (buf.set(chunk, this.used), chunk.byteLength);
+      this.used += n;
+      this.bytes += n;
+    } else {
+      this.seal();
+      this.parts.push(chunk);
+      this.bytes += typeof chunk === "string" ? chunk.length : chunk.byteLength;
+    }
+    this.count++;
     this.schedule();
-    return this.bytes < BATCH_BYTES && this.parts.length < BATCH_CHUNKS;
+    return this.bytes < BATCH_BYTES && this.count < BATCH_CHUNKS;
   }
 
   /** Resolves once everything queued went out and the sink can take more; rejects with a write's failure. */
   async flushed(): Promise<void> {
     // Chunks queued while a flush waited for the socket to drain go out with the next one.
-    while (this.pending !== undefined || this.parts.length > 0) {
+    while (this.pending !== undefined || this.count > 0) {
       if (this.failure !== undefined) break;
       this.schedule();
       await this.pending;
@@ -200,21 +214,30 @@ class ChunkBatch {
     if (this.failure !== undefined) throw this.failure.err;
   }
 
+  private seal(): void {
+    if (this.current === undefined || this.used === 0) return;
+    this.parts.push(this.current.subarray(0, this.used));
+    this.current = undefined;
+    this.used = 0;
+  }
+
   private schedule(): void {
     this.pending ??= new Promise<void>((resolve) => setImmediate(() => this.flush(resolve)));
   }
 
   private flush(done: () => void): void {
+    this.seal();
     if (this.parts.length === 0) {
       // Never an empty write: in chunked encoding an empty chunk ends the body.
       this.pending = undefined;
+      this.count = 0;
       return done();
     }
     const parts = this.parts;
     this.parts = [];
     this.bytes = 0;
-    const data = parts.length === 1 ? parts[0]! : this.strings ? parts.join("") : Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
-    this.strings = true;
+    this.count = 0;
+    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
     const finish = (): void => {
       this.pending = undefined;
       done();

@@ -16,10 +16,15 @@ export function formatEvent(value: unknown, meta: OutgoingMeta): string | { inva
   const data: unknown = event !== undefined ? event.data : value;
   let out = "";
   if (data !== undefined || event === undefined) {
-    const encoded = encodeOutgoing(meta, data);
-    if (typeof encoded === "string") return { invalid: encoded };
-    const text = typeof encoded.data === "string" ? encoded.data : Buffer.from(encoded.data).toString("utf8");
-    for (const line of text.split(LINE_BREAK)) out += `data: ${line}\n`;
+    // Typed JSON, the common case: one line (the serializer escapes line breaks), no intermediate object.
+    if (meta.kind === "json" && (meta.is === undefined || meta.is(data))) out = `data: ${meta.stringify!(data)}\n`;
+    else {
+      const encoded = encodeOutgoing(meta, data);
+      if (typeof encoded === "string") return { invalid: encoded };
+      const text = typeof encoded.data === "string" ? encoded.data : Buffer.from(encoded.data).toString("utf8");
+      if (text.indexOf("\n") === -1 && text.indexOf("\r") === -1) out = `data: ${text}\n`;
+      else for (const line of text.split(LINE_BREAK)) out += `data: ${line}\n`;
+    }
   }
   if (event !== undefined) {
     if (event.event !== undefined) out += `event: ${event.event}\n`;

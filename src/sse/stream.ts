@@ -13,9 +13,10 @@ interface Waiter {
  * response writer only as fast as the client takes it (pipeStream's
  * backpressure: a slow client stalls the generator, memory stays bounded).
  *
- * While the generator has nothing to say, a keep-alive comment goes out every
- * `keepAliveMs` (one timer per stream, refreshed per event, not a timer per
- * event). `return()` — the client left — ends the stream at once and asks the
+ * While the generator has nothing to say, a keep-alive comment goes out at
+ * least every `keepAliveMs`: one timer per stream ticks at half that, and a
+ * tick after which no event went out sends one (a flag per event, not a
+ * timer refresh per event: that cost a clock read and a timer-list move). `return()` — the client left — ends the stream at once and asks the
  * generator to finish: a generator parked at its `yield` runs its `finally`
  * immediately; one inside an `await` does when that await settles (an
  * `AbortSignal` parameter makes that prompt too). What the generator throws
@@ -28,6 +29,8 @@ export class EventStream implements AsyncIterableIterator<string> {
   private earlyError: { err: unknown } | undefined;
   private pulling = false;
   private finished = false;
+  /** An event went out since the last keep-alive tick. */
+  private active = false;
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -37,7 +40,7 @@ export class EventStream implements AsyncIterableIterator<string> {
     private readonly invalid: (why: string) => void,
   ) {
     if (keepAliveMs > 0) {
-      this.timer = setTimeout(() => this.keepAlive(), keepAliveMs);
+      this.timer = setInterval(() => this.keepAlive(), keepAliveMs / 2);
       this.timer.unref();
     }
   }
@@ -106,7 +109,7 @@ export class EventStream implements AsyncIterableIterator<string> {
       this.invalid(text.invalid);
       return this.pull();
     }
-    this.timer?.refresh();
+    this.active = true;
     const w = this.waiter;
     this.waiter = undefined;
     w.resolve({ done: false, value: text });
@@ -121,13 +124,16 @@ export class EventStream implements AsyncIterableIterator<string> {
     }
     this.finished = true;
     this.waiter = undefined;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) clearInterval(this.timer);
     w.reject(err);
   }
 
   private keepAlive(): void {
     if (this.finished) return;
-    this.timer!.refresh();
+    if (this.active) {
+      this.active = false;
+      return;
+    }
     const w = this.waiter;
     if (w === undefined) return;
     // The generator's step stays in flight: its value goes to the next pull.
@@ -138,7 +144,7 @@ export class EventStream implements AsyncIterableIterator<string> {
   private finish(r: IteratorResult<string>): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) clearInterval(this.timer);
     const w = this.waiter;
     this.waiter = undefined;
     w?.resolve(r);

@@ -58,6 +58,19 @@ export function buildSseApp(probe: Probe, logger: Pick<Console, "error" | "warn"
     { keepAlive: 0.05 },
   );
 
+  // Events every 5 ms for 300 ms, then silence: no keep-alive while they flow, then one within the interval.
+  app.sse(
+    "/busy-then-quiet",
+    async function* (signal: AbortSignal) {
+      for (let i = 0; i < 60; i++) {
+        await sleep(5);
+        yield { message: "busy", count: i };
+      }
+      await sleep(10_000, undefined, { signal }).catch(() => undefined);
+    },
+    { keepAlive: 0.1 },
+  );
+
   // A generator waiting on a timer when the client leaves: the AbortSignal ends the wait at once.
   app.sse("/waiting/{name}", async function* (name: string, signal: AbortSignal) {
     try {
