@@ -9,9 +9,10 @@ import { runAutocannon } from "./lib/autocannon.mjs";
 import { parseArgs, resultName, USAGE } from "./lib/cli.mjs";
 import { measureBuild, measureStartup } from "./lib/generated-app.mjs";
 import { measureSoak } from "./lib/soak.mjs";
+import { measureUploadSoak } from "./lib/upload-soak.mjs";
 import { cpuBusy, pinSelf, sampleCpu, sampleRss, startServer } from "./lib/proc.mjs";
 import { probe } from "./lib/probe.mjs";
-import { renderMarkdown } from "./lib/report.mjs";
+import { renderMarkdown, renderSoakMarkdown } from "./lib/report.mjs";
 import { BASELINE, BENCH_DIR, CEILING, SERVERS, SERVER_NAMES } from "./lib/servers.mjs";
 import { summarizeWorkload } from "./lib/stats.mjs";
 import { WORKLOADS, WORKLOAD_NAMES } from "./lib/workloads.mjs";
@@ -19,11 +20,13 @@ import { ensureWrk, runWrk } from "./lib/wrk.mjs";
 
 const STARTUP_PORT = 9110;
 const SOAK_PORT = 9111;
+const UPLOAD_SOAK_PORT = 9112;
 const log = (msg) => console.error(`[bench] ${msg}`);
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2), { workloads: WORKLOAD_NAMES, servers: SERVER_NAMES });
   if (opts.help) return console.log(USAGE);
+  if (opts.soakOnly) return uploadSoak(opts);
   const t0 = performance.now();
   const servers = SERVERS.filter((s) => opts.servers.includes(s.name));
   const workloads = WORKLOADS.filter((w) => opts.workloads.includes(w.name));
@@ -135,6 +138,28 @@ async function main() {
   fs.writeFileSync(path.join(dir, `${base}.md`), md);
   console.log(md);
   log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s; wrote benchmarks/results/${base}.json and ${base}.md`);
+}
+
+/** `--soak-only`: the upload soak alone, written to results/soak.json and soak.md. */
+async function uploadSoak(opts) {
+  const t0 = performance.now();
+  if (!pinSelf()) log("warning: taskset unavailable; nothing is pinned");
+  const spikard = SERVERS.find((s) => s.name === "spikard");
+  log("building spikard");
+  spikard.build();
+  // A few minutes' run gets a 30 s warm-in (V8 sizes its heap to the load first); a short one a tenth of itself.
+  const warmupS = Math.min(30, Math.max(3, Math.round(opts.soakMinutes * 6)));
+  const soak = await measureUploadSoak({ entry: path.join(path.dirname(spikard.entry), "soak.js"), port: UPLOAD_SOAK_PORT, minutes: opts.soakMinutes, warmupS, log });
+  const doc = { meta: { date: new Date().toISOString(), node: process.versions.node, cpus: os.cpus().length, commit: gitCommit() }, soak };
+  const dir = path.join(BENCH_DIR, "results");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "soak.json"), `${JSON.stringify(doc, null, 2)}\n`);
+  const md = renderSoakMarkdown(doc);
+  fs.writeFileSync(path.join(dir, "soak.md"), md);
+  console.log(md);
+  log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s; wrote benchmarks/results/soak.json and soak.md`);
+  const flat = soak.rss?.flat && soak.fds?.flat && soak.fileFds?.flat;
+  if (!flat || soak.leftInUploadDir.length > 0 || !soak.alive || soak.serverErrors > 0) process.exitCode = 1;
 }
 
 function gitCommit() {

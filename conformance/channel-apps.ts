@@ -2,7 +2,7 @@ import http from "node:http";
 import { isDeepStrictEqual } from "node:util";
 import WebSocket from "ws";
 import { exampleOf, resolveRef, specProtocol, type ChannelFixture, type Json, type MessageFixture, type SpecFixture } from "./channel-fixtures";
-import { newContext, schemaToTs } from "./schema-to-ts";
+import { newContext, schemaToTs } from "../src/codegen/fixtures/generate-app";
 
 /**
  * Channel fixtures → TypeScript apps (one per WebSocket/SSE channel or

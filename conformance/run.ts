@@ -2,11 +2,9 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { send } from "./client";
-import { firstDifference } from "./compare";
-import { loadFixtures, type Fixture } from "./fixtures";
-import { generateApp, PRELUDE, type GeneratedApp } from "./generate";
-import { buildRequest } from "./request";
+import { fixtureDifference } from "../src/codegen/fixtures/check";
+import { loadFixtures, type Fixture } from "../src/codegen/fixtures/fixtures";
+import { generateApp, PRELUDE, type GeneratedApp } from "../src/codegen/fixtures/generate-app";
 import { skipReason, skipReasonOf } from "./skips";
 import { loadChannelFixtures } from "./channel-fixtures";
 import { generateChannelApps, type ChannelApp } from "./channel-apps";
@@ -114,8 +112,6 @@ function writeApps(buildDir: string, fixtures: Fixture[], channelApps: ChannelAp
     const app = { ...generateApp(f, i), module: f.category };
     byCategory.set(f.category, [...(byCategory.get(f.category) ?? []), app]);
   });
-  // The named lifecycle hooks the fixtures use, beside the generated sources.
-  fs.copyFileSync(path.join(ROOT, "conformance", "hook-library.ts"), path.join(buildDir, "src", "_hooks.ts"));
   for (const app of [...byCategory.values()].flat()) {
     for (const f of app.files) {
       const target = path.join(buildDir, "static", f.path);
@@ -143,7 +139,7 @@ function writeApps(buildDir: string, fixtures: Fixture[], channelApps: ChannelAp
       baseUrl: ".",
       types: ["node"],
       typeRoots: [path.join(ROOT, "node_modules", "@types")],
-      paths: { spikard: [path.join(ROOT, "dist", "src", "index")], typia: [path.join(ROOT, "node_modules", "typia")] },
+      paths: { spikard: [path.join(ROOT, "dist", "src", "index")], "spikard/fixtures": [path.join(ROOT, "dist", "src", "codegen", "fixtures", "index")], typia: [path.join(ROOT, "node_modules", "typia")] },
       // The fixtures pin Spikard's wire behaviour, where an unresolvable dependency answers 500 per request.
       plugins: [{ transform: path.join(ROOT, "dist", "transformer", "index.js"), dependencyErrors: "respond" }],
     },
@@ -187,10 +183,7 @@ async function runOne(buildDir: string, app: GeneratedApp & { module: string }):
     const mod = require(path.join(buildDir, "out", `${app.module}.js`)) as Record<string, () => { serve(o: object): Promise<{ port: number; close(): Promise<void> }> }>;
     const spikardApp = mod[app.factory]!();
     server = await spikardApp.serve({ host: "127.0.0.1", port: 0 });
-    const warmup = await warmupDifference(app.fixture, server.port);
-    if (warmup) return { status: "failed", detail: warmup };
-    const res = await send(server.port, buildRequest(app.fixture));
-    const diff = firstDifference(app.fixture.data.expected_response, res) ?? (await backgroundDifference(app.fixture, server.port));
+    const diff = await fixtureDifference(app.fixture, server.port);
     return diff ? { status: "failed", detail: diff } : { status: "passed" };
   } catch (err) {
     return { status: "failed", detail: `error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` };
@@ -213,35 +206,6 @@ async function runChannelApp(buildDir: string, app: ChannelApp): Promise<Map<str
   } finally {
     await server?.close();
   }
-}
-
-/** Rate-limit fixtures: `warmup_requests` requests first, each answering `warmup_expect_status`. */
-async function warmupDifference(fixture: Fixture, port: number): Promise<string | undefined> {
-  const rl = fixture.data.handler?.middleware?.rate_limit as { warmup_requests?: number; warmup_expect_status?: number; sleep_ms_between?: number } | undefined;
-  for (let i = 0; i < (rl?.warmup_requests ?? 0); i++) {
-    const res = await send(port, buildRequest(fixture));
-    if (rl?.warmup_expect_status !== undefined && res.status !== rl.warmup_expect_status) return `warm-up request ${i + 1} answered ${res.status}, expected ${rl.warmup_expect_status}`;
-    if (rl?.sleep_ms_between) await new Promise((r) => setTimeout(r, rl.sleep_ms_between));
-  }
-  return undefined;
-}
-
-/** A fixture's `background` expectation: after the response, GET state_path shows what the background task stored. */
-async function backgroundDifference(fixture: Fixture, port: number): Promise<string | undefined> {
-  const bg = fixture.data.background as { state_path: string; state_key: string; expected_state: unknown } | undefined;
-  if (bg === undefined) return undefined;
-  let last = "";
-  for (let i = 0; i < 50; i++) {
-    const res = await send(port, { method: "GET", path: bg.state_path, headers: {} });
-    last = res.body.toString();
-    try {
-      if (JSON.stringify((JSON.parse(last) as Record<string, unknown>)[bg.state_key]) === JSON.stringify(bg.expected_state)) return undefined;
-    } catch {
-      // not JSON yet; keep polling
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return `background state ${last}, expected ${bg.state_key}: ${JSON.stringify(bg.expected_state)}`;
 }
 
 function report(results: Result[]): void {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Fixture } from "./fixtures";
+import type { Fixture } from "../src/codegen/fixtures/fixtures";
 
 /**
  * Fixtures that exercise another binding's idioms, with the reason, from

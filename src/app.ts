@@ -211,7 +211,7 @@ export class Spikard extends Router {
     return (this.pipelineCache = new Pipeline(routes, {
       maxBodySize: this.config.maxBodySize,
       maxUploadSize: this.config.maxUploadSize,
-      uploads: { spoolThreshold: this.config.uploadSpoolThreshold, dir: this.config.uploadDir },
+      uploads: { spoolThreshold: this.config.uploadSpoolThreshold, dir: this.config.uploadDir, limits: this.config.multipartLimits },
       maxJsonDepth: this.config.maxJsonDepth,
       errorFormat: this.config.validationErrorFormat,
       logger: this.config.logger,

@@ -1,24 +1,62 @@
 #!/usr/bin/env node
-import { asyncapiCommand } from "./cli/asyncapi";
-import { exportDocument } from "./cli/export-document";
-import { generateProto } from "./cli/generate-proto";
+import path from "node:path";
+import { CodegenError } from "./codegen/errors";
+import { APP_DOCUMENTS, writeAppDocument } from "./cli/app-document";
+import { UsageError } from "./cli/args";
+import { generateClientFile, USAGE as CLIENT } from "./cli/client";
+import { generateFixtures, USAGE as GENERATE_FIXTURES } from "./cli/generate-fixtures";
+import { generateOpenApi, USAGE as GENERATE_OPENAPI } from "./cli/generate-openapi";
+import { generateProto, USAGE as GENERATE_PROTO } from "./cli/generate-proto";
+import { initProject, USAGE as INIT } from "./cli/init";
+
+type Command = { run(argv: string[]): number | Promise<number>; usage: string };
+
+/** Subcommands; `generate` ones are keyed `generate <target>`. */
+const COMMANDS: Record<string, Command> = {
+  openapi: { run: exportDocument("openapi"), usage: "spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]" },
+  asyncapi: { run: exportDocument("asyncapi"), usage: "spikard asyncapi <compiled-app.js> [--out asyncapi.json|asyncapi.yaml]" },
+  "generate openapi": { run: generateOpenApi, usage: GENERATE_OPENAPI },
+  "generate fixtures": { run: generateFixtures, usage: GENERATE_FIXTURES },
+  "generate proto": { run: generateProto, usage: GENERATE_PROTO },
+  client: { run: generateClientFile, usage: CLIENT },
+  init: { run: initProject, usage: INIT },
+};
 
 /**
- * `spikard openapi <compiled app module> [--out openapi.json|openapi.yaml]`
- * `spikard asyncapi <compiled app module> [--out asyncapi.json|asyncapi.yaml]`
- * `spikard generate proto ...` (see cli/generate-proto.ts)
- *
- * Writes the app's document without opening a socket (see cli/export-document.ts).
+ * `spikard openapi|asyncapi <compiled app module> [--out file.json|file.yaml]`
+ * writes the app's OpenAPI or AsyncAPI document without opening a socket.
  */
-function main(argv: string[]): number {
-  const [command, ...rest] = argv;
-  if (command === "generate" && rest[0] === "proto") return generateProto(rest.slice(1));
-  if (command === "asyncapi") return asyncapiCommand(rest);
-  if (command !== "openapi" || rest[0] === undefined) {
-    console.error("usage: spikard openapi|asyncapi <compiled-app.js> [--out file.json|file.yaml]\n       spikard generate proto ...");
-    return 2;
-  }
-  return exportDocument("openapi", "SPIKARD_OPENAPI_OUT", rest);
+function exportDocument(kind: keyof typeof APP_DOCUMENTS): (argv: string[]) => number {
+  return (argv) => {
+    const [modulePath, ...rest] = argv;
+    if (modulePath === undefined) throw new UsageError(COMMANDS[kind]!.usage);
+    const outIndex = rest.indexOf("--out");
+    const out = path.resolve(outIndex === -1 ? `${kind}.json` : (rest[outIndex + 1] ?? `${kind}.json`));
+    writeAppDocument(modulePath, out, kind);
+    console.log(`spikard: wrote ${path.relative(process.cwd(), out)}`);
+    return 0;
+  };
 }
 
-process.exit(main(process.argv.slice(2)));
+async function main(argv: string[]): Promise<number> {
+  const key = argv[0] === "generate" ? `generate ${argv[1] ?? ""}` : (argv[0] ?? "");
+  const command = COMMANDS[key];
+  if (command === undefined) {
+    console.error(`usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join("\n")}`);
+    return 2;
+  }
+  try {
+    return await command.run(argv.slice(key.split(" ").length));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`usage: ${err.message}`);
+      return 2;
+    }
+    // Problems with the input are the user's to fix: say what and where, without a stack trace.
+    console.error(`spikard: ${err instanceof CodegenError ? `[${err.code}] ` : ""}${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof CodegenError) && process.env.SPIKARD_DEBUG) console.error(err);
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => process.exit(code));

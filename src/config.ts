@@ -3,6 +3,7 @@ import os from "node:os";
 import type { AdapterChoice } from "./adapter";
 import type { OpenApiConfig } from "./openapi/config";
 import type { GrpcServerConfig } from "./grpc/config";
+import { resolveMultipartLimits, type MultipartLimits, type ResolvedMultipartLimits } from "./multipart/limits";
 import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLimitOptions, StaticFilesOptions } from "./middleware";
 import type { RateLimitStore } from "./middleware/rate-limit/store";
 import type { TrustProxy } from "./client-address";
@@ -31,6 +32,11 @@ export interface ServerConfig {
   uploadSpoolThreshold?: number;
   /** Directory for spooled uploads. Default the OS temp directory. */
   uploadDir?: string;
+  /**
+   * How much structure one multipart body may have; past any of these it is answered 413 and parsed no further:
+   * `{ maxParts: 2000, maxFields: 1000, maxFieldSize: 1 MiB, maxFiles: 1000, maxPartHeaderSize: 8 KiB }` by default.
+   */
+  multipartLimits?: MultipartLimits;
   /** Largest accepted header block in bytes, every field counted as `name: value\r\n` (431 beyond). Default 16 KiB. */
   maxHeaderSize?: number;
   /** Most header fields a request may have (431 beyond). Default 100. */
@@ -102,6 +108,7 @@ export interface ResolvedConfig {
   maxUploadSize: number;
   uploadSpoolThreshold: number;
   uploadDir: string;
+  multipartLimits: ResolvedMultipartLimits;
   maxJsonDepth: number;
   /** Header and target sizes and connection timeouts, as every adapter takes them. */
   limits: RequestLimits;
@@ -138,6 +145,7 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     maxUploadSize: c.maxUploadSize ?? 100 * MIB,
     uploadSpoolThreshold: c.uploadSpoolThreshold ?? MIB,
     uploadDir: c.uploadDir ?? os.tmpdir(),
+    multipartLimits: resolveMultipartLimits(c.multipartLimits),
     maxJsonDepth: c.maxJsonDepth ?? 128,
     limits: resolveLimits(c),
     gracefulShutdownTimeout: c.gracefulShutdownTimeout ?? 10,

@@ -19,6 +19,7 @@ const SAMPLE: { [C in HttpErrorCode]: Parameters<(typeof HTTP_ERRORS)[C]["body"]
   MISSING_BOUNDARY: [],
   FORM_PARSE: ["bad"],
   MULTIPART_PARSE: ["bad"],
+  MULTIPART_LIMIT: ["fields", 1000],
   UNSUPPORTED_CHARSET: ["latin-1"],
   UNSUPPORTED_MEDIA_TYPE: [],
   PAYLOAD_TOO_LARGE: [10],
@@ -39,7 +40,7 @@ const SAMPLE: { [C in HttpErrorCode]: Parameters<(typeof HTTP_ERRORS)[C]["body"]
 
 describe("HTTP_ERRORS", () => {
   it("has the expected number of codes (update this count and docs/errors.md deliberately)", () => {
-    expect(codes).toHaveLength(27);
+    expect(codes).toHaveLength(28);
   });
 
   it.each(codes)("%s is documented with its status and type", (code) => {

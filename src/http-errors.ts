@@ -55,6 +55,7 @@ export const HTTP_ERRORS = {
     contentType: PROBLEM_CONTENT_TYPE,
     body: () => ({ type: ProblemType.unsupportedMediaType, title: "Unsupported Media Type", status: 415, detail: "Unsupported media type" }),
   },
+  MULTIPART_LIMIT: { status: 413, contentType: JSON_TYPE, body: (what: string, limit: number) => ({ error: "Payload Too Large", message: `Multipart body exceeds the limit of ${limit} ${what}` }) },
   PAYLOAD_TOO_LARGE: { status: 413, contentType: JSON_TYPE, body: (limit: number) => ({ error: "Payload Too Large", message: `Request body size exceeds maximum allowed size of ${limit} bytes` }) },
   HEADERS_TOO_LARGE: { status: 431, contentType: JSON_TYPE, body: (limit: number) => ({ error: "Request Header Fields Too Large", message: `Request headers exceed maximum allowed size of ${limit} bytes` }) },
   TOO_MANY_HEADERS: { status: 431, contentType: JSON_TYPE, body: (limit: number) => ({ error: "Request Header Fields Too Large", message: `Request has more than the maximum of ${limit} header fields` }) },

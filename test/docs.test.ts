@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { CODEGEN_ERRORS } from "../src/codegen/errors";
 import { FRAMEWORK_ERRORS } from "../src/errors";
 import { TRANSFORMER_ERRORS } from "../transformer/TransformerError";
 
@@ -11,6 +12,9 @@ describe("docs/errors.md", () => {
     expect(docs).toMatch(new RegExp(`^\\| ${code} \\|`, "m"));
   });
   it.each(Object.keys(FRAMEWORK_ERRORS))("documents framework error %s", (code) => {
+    expect(docs).toMatch(new RegExp(`^\\| ${code} \\|`, "m"));
+  });
+  it.each(Object.keys(CODEGEN_ERRORS))("documents code generator error %s", (code) => {
     expect(docs).toMatch(new RegExp(`^\\| ${code} \\|`, "m"));
   });
 });

@@ -19,7 +19,7 @@ const subpaths = Object.keys(pkg.exports);
 
 describe("package.json exports", () => {
   it("lists the root and the documented subpaths", () => {
-    expect(subpaths).toEqual([".", "./transformer", "./testing", "./vite", "./middleware", "./runtime", "./rate-limit", "./grpc", "./websocket", "./package.json"]);
+    expect(subpaths).toEqual([".", "./transformer", "./testing", "./vite", "./middleware", "./runtime", "./rate-limit", "./grpc", "./websocket", "./fixtures", "./package.json"]);
   });
 
   it.each(subpaths)("%s points at files that exist", (subpath) => {

@@ -145,7 +145,7 @@ describe("JWT", () => {
     expect(await detail(sign({ sub: "u1", exp: now - 10, aud: ["api"], iss: "auth" }))).toBe("Token has expired");
     expect(await detail(createSigner({ key: "other" })({ sub: "u1", exp: now + 60 }))).toBe("Token signature is invalid");
     expect(await detail(sign({ sub: "u1", exp: now + 60, aud: ["elsewhere"], iss: "auth" }))).toBe("Token audience is invalid");
-    expect(await detail(sign({ sub: "u1", exp: now + 60, aud: ["api"], iss: "evil" }))).toBe("Token issuer is invalid, expected 'auth'");
+    expect(await detail(sign({ sub: "u1", exp: now + 60, aud: ["api"], iss: "evil" }))).toBe("Token issuer is invalid");
     expect(await detail(sign({ sub: "u1", exp: now + 600, nbf: now + 300, aud: ["api"], iss: "auth" }))).toBe("JWT not valid yet, not before claim is in the future");
     expect(await detail(sign({ sub: "u1", aud: ["api"], iss: "auth" }))).toBe("Token validation failed: Missing required claim: exp");
   });

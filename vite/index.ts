@@ -69,7 +69,9 @@ function createService(tsconfigPath: string): Service {
   const compilerOptions: ts.CompilerOptions = {
     ...parsed.options,
     module: ts.ModuleKind.ESNext,
-    moduleResolution: parsed.options.moduleResolution ?? ts.ModuleResolutionKind.Bundler,
+    // Vite hands over ES modules; node16/nodenext resolution insists on module node16/nodenext and would leave
+    // every import unresolved (typed any), so those projects resolve as bundlers do, with package exports.
+    moduleResolution: nodeStyle(parsed.options.moduleResolution) ? ts.ModuleResolutionKind.Bundler : (parsed.options.moduleResolution ?? ts.ModuleResolutionKind.Bundler),
     sourceMap: true,
     inlineSources: true,
     inlineSourceMap: false,
@@ -149,4 +151,8 @@ function pluginOptions(plugins: unknown): SpikardTransformOptions {
   if (entry === undefined) return {};
   const { transform: _transform, ...options } = entry;
   return options as SpikardTransformOptions;
+}
+
+function nodeStyle(kind: ts.ModuleResolutionKind | undefined): boolean {
+  return kind === ts.ModuleResolutionKind.Node16 || kind === ts.ModuleResolutionKind.NodeNext;
 }

@@ -1,25 +1,15 @@
 // Fallback load generator for machines without wrk. autocannon runs in Node,
 // so it gets its own process pinned to the client CPU rather than sharing
 // the orchestrator's event loop; that process is this file run as a script.
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { CLIENT_CPU, pinned } from "./proc.mjs";
+import { runPinnedScript } from "./proc.mjs";
 import { WORKLOADS } from "./workloads.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 
 /** @returns {Promise<import("./wrk-output.mjs").LoadResult>} */
 export function runAutocannon({ port, workload, durationS, connections }) {
-  const [cmd, argv] = pinned(CLIENT_CPU, process.execPath, [SELF, JSON.stringify({ port, workload: workload.name, durationS, connections })]);
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv);
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`autocannon exited ${code}:\n${err}`))));
-  });
+  return runPinnedScript(SELF, { port, workload: workload.name, durationS, connections }, "autocannon");
 }
 
 /** autocannon reports latency in milliseconds and statuses per code. */

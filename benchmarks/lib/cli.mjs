@@ -7,10 +7,15 @@ export const USAGE = `usage: node benchmarks/run.mjs [--quick] [--duration=S] [-
   --only         workloads to run (default all)
   --servers      servers to run (default all); ratios need uws and fastify
   --tool         force a load generator (default wrk, autocannon when wrk is unavailable)
-  --no-extras    skip spikard's start-up and build-time measurements`;
+  --no-extras    skip spikard's start-up and build-time measurements
 
-const BOOLEAN_FLAGS = ["quick", "no-extras", "help"];
-const VALUE_FLAGS = ["duration", "warmup", "rounds", "connections", "only", "servers", "tool"];
+       node benchmarks/run.mjs --soak-only [--minutes=M]
+
+  --soak-only    only the upload soak: spikard under mixed valid/invalid traffic with uploads,
+                 aborted and stalled uploads; RSS and open descriptors sampled (default 10 minutes)`;
+
+const BOOLEAN_FLAGS = ["quick", "no-extras", "help", "soak-only"];
+const VALUE_FLAGS = ["duration", "warmup", "rounds", "connections", "only", "servers", "tool", "minutes"];
 
 const DEFAULTS = { durationS: 5, warmupS: 2, rounds: 3, extraRuns: 5 };
 const QUICK = { durationS: 1, warmupS: 1, rounds: 1, extraRuns: 1 };
@@ -60,6 +65,8 @@ export function parseArgs(argv, known) {
     servers: known.servers,
     tool: undefined,
     extras: given["no-extras"] !== "true",
+    soakOnly: given["soak-only"] === "true",
+    soakMinutes: 10,
   };
   for (const [key, value] of Object.entries(given)) {
     switch (key) {
@@ -80,6 +87,9 @@ export function parseArgs(argv, known) {
         break;
       case "servers":
         opts.servers = list(key, value, known.servers);
+        break;
+      case "minutes":
+        opts.soakMinutes = positive(key, value);
         break;
       case "tool":
         if (value !== "wrk" && value !== "autocannon") throw new Error(`--tool must be wrk or autocannon, got ${JSON.stringify(value)}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 // Only the pure modules: nothing here starts a server or a load generator.
 import { parseArgs, resultName } from "./cli.mjs";
-import { formatUs, renderMarkdown, renderTable } from "./report.mjs";
+import { formatUs, renderMarkdown, renderSoakMarkdown, renderTable } from "./report.mjs";
 import { median, pairedRatio, summarizeSoak, summarizeWorkload } from "./stats.mjs";
 import { parseDurationUs, parseWrkOutput } from "./wrk-output.mjs";
 
@@ -203,10 +203,49 @@ describe("cli", () => {
     expect(o.tool).toBe("autocannon");
   });
 
+  it("takes the upload soak alone, 10 minutes unless told", () => {
+    expect(parseArgs([], known)).toMatchObject({ soakOnly: false, soakMinutes: 10 });
+    expect(parseArgs(["--soak-only"], known)).toMatchObject({ soakOnly: true, soakMinutes: 10 });
+    expect(parseArgs(["--soak-only", "--minutes", "0.5"], known)).toMatchObject({ soakOnly: true, soakMinutes: 0.5 });
+    expect(() => parseArgs(["--soak-only", "--minutes=0"], known)).toThrow(/positive/);
+  });
+
   it("rejects unknown names and flags", () => {
     expect(() => parseArgs(["--only=nope"], known)).toThrow(/unknown nope/);
     expect(() => parseArgs(["--rounds=0"], known)).toThrow(/positive/);
     expect(() => parseArgs(["--fast"], known)).toThrow(/unknown flag --fast/);
     expect(() => parseArgs(["--tool=ab"], known)).toThrow(/wrk or autocannon/);
+  });
+});
+
+describe("upload soak report", () => {
+  const series = (start: number, end: number) => ({ samples: 600, startKb: start, endKb: end, minKb: start - 1, maxKb: end + 1, driftPct: (100 * (end - start)) / start, flat: Math.abs((100 * (end - start)) / start) <= 5 });
+  const doc = {
+    meta: { date: "2025-01-01T12:34:56.000Z", node: "20.0.0", cpus: 2, commit: "abc1234" },
+    soak: {
+      minutes: 10,
+      warmupS: 30,
+      requests: 1_234_567,
+      serverErrors: 0,
+      traffic: { valid: { sent: 1_000_000, outcomes: { "200": 1_000_000 } }, "stalled-upload": { sent: 300, outcomes: { "408": 299, closed: 1 } } },
+      rss: series(102_400, 104_448),
+      fds: series(31, 31),
+      fileFds: series(19, 21),
+      maxSpoolFiles: 4,
+      idleFdsBefore: { total: 20, files: 18 },
+      idleFdsAfter: { total: 20, files: 18 },
+      leftInUploadDir: [],
+      alive: true,
+    },
+  };
+
+  it("shows each series first to last tenth with its verdict, the idle descriptors, the upload directory and the traffic", () => {
+    const md = renderSoakMarkdown(doc);
+    expect(md).toContain("| RSS | 100.0 MB → 102.0 MB (+2.0%, flat) | 100.0 MB – 102.0 MB | 600 |");
+    expect(md).toContain("| open descriptors | 31 → 31 (+0.0%, flat) | 30 – 32 | 600 |");
+    expect(md).toContain("| of which not sockets | 19 → 21 (+10.5%, NOT flat) | 18 – 22 | 600 |");
+    expect(md).toContain("Idle descriptors before the traffic 20 (18 not sockets), after it 20 (18). Upload directory afterwards: empty; at most 4 spool files at once");
+    expect(md).toContain("| stalled-upload | 300 | 408×299, closed×1 |");
+    expect(md).toContain("1,234,567 requests in all.");
   });
 });

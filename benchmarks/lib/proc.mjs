@@ -23,6 +23,23 @@ function hasTaskset() {
   return tasksetChecked;
 }
 
+/**
+ * Runs `node script payload` pinned to the client CPU (a Node load generator gets a process of its
+ * own rather than the orchestrator's event loop) and resolves with the JSON it prints.
+ */
+export function runPinnedScript(script, payload, label) {
+  const [cmd, argv] = pinned(CLIENT_CPU, process.execPath, [script, JSON.stringify(payload)]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv);
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${label} exited ${code}:\n${err}`))));
+  });
+}
+
 /** One GET with a fresh connection; resolves with the status, or rejects when nothing answers. */
 export function ping(port, path = "/hello") {
   return new Promise((resolve, reject) => {
@@ -50,7 +67,7 @@ export async function startServer(entry, port, { timeoutMs = 20_000, env = {} } 
   while (!exited) {
     try {
       await ping(port);
-      return { child, pid: child.pid, startupMs: performance.now() - t0, stop: () => stopProcess(child) };
+      return { child, pid: child.pid, startupMs: performance.now() - t0, stop: () => stopProcess(child), output: () => stderr };
     } catch {
       if (performance.now() - t0 > timeoutMs) break;
       await sleep(2);

@@ -90,3 +90,31 @@ export function renderMarkdown(doc) {
   }
   return `${out.join("\n")}\n`;
 }
+
+/** The upload soak (results/soak.json) as markdown. */
+export function renderSoakMarkdown(doc) {
+  const s = doc.soak;
+  const pct = (d) => `${d >= 0 ? "+" : ""}${d.toFixed(1)}%`;
+  const series = (label, v, fmt) => (v === undefined ? row([label, "–", "–", "0"]) : row([label, `${fmt(v.startKb)} → ${fmt(v.endKb)} (${pct(v.driftPct)}${v.flat ? ", flat" : ", NOT flat"})`, `${fmt(v.minKb)} – ${fmt(v.maxKb)}`, v.samples]));
+  const count = (n) => String(Math.round(n));
+  const out = [
+    `# spikard upload soak, ${doc.meta.date.slice(0, 16).replace("T", " ")} UTC`,
+    "",
+    `Commit ${doc.meta.commit ?? "?"}, Node ${doc.meta.node}, ${doc.meta.cpus} CPUs. ${s.minutes} min sampled every second after a ${s.warmupS} s warm-in; flat = the last tenth's median within ±5% of the first tenth's.`,
+    "",
+    row(["measure", "first → last tenth", "range", "samples"]),
+    row(["---", "---:", "---:", "---:"]),
+    series("RSS", s.rss, formatKb),
+    series("open descriptors", s.fds, count),
+    series("of which not sockets", s.fileFds, count),
+    "",
+    `Idle descriptors before the traffic ${s.idleFdsBefore.total} (${s.idleFdsBefore.files} not sockets), after it ${s.idleFdsAfter.total} (${s.idleFdsAfter.files}). Upload directory afterwards: ${s.leftInUploadDir.length === 0 ? "empty" : `${s.leftInUploadDir.length} files left (${s.leftInUploadDir.slice(0, 5).join(", ")})`}; at most ${s.maxSpoolFiles} spool files at once during the run. Server ${s.alive ? "alive" : "DEAD"} at the end; ${s.serverErrors} 5xx answers.`,
+    "",
+    row(["traffic", "sent", "outcomes"]),
+    row(["---", "---:", "---"]),
+    ...Object.entries(s.traffic).map(([kind, k]) => row([kind, formatRps(k.sent), Object.entries(k.outcomes).sort((a, b) => b[1] - a[1]).map(([o, n]) => `${o}×${formatRps(n)}`).join(", ")])),
+    "",
+    `${formatRps(s.requests)} requests in all.`,
+  ];
+  return `${out.join("\n")}\n`;
+}

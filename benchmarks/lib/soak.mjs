@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { sleep, startServer } from "./proc.mjs";
 import { summarizeSoak } from "./stats.mjs";
 
-function rssKb(pid) {
+export function rssKb(pid) {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) : undefined;
 }

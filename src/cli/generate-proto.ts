@@ -3,7 +3,7 @@ import path from "node:path";
 import protobuf from "protobufjs";
 import { generateModule } from "./proto-codegen";
 
-const USAGE = "usage: spikard generate proto <file.proto>... --output DIR [-I include-dir]... [--keep-case] [--check]";
+export const USAGE = "spikard generate proto <file.proto>... --output DIR [-I include-dir]... [--keep-case] [--check]";
 
 /**
  * `spikard generate proto protos/user.proto --output src/gen`: one TypeScript module per .proto
@@ -78,6 +78,6 @@ function load(file: string, includes: string[], keepCase: boolean): protobuf.Roo
 
 function usage(problem?: string): number {
   if (problem) console.error(`spikard: ${problem}`);
-  console.error(USAGE);
+  console.error(`usage: ${USAGE}`);
   return 2;
 }

@@ -11,24 +11,91 @@ export interface ContentType {
 
 export type ContentKind = "json" | "form" | "multipart" | "text" | "other";
 
-/** Parses `type/subtype; a=b; c="d"`. Returns undefined for a malformed value. */
+/**
+ * Parses `type/subtype; a=b; c="d"`. Returns undefined for a malformed value.
+ * Parameters are read leniently (one without `=` is skipped), except for
+ * multipart types: their boundary frames the body, and busboy reads it by the
+ * strict grammar (RFC 9110 §5.6.6), refusing what a lenient reading accepts
+ * (`multipart/form-data; x; boundary=XyZ`). Both must read the same boundary
+ * or refuse the same header, so a multipart type takes only that grammar.
+ */
 export function parseContentType(header: string): ContentType | undefined {
   const semi = header.indexOf(";");
   const mediaType = (semi === -1 ? header : header.slice(0, semi)).trim().toLowerCase();
   const slash = mediaType.indexOf("/");
   if (slash <= 0 || slash === mediaType.length - 1 || mediaType.indexOf("/", slash + 1) !== -1 || WHITESPACE.test(mediaType)) return undefined;
+  if (semi === -1) return mediaType.startsWith("multipart/") && !MEDIA_TYPE.test(mediaType) ? undefined : { mediaType, params: {} };
+  if (mediaType.startsWith("multipart/")) {
+    if (!MEDIA_TYPE.test(mediaType)) return undefined;
+    const params = strictParams(header, semi);
+    return params === undefined ? undefined : { mediaType, params };
+  }
   const params: Record<string, string> = {};
-  if (semi !== -1) {
-    for (const part of header.slice(semi + 1).split(";")) {
-      const eq = part.indexOf("=");
-      if (eq === -1) continue;
-      let value = part.slice(eq + 1).trim();
-      if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-      params[part.slice(0, eq).trim().toLowerCase()] = value;
-    }
+  for (const part of header.slice(semi + 1).split(";")) {
+    const eq = part.indexOf("=");
+    if (eq === -1) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    params[part.slice(0, eq).trim().toLowerCase()] = value;
   }
   return { mediaType, params };
 }
+
+/**
+ * `*( OWS ";" OWS token "=" ( token / quoted-string ) ) OWS` from `header[semi]`,
+ * quoted strings unescaped; undefined on anything else, or a repeated name.
+ */
+function strictParams(header: string, semi: number): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  const n = header.length;
+  let i = semi;
+  for (;;) {
+    // At a ";" (or the end).
+    if (i >= n) return params;
+    if (header[i] !== ";") return undefined;
+    i++;
+    while (i < n && (header[i] === " " || header[i] === "\t")) i++;
+    // An empty parameter (";;", a trailing ";"): RFC 9110 allows it, busboy does not.
+    if (i >= n || header[i] === ";") return undefined;
+    const nameStart = i;
+    while (i < n && TOKEN_CHAR.test(header[i]!)) i++;
+    if (i === nameStart || header[i] !== "=") return undefined;
+    const name = header.slice(nameStart, i).toLowerCase();
+    i++;
+    let value: string;
+    if (header[i] === '"') {
+      value = "";
+      i++;
+      for (;;) {
+        if (i >= n) return undefined;
+        const c = header[i]!;
+        if (c === '"') break;
+        if (c === "\\") {
+          // Only escapes busboy and RFC 9110 read alike: busboy keeps the backslash of any other.
+          i++;
+          if (header[i] !== '"' && header[i] !== "\\") return undefined;
+        }
+        if (!QDTEXT.test(header[i]!)) return undefined;
+        value += header[i];
+        i++;
+      }
+      i++;
+    } else {
+      const valueStart = i;
+      while (i < n && TOKEN_CHAR.test(header[i]!)) i++;
+      if (i === valueStart) return undefined;
+      value = header.slice(valueStart, i);
+    }
+    if (Object.prototype.hasOwnProperty.call(params, name)) return undefined;
+    params[name] = value;
+    while (i < n && (header[i] === " " || header[i] === "\t")) i++;
+  }
+}
+
+const MEDIA_TYPE = /^[!#$%&'*+\-.^_`|~0-9a-z]+\/[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+const TOKEN_CHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/;
+// Inside a quoted string (or after a backslash): HTAB, SP and visible characters, as RFC 9110 §5.6.4 (obs-text excluded).
+const QDTEXT = /^[\t\x20-\x7e]$/;
 
 export function contentKind(ct: ContentType): ContentKind {
   const m = ct.mediaType;

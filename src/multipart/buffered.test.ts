@@ -72,7 +72,21 @@ describe("parseBufferedMultipart", () => {
     ["a part without a name", body("Content-Disposition: form-data\r\n\r\nx")],
     ["a missing closing delimiter", Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="a"\r\n\r\nunfinished`)],
     ["another disposition type", body('Content-Disposition: attachment; name="a"\r\n\r\nx')],
+    ["a NUL in a filename (busboy refuses the header)", body('Content-Disposition: form-data; name="f"; filename="a\u0000b"\r\n\r\nx')],
+    ["a DEL in another header", body('Content-Disposition: form-data; name="f"\r\nX-A: a\u007fb\r\n\r\nx')],
+    ["a header name that is not a token", body('Content Disposition: form-data; name="f"\r\n\r\nx')],
+    ["a space before the colon", body('Content-Disposition : form-data; name="f"\r\n\r\nx')],
+    ["an empty header block", body("\r\nx")],
   ])("leaves %s to busboy", (_name, buf) => {
     expect(parseBufferedMultipart(buf, B)).toBeUndefined();
+  });
+});
+
+describe("MultipartCollector", () => {
+  it("answers 400 for a Content-Type busboy cannot read, never throwing from its constructor", async () => {
+    const c = new MultipartCollector("multipart/form-data; x; boundary=b", { spoolThreshold: 1 << 20, dir: os.tmpdir() });
+    expect(() => c.write(Buffer.from("--b\r\n"))).toThrow(expect.objectContaining({ status: 400 }));
+    await expect(c.end()).rejects.toMatchObject({ status: 400, payload: { body: JSON.stringify({ error: "Failed to parse multipart data: Malformed content type" }) } });
+    c.dispose();
   });
 });

@@ -4,13 +4,18 @@ import { randomBytes } from "node:crypto";
 import busboy from "busboy";
 import { Rejection } from "../http-errors";
 import { addField } from "./parts";
+import { DEFAULT_MULTIPART_LIMITS, multipartLimitError, PartTally, type ResolvedMultipartLimits } from "./limits";
+import { PartScanner } from "./part-scanner";
 import { UploadFile } from "./upload-file";
+import { parseContentType } from "../http/content-type";
 
 export interface UploadOptions {
   /** Files larger than this many bytes are written to `dir` while they stream in. */
   spoolThreshold: number;
   /** Where spooled files go. */
   dir: string;
+  /** Parts, fields, files, field and part-header sizes accepted (413 beyond). Default DEFAULT_MULTIPART_LIMITS. */
+  limits?: ResolvedMultipartLimits;
 }
 
 /**
@@ -27,7 +32,9 @@ class StorageError extends Error {
 }
 
 export class MultipartCollector {
-  private readonly parser: busboy.Busboy;
+  /** Undefined when busboy refused the Content-Type itself: every write then answers 400. */
+  private readonly parser: busboy.Busboy | undefined;
+  private readonly scanner: PartScanner | undefined;
   private readonly fields: Record<string, unknown> = Object.create(null);
   private readonly files: UploadFile[] = [];
   private readonly pending: Array<Promise<void>> = [];
@@ -38,19 +45,45 @@ export class MultipartCollector {
   private readonly closed: Promise<void>;
 
   constructor(contentType: string, private readonly options: UploadOptions) {
-    this.parser = busboy({ headers: { "content-type": contentType }, defParamCharset: "utf8" });
-    this.parser.on("field", (name, value) => this.add(name, value));
-    this.parser.on("file", (name, stream, info) => {
+    const limits = options.limits ?? DEFAULT_MULTIPART_LIMITS;
+    let parser: busboy.Busboy | undefined;
+    try {
+      parser = busboy({
+        headers: { "content-type": contentType },
+        defParamCharset: "utf8",
+        // Backstops for parts the scanner cannot classify; one byte over the field size, because busboy marks a field
+        // that reaches its limit exactly as truncated.
+        limits: { fields: limits.maxFields, files: limits.maxFiles, fieldSize: limits.maxFieldSize + 1 },
+      });
+    } catch (err) {
+      // A Content-Type busboy cannot read (the constructor throws): the client's malformed request, answered 400.
+      this.failure = err;
+    }
+    this.parser = parser;
+    const boundary = parseContentType(contentType)?.params.boundary;
+    this.scanner = boundary ? new PartScanner(boundary, new PartTally(limits)) : undefined;
+    if (parser === undefined) {
+      this.closed = Promise.reject(this.failure);
+      this.closed.catch(() => undefined);
+      return;
+    }
+    parser.on("field", (name, value, info) => {
+      if (info.valueTruncated) return this.fail(multipartLimitError("bytes in one field", limits.maxFieldSize));
+      this.add(name, value);
+    });
+    parser.on("fieldsLimit", () => this.fail(multipartLimitError("fields", limits.maxFields)));
+    parser.on("filesLimit", () => this.fail(multipartLimitError("files", limits.maxFiles)));
+    parser.on("file", (name, stream, info) => {
       const received = this.receive(name, stream, info);
       // Awaited by end(); after an abort nobody does, and a storage error then must not become an unhandled rejection.
       received.catch(() => undefined);
       this.pending.push(received);
     });
     this.closed = new Promise((resolve, reject) => {
-      this.parser.on("close", resolve);
-      this.parser.on("error", (err: unknown) => {
-        this.failure = err;
-        reject(err);
+      parser.on("close", resolve);
+      parser.on("error", (err: unknown) => {
+        this.failure ??= err;
+        reject(this.failure);
       });
     });
     this.closed.catch(() => undefined);
@@ -59,16 +92,29 @@ export class MultipartCollector {
   /** Feeds a chunk; the returned promise (when any) resolves once the parser can take more. */
   write(chunk: Buffer): void | Promise<void> {
     if (this.failure !== undefined) throw this.malformed(this.failure);
-    if (this.parser.write(chunk)) return undefined;
-    return new Promise((resolve) => this.parser.once("drain", resolve));
+    // Limits first: a chunk that passes one is not parsed at all.
+    try {
+      this.scanner?.push(chunk);
+    } catch (err) {
+      this.fail(err);
+      throw err;
+    }
+    const parser = this.parser!;
+    const more = parser.write(chunk);
+    // A limit busboy itself reported while parsing this chunk.
+    if (this.failure !== undefined) throw this.malformed(this.failure);
+    if (more) return undefined;
+    return new Promise((resolve) => parser.once("drain", resolve));
   }
 
   /** Ends the body; resolves with the collected fields once every file is stored. */
   async end(): Promise<Record<string, unknown>> {
-    this.parser.end();
+    if (this.failure !== undefined) throw this.malformed(this.failure);
+    this.parser!.end();
     try {
       await this.closed;
       await Promise.all(this.pending);
+      if (this.failure !== undefined) throw this.failure;
     } catch (err) {
       // A storage failure answers 500 (logged, no paths in the response); anything else is the client's malformed body.
       if (err instanceof StorageError) throw err.cause;
@@ -93,7 +139,13 @@ export class MultipartCollector {
     }
   }
 
+  /** The body cannot be accepted (a limit, a malformed part): nothing more is parsed. */
+  private fail(err: unknown): void {
+    this.failure ??= err;
+  }
+
   private malformed(err: unknown): Rejection {
+    if (err instanceof Rejection) return err;
     const message = err instanceof Error ? err.message : String(err);
     return new Rejection("MULTIPART_PARSE", message);
   }

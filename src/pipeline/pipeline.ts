@@ -206,7 +206,7 @@ export class Pipeline {
     if (declared !== undefined && declared <= this.bufferedMultipartLimit) {
       body.read(limit, {
         body: (buf) => {
-          const fields = parseBufferedMultipart(buf, plan.boundary!);
+          const fields = parseBufferedMultipart(buf, plan.boundary!, this.options.uploads.limits);
           if (fields !== undefined) this.run(route, req, { plan, buf: EMPTY, fields }, sink, headOnly);
           else this.collectMultipart(route, req, plan, contentType, (c) => c.write(buf), sink, headOnly);
         },

@@ -245,6 +245,8 @@ function successAndDeclared(documented: DocumentedResponse[], schemaByType: Read
     if (d.description !== undefined && entry.description === describeStatus(status)) entry.description = d.description;
     const content = status === 204 || status === 304 ? undefined : contentOf(d.body, schemaByType);
     if (content === undefined) continue;
+    // The body arrives in chunks: clients generated from the document read it as a stream.
+    if (d.body.kind === "stream") entry["x-spikard-streaming"] = true;
     const merged = (entry.content ??= {}) as Record<string, Json>;
     for (const [type, media] of Object.entries(content)) {
       const seen = merged[type];

@@ -1,14 +1,8 @@
-import { Spikard, UploadFile, type Body, type Int, type Path, type Query } from "spikard";
+import { Spikard, type Body, type Int, type Path, type Query } from "spikard";
+import type { Item, Signup, Upload } from "./shapes";
 import type { tags } from "typia";
 
 // The same constraints as servers/shared/validate.mjs, fastify.mjs and hono.mjs; see lib/workloads.mjs.
-
-interface Item {
-  name: string & tags.MinLength<1> & tags.MaxLength<100>;
-  price: number & tags.Minimum<0>;
-  quantity: Int & tags.Minimum<1> & tags.Maximum<1000>;
-  tags: Array<string & tags.MinLength<1>> & tags.MaxItems<10>;
-}
 
 interface OrderLine {
   sku: string & tags.Pattern<"^[A-Z]{3}-[0-9]{4}$">;
@@ -31,18 +25,6 @@ interface Order {
   };
   items: OrderLine[] & tags.MinItems<1> & tags.MaxItems<100>;
   note: string & tags.MaxLength<500>;
-}
-
-interface Signup {
-  username: string & tags.MinLength<3> & tags.MaxLength<30>;
-  age: Int & tags.Minimum<0> & tags.Maximum<150>;
-  subscribe: boolean;
-  email: string & tags.MinLength<3> & tags.MaxLength<254>;
-}
-
-interface Upload {
-  file: UploadFile;
-  description: string & tags.MinLength<1>;
 }
 
 const app = new Spikard();

@@ -159,17 +159,22 @@ function refuse(res: HttpResponse, p: ErrorPayload, headOnly: boolean): void {
   let gone = false;
   res.onAborted(() => (gone = true));
   // Copied out: the frame is shared, and this answer goes out on a later turn.
-  const { headers, body: withBody, contentLength } = frameWhole(p.status, p.headers, p.body, headOnly);
+  const { headers, body: withBody } = frameWhole(p.status, p.headers, p.body, headOnly);
   setImmediate(() => {
     if (gone) return;
-    res.cork(() => {
-      res.writeStatus(statusLine(p.status));
-      for (let i = 0; i < headers.length; i += 2) res.writeHeader(headers[i]!, headers[i + 1]!);
-      // A HEAD gets the length of the body it would have had, and no body (RFC 9110 §9.3.2).
-      if (withBody) res.end(p.body, true);
-      else res.writeHeader("content-length", String(contentLength ?? 0)).writeHeader("connection", "close").endWithoutBody();
-    });
-    if (!withBody) res.close();
+    try {
+      res.cork(() => {
+        res.writeStatus(statusLine(p.status));
+        for (let i = 0; i < headers.length; i += 2) res.writeHeader(headers[i]!, headers[i + 1]!);
+        // A HEAD gets no body (RFC 9110 §9.3.2). Ended, not endWithoutBody()'d: only end() can close the
+        // connection here (uWS 20.30 aborts on endWithoutBody's arguments, and the response may not be
+        // touched once ended), so a HEAD is told Content-Length: 0 rather than the body's length.
+        res.end(withBody ? p.body : undefined, true);
+      });
+    } catch (err) {
+      // This runs outside any uWS handler: a throw here would end the process.
+      console.error("spikard: could not answer a refused request", err);
+    }
   });
 }
 
