@@ -23,7 +23,7 @@ const concrete = (p: string): string => p.replace("*", EXAMPLE);
 
 describe("package.json exports", () => {
   it("lists the root and the documented subpaths", () => {
-    expect(subpaths).toEqual([".", "./transformer", "./testing", "./vite", "./unplugin", "./register", "./middleware", "./runtime", "./runtime/typia/*", "./rate-limit", "./grpc", "./fixtures", "./package.json"]);
+    expect(subpaths).toEqual([".", "./transformer", "./testing", "./vite", "./unplugin", "./register", "./middleware", "./runtime", "./runtime/typia/*", "./rate-limit", "./grpc", "./websocket", "./fixtures", "./package.json"]);
   });
 
   it.each(subpaths)("%s points at files that exist", (subpath) => {
@@ -56,6 +56,6 @@ describe("package.json exports", () => {
 
   it("keeps the root export small: additions must be deliberate", () => {
     const names = Object.keys(requireFromRoot(path.join(ROOT, pkg.main)) as object).sort();
-    expect(names).toEqual(["BackgroundTasks", "HttpError", "Provide", "Request", "Response", "Router", "Spikard", "SpikardError", "StreamingResponse", "UploadFile"]);
+    expect(names).toEqual(["BackgroundTasks", "HttpError", "Provide", "Request", "Response", "Router", "Spikard", "SpikardError", "SseEvent", "StreamingResponse", "UploadFile"]);
   });
 });

@@ -39,7 +39,7 @@ describe("spikard gen's diagnostics (test-error/gen/)", () => {
   };
 
   it("has a fixture for each code only spikard gen reports", () => {
-    expect(fixtures.map((f) => f.code).sort()).toEqual(["SPK016", "SPK017", "SPK018", "SPK019", "SPK019", "SPK020"]);
+    expect(fixtures.map((f) => f.code).sort()).toEqual(["SPK016", "SPK017", "SPK018", "SPK019", "SPK019", "SPK020", "SPK024"]);
   });
 
   it.each(fixtures.map((f) => [f.name, f] as const))("%s fails with its expected diagnostic, at its file", (_name, f) => {

@@ -25,6 +25,9 @@ export const TRANSFORMER_ERRORS = {
   SPK019: "%s: `spikard gen` keys a route's metadata by its method and path under its router's prefix, or by its operationId, and %s. Give the route an operationId as a string literal, e.g. { operationId: \"getUser\" } (or write the path as a literal, on a router created with a literal prefix: `const users = new Router({ prefix: \"/users\" })`).",
   SPK020: "%s imports %s, which does not resolve from this project: its types read as `any`, so `spikard gen` would generate no validation for handler types that use them. Add it to the project's dependencies, or take it through spikard: import `tags` from \"spikard\" rather than \"typia\" (beside TypeScript 7, npm installs typia under spikard).",
   SPK021: "gRPC method %s: parameter \"%s\" is %s. A gRPC method takes (request, ctx) and then only injected values. Use a class registered with app.provide, Inject<T, \"name\">, or BackgroundTasks, and read metadata from ctx.metadata (or give a dependency a Header<...> parameter).",
+  SPK022: "The handler of app.sse(\"%s\") returns %s, which is not an (async) generator or iterable of events. Return one: `async function* () { yield { ... } }` (or an async function returning a generator).",
+  SPK023: "WebSocket route %s has no message handler. Add one: `{ message(ws, msg: ChatMessage) { ... } }`, or pass the message function itself.",
+  SPK024: "%s: `spikard gen` does not generate metadata for WebSocket, SSE and publish calls yet, so it would be served unvalidated. Use the inline transformer for this file: tspc with spikard/transformer, spikard/vite, spikard/unplugin or spikard/register.",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

@@ -4,6 +4,9 @@ import { tagOf } from "./analyses/declarations";
 import { compileRoute } from "./features/routes";
 import { compileFactory, compileHook, compileProvideMethod } from "./features/dependencies";
 import { compileGrpc } from "./features/grpc";
+import { compilePublishCall } from "./features/publish";
+import { compileSseCall } from "./features/sse";
+import { compileWebSocketCall } from "./features/websocket";
 import { TransformerError } from "./TransformerError";
 import { takeDeferredDependencyProblems } from "./dependency-policy";
 import type { TransformExtras } from "./file-context";
@@ -40,7 +43,19 @@ const COMPILERS: Record<string, Compiler> = {
   spikardProvideMethod: compileProvideMethod,
   spikardHook: compileHook,
   spikardGrpc: compileGrpc,
+  spikardWebSocket: compileWebSocketCall,
+  spikardSse: compileSseCall,
+  spikardPublish: compilePublishCall,
 };
+
+/**
+ * A WebSocket, SSE or publish call: its metadata goes inline only. It has no key
+ * in `spikard gen`'s tables (the runtime looks none up for it), so gen reports
+ * SPK024 for it instead of generating metadata the runtime would never read.
+ */
+export function channelRegistration(value: ts.Expression, args: ts.Expression[], label: string): Registration {
+  return { kind: "route", id: new TransformerError("SPK024", label), value, args, label };
+}
 
 /**
  * Compiles one call if it is a Spikard registration (undefined otherwise).

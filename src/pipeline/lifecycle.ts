@@ -16,6 +16,7 @@ import type { LifecycleContext } from "./lifecycle-context";
 import { DependencyValidationError, resolveInjects } from "./resolve-args";
 import { callHook, runHooks } from "./run-hooks";
 import { ScopeLifetime } from "./scope-lifetime";
+import { abortSignal } from "./abort-signal";
 
 export type { LifecycleContext };
 
@@ -37,7 +38,7 @@ export async function runLifecycle(ctx: LifecycleContext, route: RoutePlan, req:
   try {
     let response: AnyResponse;
     try {
-      response = await answer(ctx, route, req, body, life.scope, life.tasks);
+      response = await answer(ctx, route, req, body, life.scope, life.tasks, sink);
     } catch (err) {
       response = await recover(ctx, route, err, req, life.scope);
     }
@@ -63,7 +64,7 @@ export async function runLifecycle(ctx: LifecycleContext, route: RoutePlan, req:
   }
 }
 
-async function answer(ctx: LifecycleContext, route: RoutePlan, req: Request, body: ReceivedBody | undefined, scope: RequestScope, tasks: BackgroundTasks | undefined): Promise<AnyResponse> {
+async function answer(ctx: LifecycleContext, route: RoutePlan, req: Request, body: ReceivedBody | undefined, scope: RequestScope, tasks: BackgroundTasks | undefined, sink: ResponseSink): Promise<AnyResponse> {
   // Resolving would never finish on a cycle: the route answers the error start-up found.
   if (route.dependencyError !== undefined) throw route.dependencyError;
   const hooks = route.hooks;
@@ -81,6 +82,7 @@ async function answer(ctx: LifecycleContext, route: RoutePlan, req: Request, bod
     route.injects.forEach(({ index }, i) => (args[index] = values[i]));
   }
   for (const i of route.backgroundIndices) args[i] = tasks;
+  for (const i of route.signalIndices) args[i] = abortSignal(sink);
   const result = await route.handler(...args);
   return toResponse(route, result);
 }

@@ -51,7 +51,8 @@ export function resolveArgs(ctx: LifecycleContext, format: ErrorFormat, args: re
         v = tasks;
         break;
       case "body":
-        throw new SpikardError("DEPENDENCY", `A dependency or hook cannot take the body (parameter "${arg.name}"); give it to the handler.`);
+      case "signal":
+        throw new SpikardError("DEPENDENCY", `A dependency or hook cannot take ${arg.in === "body" ? "the body" : "an AbortSignal"} (parameter "${arg.name}"); give it to the handler.`);
       default:
         v = extractorFor(arg, format)(req, (errors ??= []));
     }

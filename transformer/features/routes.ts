@@ -88,6 +88,17 @@ function operationIdOf(checker: ts.TypeChecker, options: ts.Expression | undefin
   return type.isStringLiteral() ? type.value : null;
 }
 
+/** A registration's path, when it is a literal, and its parameter names (SPK010 for a malformed pattern). */
+export function routePath(checker: ts.TypeChecker, pathArg: ts.Expression): { path: string | undefined; pathParams: string[] } {
+  const path = stringLiteralOf(checker, pathArg);
+  if (path === undefined) return { path, pathParams: [] };
+  try {
+    return { path, pathParams: pathParamNames(parsePathPattern(path)) };
+  } catch (err) {
+    throw new TransformerError("SPK010", (err as Error).message);
+  }
+}
+
 /** A return type JSON cannot write (a Map, a bigint, a function) would answer an empty or broken body at run time. */
 function checkReturnSerializable(checker: ts.TypeChecker, type: ts.Type | undefined, route: string): void {
   if (type === undefined) return;
