@@ -4,6 +4,7 @@ import { CodegenError } from "./codegen/errors";
 import { writeAppDocument } from "./cli/app-document";
 import { UsageError } from "./cli/args";
 import { generateClientFile, USAGE as CLIENT } from "./cli/client";
+import { generateAsyncApi, USAGE as GENERATE_ASYNCAPI } from "./cli/generate-asyncapi";
 import { generateFixtures, USAGE as GENERATE_FIXTURES } from "./cli/generate-fixtures";
 import { generateOpenApi, USAGE as GENERATE_OPENAPI } from "./cli/generate-openapi";
 import { generateProto, USAGE as GENERATE_PROTO } from "./cli/generate-proto";
@@ -15,6 +16,7 @@ type Command = { run(argv: string[]): number | Promise<number>; usage: string };
 const COMMANDS: Record<string, Command> = {
   openapi: { run: exportOpenApi, usage: "spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]" },
   "generate openapi": { run: generateOpenApi, usage: GENERATE_OPENAPI },
+  "generate asyncapi": { run: generateAsyncApi, usage: GENERATE_ASYNCAPI },
   "generate fixtures": { run: generateFixtures, usage: GENERATE_FIXTURES },
   "generate proto": { run: generateProto, usage: GENERATE_PROTO },
   client: { run: generateClientFile, usage: CLIENT },
