@@ -16,6 +16,7 @@ export default defineConfig({
       { find: /^spikard\/rate-limit$/, replacement: dist("src/middleware/rate-limit/index.js") },
       { find: /^spikard\/fixtures$/, replacement: dist("src/codegen/fixtures/index.js") },
       { find: /^spikard\/grpc$/, replacement: dist("src/grpc/index.js") },
+      { find: /^spikard\/websocket$/, replacement: dist("src/websocket/index.js") },
     ],
   },
   test: {

@@ -5,7 +5,9 @@ import path from "node:path";
 import { fixtureDifference } from "../src/codegen/fixtures/check";
 import { loadFixtures, type Fixture } from "../src/codegen/fixtures/fixtures";
 import { generateApp, PRELUDE, type GeneratedApp } from "../src/codegen/fixtures/generate-app";
-import { skipReason } from "./skips";
+import { skipReason, skipReasonOf } from "./skips";
+import { loadChannelFixtures } from "./channel-fixtures";
+import { generateChannelApps, type ChannelApp } from "./channel-apps";
 import { runGrpcFixtures } from "./grpc/run";
 
 /**
@@ -62,9 +64,17 @@ async function main(): Promise<number> {
     else runnable.push(f);
   }
 
+  // WebSocket, SSE and AsyncAPI fixtures: apps per channel or spec (see channel-fixtures.ts).
+  const channelFixtures = loadChannelFixtures(dir).filter((f) => !args.only || args.only.has(f.category));
+  for (const f of channelFixtures) {
+    const reason = skipReasonOf(f.id);
+    if (reason) results.push({ id: f.id, category: f.category, status: "skipped", detail: reason });
+  }
+  const channelApps = generateChannelApps(channelFixtures.filter((f) => !skipReasonOf(f.id)));
+
   const buildDir = path.join(ROOT, ".conformance-build", createHash("sha1").update(dir).digest("hex").slice(0, 10));
-  const apps = writeApps(buildDir, runnable);
-  const compileErrors = apps.length > 0 ? compile(buildDir, apps) : new Map<string, string>();
+  const apps = writeApps(buildDir, runnable, channelApps);
+  const compileErrors = apps.length > 0 || channelApps.length > 0 ? compile(buildDir, apps, channelApps) : new Map<string, string>();
 
   for (const app of apps) {
     const f = app.fixture;
@@ -74,6 +84,15 @@ async function main(): Promise<number> {
       continue;
     }
     results.push({ id: f.id, category: f.category, ...(await runOne(buildDir, app)) });
+  }
+  for (const app of channelApps) {
+    const category = app.module;
+    const failed = app.ids.map((id) => compileErrors.get(id)).find((e) => e !== undefined);
+    if (failed) {
+      for (const id of app.ids) results.push({ id, category, status: "failed", detail: `compile: ${failed}` });
+      continue;
+    }
+    for (const [id, problem] of await runChannelApp(buildDir, app)) results.push({ id, category, ...(problem === undefined ? { status: "passed" } : { status: "failed", detail: problem }) });
   }
   // gRPC fixtures (protobuf/): their own runner, one gRPC server per fixture.
   results.push(...(await runGrpcFixtures(dir, (f) => skipReason(f as unknown as Fixture), args.only)));
@@ -85,7 +104,7 @@ async function main(): Promise<number> {
   return results.some((r) => r.status === "failed") ? 1 : 0;
 }
 
-function writeApps(buildDir: string, fixtures: Fixture[]): Array<GeneratedApp & { module: string }> {
+function writeApps(buildDir: string, fixtures: Fixture[], channelApps: ChannelApp[]): Array<GeneratedApp & { module: string }> {
   fs.rmSync(buildDir, { recursive: true, force: true });
   fs.mkdirSync(path.join(buildDir, "src"), { recursive: true });
   const byCategory = new Map<string, Array<GeneratedApp & { module: string }>>();
@@ -102,6 +121,9 @@ function writeApps(buildDir: string, fixtures: Fixture[]): Array<GeneratedApp & 
   }
   for (const [category, apps] of byCategory) {
     fs.writeFileSync(path.join(buildDir, "src", `${category}.ts`), `${PRELUDE}\n${apps.map((a) => a.code).join("\n\n")}\n`);
+  }
+  for (const [module, list] of groupBy(channelApps, (a) => a.module)) {
+    fs.writeFileSync(path.join(buildDir, "src", `${module}.ts`), `${PRELUDE}\n${list.map((a) => a.code).join("\n\n")}\n`);
   }
   const tsconfig = {
     compilerOptions: {
@@ -128,26 +150,27 @@ function writeApps(buildDir: string, fixtures: Fixture[]): Array<GeneratedApp & 
 }
 
 /** One tspc run for every generated app; returns the first compile error per fixture. */
-function compile(buildDir: string, apps: Array<GeneratedApp & { module: string }>): Map<string, string> {
+function compile(buildDir: string, apps: Array<GeneratedApp & { module: string }>, channelApps: ChannelApp[]): Map<string, string> {
   const tspc = path.join(ROOT, "node_modules", "ts-patch", "bin", "tspc.js");
   const run = spawnSync(process.execPath, [tspc, "-p", path.join(buildDir, "tsconfig.json")], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const errors = new Map<string, string>();
   const output = `${run.stdout}${run.stderr}`;
   // Attribute "src/<category>.ts(line,col): error ..." to the fixture whose code spans that line.
-  const spans = new Map<string, Array<{ id: string; from: number; to: number }>>();
-  for (const [category, list] of groupBy(apps, (a) => a.module)) {
+  const spans = new Map<string, Array<{ ids: string[]; from: number; to: number }>>();
+  const owners = [...apps.map((a) => ({ module: a.module, ids: [a.fixture.id], code: a.code })), ...channelApps.map((a) => ({ module: a.module, ids: a.ids, code: a.code }))];
+  for (const [category, list] of groupBy(owners, (a) => a.module)) {
     let line = PRELUDE.split("\n").length + 1;
-    const entries: Array<{ id: string; from: number; to: number }> = [];
+    const entries: Array<{ ids: string[]; from: number; to: number }> = [];
     for (const a of list) {
       const n = a.code.split("\n").length;
-      entries.push({ id: a.fixture.id, from: line, to: line + n - 1 });
+      entries.push({ ids: a.ids, from: line, to: line + n - 1 });
       line += n + 1;
     }
     spans.set(category, entries);
   }
   for (const m of output.matchAll(/src\/([\w-]+)\.ts\((\d+),\d+\): error ([^\n]+)/g)) {
     const entry = spans.get(m[1]!)?.find((e) => Number(m[2]) >= e.from && Number(m[2]) <= e.to);
-    if (entry && !errors.has(entry.id)) errors.set(entry.id, m[3]!);
+    for (const id of entry?.ids ?? []) if (!errors.has(id)) errors.set(id, m[3]!);
   }
   if (run.status !== 0 && errors.size === 0 && !fs.existsSync(path.join(buildDir, "out"))) throw new Error(`tspc failed:\n${output}`);
   return errors;
@@ -164,6 +187,22 @@ async function runOne(buildDir: string, app: GeneratedApp & { module: string }):
     return diff ? { status: "failed", detail: diff } : { status: "passed" };
   } catch (err) {
     return { status: "failed", detail: `error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` };
+  } finally {
+    await server?.close();
+  }
+}
+
+/** Serves a channel app and runs its fixtures' exchanges (WebSocket messages, event streams, the AsyncAPI document). */
+async function runChannelApp(buildDir: string, app: ChannelApp): Promise<Map<string, string | undefined>> {
+  let server: { port: number; close(): Promise<void> } | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(buildDir, "out", `${app.module}.js`)) as Record<string, () => { serve(o: object): Promise<{ port: number; close(): Promise<void> }> }>;
+    server = await mod[app.factory]!().serve({ host: "127.0.0.1", port: 0 });
+    return await app.check(server.port);
+  } catch (err) {
+    const detail = `error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`;
+    return new Map(app.ids.map((id) => [id, detail]));
   } finally {
     await server?.close();
   }

@@ -12,6 +12,12 @@ import { tokenFor, type Token } from "./di/token";
 import { spawnWorkers, workerRole } from "./workers";
 import type { Middleware } from "./hooks";
 import type { Provider } from "./di/provide";
+import { SpikardError } from "./errors";
+import type { SocketRuntime } from "./websocket/plan";
+import type { PublishMeta } from "./runtime/meta";
+import type { SocketLimits } from "./adapter/types";
+import type { TopicHub } from "./websocket/topics";
+import { sharedMemory } from "./shared-memory";
 import type { GrpcRegistry } from "./grpc/registry";
 import type { GrpcHandler } from "./grpc/handler";
 import type { GrpcServing } from "./adapter/http2/serve";
@@ -69,9 +75,15 @@ export class Spikard extends Router {
   /** Replace providers without touching the app's registrations. */
   readonly dependencyOverrides = new DependencyOverrides(this.container, () => (this.pipelineCache = undefined));
 
+  /** Tells this app's instances apart on a broker; shared by its worker threads. */
+  private readonly origin: string;
+  private runtimeCache: SocketRuntime | undefined;
+  private hub: TopicHub | undefined;
+
   constructor(config: ServerConfig = {}) {
     super();
     this.config = resolveConfig(config);
+    this.origin = instanceOrigin(this.config.workers);
   }
 
   /**
@@ -120,9 +132,53 @@ export class Spikard extends Router {
     return this.routeDefinitions();
   }
 
-  /** The OpenAPI 3.1 document for the registered routes (from the fragments the transformer computed) and the configured middleware. */
+  /** The OpenAPI 3.1 document for the registered routes (from the fragments the transformer computed); WebSocket routes are in `asyncapi()`. */
   openapi(): Record<string, unknown> {
-    return buildOpenApiDocument(this.routeDefinitions(), this.config);
+    return buildOpenApiDocument(
+      this.routeDefinitions().filter((d) => d.channel?.kind !== "websocket"),
+      this.config,
+    );
+  }
+
+  /** The AsyncAPI 3.0 document for the WebSocket and SSE routes (from the fragments the transformer computed). */
+  asyncapi(): Record<string, unknown> {
+    const { buildAsyncApiDocument } = require("./asyncapi/document") as typeof import("./asyncapi/document");
+    return buildAsyncApiDocument(this.routeDefinitions(), this.config.asyncapi ?? {});
+  }
+
+  /**
+   * Sends `message` to every WebSocket subscribed to `topic`: on this thread,
+   * the app's other worker threads and, with a `broker`, its other instances.
+   * The message is checked against its static type and serialized by
+   * generated code, as a WebSocket send is; false (and logged) when it does not match.
+   * @spikardPublish
+   */
+  publish<T>(topic: string, message: T, meta?: PublishMeta): boolean {
+    if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `publish to "${topic}"`);
+    if (typeof topic !== "string" || topic.length === 0) throw new SpikardError("WEBSOCKET", `a topic is a non-empty string, got ${JSON.stringify(topic)}`);
+    const { encodeOutgoing } = require("./pipeline/outgoing") as typeof import("./pipeline/outgoing");
+    const encoded = encodeOutgoing(meta.message, message);
+    if (typeof encoded === "string") {
+      this.config.logger.error(`spikard: a publish to "${topic}" does not match its declared type (${encoded}); not sent`);
+      return false;
+    }
+    this.channelRuntime().hub.publish(topic, encoded, undefined);
+    return true;
+  }
+
+  /** What WebSocket and SSE routes need of the app; the topic hub is made on first use. */
+  private channelRuntime(): SocketRuntime {
+    if (this.runtimeCache !== undefined) return this.runtimeCache;
+    const app = this;
+    return (this.runtimeCache = {
+      get hub(): TopicHub {
+        const { TopicHub } = require("./websocket/topics") as typeof import("./websocket/topics");
+        return (app.hub ??= new TopicHub({ origin: app.origin, threads: app.config.workers > 1, broker: app.config.broker, logger: app.config.logger }));
+      },
+      logger: this.config.logger,
+      errorFormat: this.config.validationErrorFormat,
+      maxJsonDepth: this.config.maxJsonDepth,
+    });
   }
 
   /**
@@ -141,9 +197,16 @@ export class Spikard extends Router {
   pipeline(): Pipeline {
     if (this.pipelineCache !== undefined) return this.pipelineCache;
     this.seal("the app already started serving (serve(), run() or a TestClient request)");
-    const routes = this.routeDefinitions();
+    const runtime = this.channelRuntime();
+    // WebSocket and SSE routes get their handlers now: they need the app's topics and logger.
+    const routes = this.routeDefinitions().map((d) => (d.channel === undefined ? d : { ...d, handler: d.channel.bind(runtime, d.path) }));
     const openapi = this.config.openapi;
     if (openapi !== undefined && openapi.enabled !== false) routes.push(...openApiRoutes(() => this.openapi(), openapi));
+    const asyncapi = this.config.asyncapi;
+    if (asyncapi !== undefined && asyncapi.enabled !== false) {
+      const { asyncApiRoutes } = require("./asyncapi/routes") as typeof import("./asyncapi/routes");
+      routes.push(...asyncApiRoutes(() => this.asyncapi(), asyncapi));
+    }
     const built = configuredMiddleware(this.config);
     return (this.pipelineCache = new Pipeline(routes, {
       maxBodySize: this.config.maxBodySize,
@@ -177,12 +240,19 @@ export class Spikard extends Router {
       writeOpenApiFile(exportTo, this.openapi());
       process.exit(0);
     }
+    const asyncApiTo = process.env.SPIKARD_ASYNCAPI_OUT;
+    if (asyncApiTo) {
+      // `spikard asyncapi`: likewise.
+      writeOpenApiFile(asyncApiTo, this.asyncapi());
+      process.exit(0);
+    }
     const host = options.host ?? this.config.host;
     const pipeline = this.pipeline();
     const server = await resolveAdapter(this.config.adapter).listen(this.handler(), {
       host,
       port: options.port ?? this.config.port,
       allowSlowFallback: this.config.allowSlowFallback,
+      websocket: socketLimits(pipeline),
       limits: this.config.limits,
       sharedPort,
     });
@@ -201,6 +271,10 @@ export class Spikard extends Router {
         await Promise.all([server.close(timeout), grpc?.close(timeout)]);
         await pipeline.drain(Math.max(0, timeout - (Date.now() - started)));
         await this.container.close((msg, err) => this.config.logger.error(msg, err));
+        // Sockets closed with the listener; what carries publishes between threads and instances goes last.
+        const hub = this.hub;
+        this.hub = undefined;
+        await hub?.close();
       },
     };
   }
@@ -220,7 +294,7 @@ export class Spikard extends Router {
       this.config.logger.warn(`spikard: the ${adapter.name} adapter cannot share a port between threads on Node ${process.versions.node} (no SO_REUSEPORT); serving on one thread`);
       workers = 1;
     }
-    const exporting = process.env.SPIKARD_OPENAPI_OUT !== undefined;
+    const exporting = process.env.SPIKARD_OPENAPI_OUT !== undefined || process.env.SPIKARD_ASYNCAPI_OUT !== undefined;
     const threaded = workers > 1 && port !== 0 && !exporting;
     let extra: ReturnType<typeof spawnWorkers> | undefined;
     const start = async (): Promise<Server> => {
@@ -257,6 +331,31 @@ export class Spikard extends Router {
       },
     );
   }
+}
+
+/** The largest limits any WebSocket route sets (each route checks its own below them); undefined without WebSocket routes. */
+function socketLimits(pipeline: Pipeline): SocketLimits | undefined {
+  let out: SocketLimits | undefined;
+  for (const r of pipeline.routes) {
+    const l = r.definition.channel?.limits;
+    if (l === undefined) continue;
+    out ??= { maxPayloadLength: 0, maxBackpressure: 0, compression: false };
+    out.maxPayloadLength = Math.max(out.maxPayloadLength, l.maxPayloadLength);
+    out.maxBackpressure = Math.max(out.maxBackpressure, l.backpressureLimit);
+    out.compression ||= l.compression;
+  }
+  return out;
+}
+
+/**
+ * 16 random bytes as hex: with `workers` > 1 in memory the main thread makes at module load and every worker
+ * inherits (shared-memory.ts), so all threads of one instance share it. Not secret, only unique.
+ */
+function instanceOrigin(workers: number): string {
+  const segment = workers > 1 ? sharedMemory("spikard:origin", 16) : undefined;
+  const bytes = new Uint8Array(segment?.buffer ?? new ArrayBuffer(16));
+  if (segment === undefined || !segment.inherited) for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Buffer.from(bytes).toString("hex");
 }
 
 /**

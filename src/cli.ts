@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import path from "node:path";
 import { CodegenError } from "./codegen/errors";
-import { writeAppDocument } from "./cli/app-document";
+import { APP_DOCUMENTS, writeAppDocument } from "./cli/app-document";
 import { UsageError } from "./cli/args";
 import { generateClientFile, USAGE as CLIENT } from "./cli/client";
 import { generateAsyncApi, USAGE as GENERATE_ASYNCAPI } from "./cli/generate-asyncapi";
@@ -14,7 +14,8 @@ type Command = { run(argv: string[]): number | Promise<number>; usage: string };
 
 /** Subcommands; `generate` ones are keyed `generate <target>`. */
 const COMMANDS: Record<string, Command> = {
-  openapi: { run: exportOpenApi, usage: "spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]" },
+  openapi: { run: exportDocument("openapi"), usage: "spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]" },
+  asyncapi: { run: exportDocument("asyncapi"), usage: "spikard asyncapi <compiled-app.js> [--out asyncapi.json|asyncapi.yaml]" },
   "generate openapi": { run: generateOpenApi, usage: GENERATE_OPENAPI },
   "generate asyncapi": { run: generateAsyncApi, usage: GENERATE_ASYNCAPI },
   "generate fixtures": { run: generateFixtures, usage: GENERATE_FIXTURES },
@@ -24,17 +25,19 @@ const COMMANDS: Record<string, Command> = {
 };
 
 /**
- * `spikard openapi <compiled app module> [--out openapi.json|openapi.yaml]`
- * writes the app's OpenAPI document without opening a socket.
+ * `spikard openapi|asyncapi <compiled app module> [--out file.json|file.yaml]`
+ * writes the app's OpenAPI or AsyncAPI document without opening a socket.
  */
-function exportOpenApi(argv: string[]): number {
-  const [modulePath, ...rest] = argv;
-  if (modulePath === undefined) throw new UsageError(COMMANDS.openapi!.usage);
-  const outIndex = rest.indexOf("--out");
-  const out = path.resolve(outIndex === -1 ? "openapi.json" : rest[outIndex + 1] ?? "openapi.json");
-  writeAppDocument(modulePath, out);
-  console.log(`spikard: wrote ${path.relative(process.cwd(), out)}`);
-  return 0;
+function exportDocument(kind: keyof typeof APP_DOCUMENTS): (argv: string[]) => number {
+  return (argv) => {
+    const [modulePath, ...rest] = argv;
+    if (modulePath === undefined) throw new UsageError(COMMANDS[kind]!.usage);
+    const outIndex = rest.indexOf("--out");
+    const out = path.resolve(outIndex === -1 ? `${kind}.json` : (rest[outIndex + 1] ?? `${kind}.json`));
+    writeAppDocument(modulePath, out, kind);
+    console.log(`spikard: wrote ${path.relative(process.cwd(), out)}`);
+    return 0;
+  };
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -8,6 +8,8 @@ import type { ApiKeyOptions, CompressionOptions, CorsOptions, JwtOptions, RateLi
 import type { RateLimitStore } from "./middleware/rate-limit/store";
 import type { TrustProxy } from "./client-address";
 import type { AdapterRequest as RawRequest } from "./adapter/types";
+import type { AsyncApiConfig } from "./asyncapi/config";
+import type { Broker } from "./websocket/broker";
 import { DEFAULT_LIMITS, type RequestLimits } from "./adapter/request-limits";
 import { SpikardError } from "./errors";
 
@@ -65,6 +67,10 @@ export interface ServerConfig {
   logger?: Pick<Console, "error" | "warn" | "info">;
   /** OpenAPI document (`/openapi.json`, `/openapi.yaml`) and docs UI (`/docs`). Off unless given. */
   openapi?: OpenApiConfig;
+  /** AsyncAPI 3.0 document of the WebSocket and SSE routes (`/asyncapi.json`, `/asyncapi.yaml`). Off unless given. */
+  asyncapi?: AsyncApiConfig;
+  /** Carries WebSocket topic publishes to the app's other instances: `redisBroker({ url })` from `spikard/websocket`. */
+  broker?: Broker;
   /** gzip/brotli for responses the client accepts: `{ gzip, brotli, minSize, quality }`. */
   compression?: CompressionOptions;
   /**
@@ -112,6 +118,8 @@ export interface ResolvedConfig {
   validationErrorFormat: "pydantic" | "constraint";
   logger: Pick<Console, "error" | "warn" | "info">;
   openapi: OpenApiConfig | undefined;
+  asyncapi: AsyncApiConfig | undefined;
+  broker: Broker | undefined;
   compression: CompressionOptions | undefined;
   rateLimit: (RateLimitOptions & { store: RateLimitStore }) | undefined;
   /** The client's address as `trustProxy` reads it; undefined: the peer's. */
@@ -146,6 +154,8 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     validationErrorFormat: c.validationErrorFormat ?? "pydantic",
     logger: c.logger ?? console,
     openapi: c.openapi,
+    asyncapi: c.asyncapi,
+    broker: c.broker,
     compression: c.compression,
     /* eslint-disable @typescript-eslint/no-require-imports */
     // The store is made now, at construction: a memory store must exist before run() starts the workers that share it.

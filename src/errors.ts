@@ -90,6 +90,8 @@ export const FRAMEWORK_ERRORS = {
   REGISTERED_TOO_LATE: "Cannot register %s: %s. Register routes, hooks, providers, middleware and routers before serve()/run() or the first TestClient request.",
   INVALID_HEADER: "Invalid response header %s: refused, as node:http refuses it (it would split the response).",
   MIDDLEWARE: "Middleware: %s.",
+  WEBSOCKET: "WebSocket: %s.",
+  SSE_EVENT: "SseEvent: %s.",
   REQUEST_RELEASED: "The request's %s was read after the adapter released it (after its synchronous call, with no snapshot taken). Read it before awaiting, or let the pipeline snapshot it (middleware and hooks get a snapshot automatically).",
   GRPC_SERVICE: "%s.",
 } as const;

@@ -35,11 +35,12 @@ const SAMPLE: { [C in HttpErrorCode]: Parameters<(typeof HTTP_ERRORS)[C]["body"]
   RATE_LIMIT_STORE_FAILED: [],
   REQUEST_TIMEOUT: [],
   DEPENDENCY_ERROR: [{ type: "https://spikard.dev/errors/dependency-error", status: 500 }],
+  UPGRADE_REQUIRED: ["This endpoint speaks the WebSocket protocol"],
 };
 
 describe("HTTP_ERRORS", () => {
   it("has the expected number of codes (update this count and docs/errors.md deliberately)", () => {
-    expect(codes).toHaveLength(27);
+    expect(codes).toHaveLength(28);
   });
 
   it.each(codes)("%s is documented with its status and type", (code) => {

@@ -83,6 +83,12 @@ export const HTTP_ERRORS = {
     body: () => ({ type: ProblemType.serviceUnavailable, title: "Service Unavailable", status: 503, detail: "The rate limit store is unavailable" }),
   },
   REQUEST_TIMEOUT: { status: 408, body: () => undefined },
+  UPGRADE_REQUIRED: {
+    status: 426,
+    type: ProblemType.upgradeRequired,
+    contentType: PROBLEM_CONTENT_TYPE,
+    body: (detail: string) => ({ type: ProblemType.upgradeRequired, title: "Upgrade Required", status: 426, detail }),
+  },
   DEPENDENCY_ERROR: { status: 500, type: ProblemType.dependency, contentType: JSON_TYPE, body: (problem: Record<string, unknown>) => problem },
 } as const satisfies Record<string, Spec>;
 
@@ -120,7 +126,10 @@ function typeHeaders(type: string | undefined): readonly string[] {
  */
 export class Rejection extends Error {
   readonly payload: ErrorPayload;
-  constructor(code: HttpErrorCode, ...args: unknown[]) {
+  constructor(
+    readonly code: HttpErrorCode,
+    ...args: unknown[]
+  ) {
     const payload = httpError(code, args as never);
     super(`${code}: ${payload.body ?? HTTP_ERRORS[code].status}`);
     this.name = "Rejection";

@@ -16,6 +16,7 @@ export const ProblemType = {
   rateLimitExceeded: "https://spikard.dev/errors/rate-limit-exceeded",
   serviceUnavailable: "https://spikard.dev/errors/service-unavailable",
   versionNotSupported: "https://spikard.dev/errors/http-version-not-supported",
+  upgradeRequired: "https://spikard.dev/errors/upgrade-required",
 } as const;
 
 export interface Problem {

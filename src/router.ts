@@ -1,57 +1,17 @@
 import { SpikardError } from "./errors";
+import { HTTP_METHODS, type Handler, type HttpMethod, type RouteDefaults, type RouteDefinition, type RouteOptions } from "./route-definition";
 import { joinPaths } from "./routing/path-pattern";
 import type { RouteMeta } from "./runtime/meta";
 import type { ErrorFormat } from "./validation/error-mapper";
 import { tokenFor, type Token } from "./di/token";
 import type { Provider } from "./di/provide";
 import { emptyHooks, hookEntry, mergeHooks, type ErrorHook, type HookEntry, type HookTable, type Middleware, type RequestHook, type ResponseHook } from "./hooks";
+import type { SseMeta, WebSocketMeta } from "./runtime/meta";
+import type { SseRouteOptions } from "./sse/route";
+import type { WebSocketRouteOptions } from "./websocket/options";
+import type { WebSocketRoute } from "./websocket/types";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Handler = (...args: any[]) => unknown;
-
-export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
-
-export interface RouteOptions {
-  /** Status of a successful plain (non-`Response`) return; default 200. */
-  statusCode?: number;
-  tags?: string[];
-  summary?: string;
-  description?: string;
-  deprecated?: boolean;
-  operationId?: string;
-  /** How 422 errors read for this route; default from ServerConfig.validationErrorFormat. */
-  errorFormat?: ErrorFormat;
-  /**
-   * Middleware left out for this route, by name: ServerConfig's (`"jwtAuth"`,
-   * `"apiKeyAuth"`, `"rateLimit"`, `"cors"`, `"compression"`, `"timeout"`,
-   * `"requestId"`, `"staticFiles"`) or a `use()` middleware's function name.
-   */
-  skip?: string[];
-  /** Middleware for this route only, inside the app's and its routers'. */
-  middleware?: Middleware[];
-  /** Largest accepted request body for this route in bytes (413 beyond); default ServerConfig.maxBodySize (maxUploadSize for multipart). */
-  bodyLimit?: number;
-  /** Seconds before this route answers 408; overrides ServerConfig.requestTimeout. */
-  timeout?: number;
-}
-
-/** Route options a router can set for all of its routes (a route's own win; tags and skip add up). */
-export type RouteDefaults = Pick<RouteOptions, "tags" | "skip" | "middleware" | "bodyLimit" | "timeout" | "deprecated" | "errorFormat">;
-
-export interface RouteDefinition {
-  method: HttpMethod;
-  path: string;
-  handler: Handler;
-  options: RouteOptions;
-  meta: RouteMeta;
-  /** Hooks of the routers this route was included through (app hooks are added when serving). */
-  hooks?: HookTable;
-  /** Providers of the routers this route was included through, innermost winning. */
-  providers?: ReadonlyMap<Token, Provider>;
-  /** `use()` middleware of the routers this route was included through, outermost first (the app's are added when serving). */
-  middleware?: readonly Middleware[];
-}
+export { HTTP_METHODS, unbound, type ChannelLimits, type ChannelRoute, type ChannelRuntime, type Handler, type HttpMethod, type RouteDefaults, type RouteDefinition, type RouteOptions } from "./route-definition";
 
 /** What `provide` keys a dependency by: a class, or a name for `Inject<T, "name">`. */
 export type DependencyKey = string | (abstract new (...args: any[]) => unknown);
@@ -151,6 +111,37 @@ export class Router {
   /** @spikardRoute */
   route<H extends Handler>(method: HttpMethod, path: string, handler: H, options?: RouteOptions, meta?: RouteMeta): this {
     return this.addRoute(method, path, handler, options, meta);
+  }
+
+  /**
+   * A WebSocket route: the seed's form `(message: In): Out | undefined` (the
+   * return value is sent), or `{ open, message, close, drain }` with the
+   * socket first. Handshake parameters (`Path`, `Query`, `Header`, `Cookie`,
+   * dependencies) are validated before the upgrade; each message is parsed,
+   * validated against the message parameter's type and handed over; sends
+   * are checked against `WebSocket<Out>` and serialized by generated code.
+   * @spikardWebSocket
+   */
+  websocket<Out = unknown, State extends object = Record<string, any>>(path: string, handler: WebSocketRoute<Out, State>, options?: WebSocketRouteOptions, meta?: WebSocketMeta): this {
+    this.assertOpen(`websocket ${path}`);
+    if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `websocket ${path}`);
+    const { websocketDefinition } = require("./websocket/route") as typeof import("./websocket/route");
+    this.definitions.push(websocketDefinition(path, handler, withDefaults(this.defaults, options ?? {}) as WebSocketRouteOptions, meta));
+    return this;
+  }
+
+  /**
+   * A Server-Sent Events route: the handler returns an (async) generator and
+   * each yielded value is one event (`new SseEvent({ data, event, id, retry })`
+   * for more than data), its data checked and serialized by generated code.
+   * @spikardSse
+   */
+  sse<H extends Handler>(path: string, handler: H, options?: SseRouteOptions, meta?: SseMeta): this {
+    this.assertOpen(`sse ${path}`);
+    if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `sse ${path}`);
+    const { sseDefinition } = require("./sse/route") as typeof import("./sse/route");
+    this.definitions.push(sseDefinition(path, handler, withDefaults(this.defaults, options ?? {}) as SseRouteOptions, meta));
+    return this;
   }
 
   /** @spikardHook onRequest */

@@ -19,7 +19,7 @@ const subpaths = Object.keys(pkg.exports);
 
 describe("package.json exports", () => {
   it("lists the root and the documented subpaths", () => {
-    expect(subpaths).toEqual([".", "./transformer", "./testing", "./vite", "./middleware", "./runtime", "./rate-limit", "./grpc", "./fixtures", "./package.json"]);
+    expect(subpaths).toEqual([".", "./transformer", "./testing", "./vite", "./middleware", "./runtime", "./rate-limit", "./grpc", "./websocket", "./fixtures", "./package.json"]);
   });
 
   it.each(subpaths)("%s points at files that exist", (subpath) => {
@@ -44,6 +44,6 @@ describe("package.json exports", () => {
 
   it("keeps the root export small: additions must be deliberate", () => {
     const names = Object.keys(requireFromRoot(path.join(ROOT, pkg.main)) as object).sort();
-    expect(names).toEqual(["BackgroundTasks", "HttpError", "Provide", "Request", "Response", "Router", "Spikard", "SpikardError", "StreamingResponse", "UploadFile"]);
+    expect(names).toEqual(["BackgroundTasks", "HttpError", "Provide", "Request", "Response", "Router", "Spikard", "SpikardError", "SseEvent", "StreamingResponse", "UploadFile"]);
   });
 });

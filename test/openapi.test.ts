@@ -8,6 +8,7 @@ import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { LiveTestClient, TestClient } from "spikard/testing";
 import { app } from "../examples/api";
+import { chromiumMissing, launchChromium } from "./support/chromium";
 
 const ROOT = path.resolve(__dirname, "..");
 const client = new TestClient(app);
@@ -125,13 +126,8 @@ describe("interactive docs", () => {
     }
   });
 
-  const chromium = "/usr/bin/chromium";
-  it.skipIf(!fs.existsSync(chromium))("lists the operations in headless Chromium (screenshot in test-results/)", async () => {
-    const { chromium: pw } = await import("playwright-core");
-    const browser = await pw.launch({
-      executablePath: chromium,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+  it.skipIf(chromiumMissing)("lists the operations in headless Chromium (screenshot in test-results/)", async () => {
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${await live.url}/docs`);

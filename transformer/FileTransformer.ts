@@ -2,6 +2,9 @@ import { ImportProgrammer, type ITypiaContext } from "@typia/core";
 import ts from "typescript";
 import { transformRouteCall } from "./features/routes";
 import { transformDependencyCall } from "./features/dependencies";
+import { transformWebSocketCall } from "./features/websocket";
+import { transformSseCall } from "./features/sse";
+import { transformPublishCall } from "./features/publish";
 import { sharedStatements } from "./programmers/shared-functions";
 import { TransformerError } from "./TransformerError";
 import { setDependencyPolicy, takeDeferredDependencyProblems, type DependencyErrors } from "./dependency-policy";
@@ -68,7 +71,7 @@ export function transformFile(props: TransformProps) {
 
 function tryTransform(context: ITypiaContext, file: ts.SourceFile, node: ts.CallExpression): ts.CallExpression | undefined {
   try {
-    return transformRouteCall(context, node) ?? transformDependencyCall(context, node);
+    return transformRouteCall(context, node) ?? transformWebSocketCall(context, node) ?? transformSseCall(context, node) ?? transformPublishCall(context, node) ?? transformDependencyCall(context, node);
   } catch (err) {
     if (!isTransformerError(err)) throw err;
     report(context, file, node, err, ts.DiagnosticCategory.Error);

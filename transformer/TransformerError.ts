@@ -19,6 +19,8 @@ export const TRANSFORMER_ERRORS = {
   SPK013: "Rule check %s is not a JavaScript expression. Use one expression over $input, e.g. \"$input.card === undefined || $input.address !== undefined\".",
   SPK014: "Body parameter \"%s\" of type %s cannot arrive in a request: %s at %s. Use %s",
   SPK015: "The handler of %s returns %s, which JSON writes as nothing: it would answer an empty body. Return %s",
+  SPK016: "The handler of app.sse(\"%s\") returns %s, which is not an (async) generator or iterable of events. Return one: `async function* () { yield { ... } }` (or an async function returning a generator).",
+  SPK017: "WebSocket route %s has no message handler. Add one: `{ message(ws, msg: ChatMessage) { ... } }`, or pass the message function itself.",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

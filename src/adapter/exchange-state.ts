@@ -1,5 +1,6 @@
+import { SpikardError } from "../errors";
 import { runCallbacks, type InFlight } from "./in-flight";
-import type { SinkCapabilities } from "./types";
+import type { SinkCapabilities, SocketSession } from "./types";
 
 // ExchangeState.flags; each adapter numbers its own bits from OWN_FLAGS up.
 const ABORTED = 1;
@@ -82,6 +83,11 @@ export abstract class ExchangeState {
     this.flags |= CLOSE_AFTER;
   }
 
+  /** Only an adapter whose `capabilities.upgrade` is true switches protocols; it overrides this. */
+  upgrade(_session: SocketSession, _protocol: string | undefined, _headers: readonly string[]): void {
+    throw new SpikardError("WEBSOCKET", "this exchange cannot switch protocols (its adapter serves no WebSockets)");
+  }
+
   /** The socket can take more. */
   protected drained(): void {
     runCallbacks(this.callbacks?.drain);
@@ -103,6 +109,21 @@ export abstract class ExchangeState {
     if (this.done) return;
     this.flags |= DONE;
     this.tracker.finished();
+    runCallbacks(this.callbacks?.complete);
+  }
+
+  /**
+   * The connection was handed to another protocol (a WebSocket upgrade): nothing more goes out as HTTP and
+   * the request is no longer in flight, but completion waits for the new protocol to finish
+   * (`runCompleteCallbacks`), as the handshake's dependencies live as long as the connection.
+   */
+  protected handOver(): void {
+    if (this.done) return;
+    this.flags |= DONE;
+    this.tracker.finished();
+  }
+
+  protected runCompleteCallbacks(): void {
     runCallbacks(this.callbacks?.complete);
   }
 }

@@ -103,6 +103,19 @@ export function frameStream(headers: readonly string[]): StreamFrame {
   return { headers: out, length, close };
 }
 
+/** Headers the server writes itself on a `101 Switching Protocols` (the handshake's own), or that cannot go on one. */
+const UPGRADE_OWN = new Set(["upgrade", "connection", "sec-websocket-accept", "sec-websocket-protocol", "sec-websocket-extensions", "content-length", "transfer-encoding", "date", "content-type", "content-encoding"]);
+
+/** The headers a handshake's answer adds (CORS, a request id, ...; checked where they entered, as every response's are). */
+export function frameUpgrade(headers: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    if (!UPGRADE_OWN.has(name.toLowerCase())) out.push(name, headers[i + 1]!);
+  }
+  return out;
+}
+
 /** The body's size on the wire. */
 export function byteLength(body: string | Uint8Array | undefined): number {
   return body === undefined ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;

@@ -97,6 +97,54 @@ export interface ResponseSink {
   endStream(): void;
   /** Drops the connection (a stream failed after its headers went out). */
   close(): void;
+  /**
+   * Answers `101 Switching Protocols` (with `headers` and the chosen subprotocol) and
+   * hands the connection to `session` (only where `capabilities.upgrade`). The exchange's
+   * completion callbacks then wait for the WebSocket to close: what the handshake opened
+   * (its dependencies) lives as long as the connection.
+   */
+  upgrade(session: SocketSession, protocol: string | undefined, headers: readonly string[]): void;
+}
+
+/**
+ * One WebSocket connection as the server drives it (src/websocket/session.ts).
+ * The adapter calls it; every call happens on the connection's own thread, in order.
+ */
+export interface SocketSession {
+  /** The route wants permessage-deflate when the client offers it. */
+  readonly compression: boolean;
+  /** The connection is open: `socket` writes to it until `closed` is called. */
+  open(socket: ServerSocket): void;
+  /** A whole message; `data` is only valid during the call (uWS reuses its memory). */
+  message(data: ArrayBuffer | Uint8Array, binary: boolean): void;
+  /** Buffered bytes went out (`socket.bufferedAmount` fell). */
+  drain(): void;
+  /** A pong arrived (the peer is alive). */
+  pong(): void;
+  /**
+   * The connection is over: the close frame's code and reason, 1006 for a dropped connection. Called exactly
+   * once; resolves when the session finished closing (its close handler done), when what the handshake opened
+   * may be released.
+   */
+  closed(code: number, reason: string): Promise<void>;
+}
+
+/** How a send went: written, queued behind a slow client, or refused (the adapter's own buffer limit). */
+export type SocketSendStatus = "sent" | "buffered" | "dropped";
+
+/** The writing side of an open WebSocket, as an adapter provides it. */
+export interface ServerSocket {
+  send(data: string | Uint8Array, binary: boolean): SocketSendStatus;
+  /** Bytes written but not yet taken by the network (the client). */
+  readonly bufferedAmount: number;
+  /** Sends a close frame; `closed` follows. */
+  end(code: number, reason: string): void;
+  /** Drops the connection without a close frame; `closed(1006)` follows. */
+  terminate(): void;
+  ping(): void;
+  /** Runs `fn` with writes batched into as few syscalls as possible. */
+  cork(fn: () => void): void;
+  readonly remoteAddress: string;
 }
 
 /** One request and its response. uWS's exchange is one object implementing all three (one allocation per request). */
@@ -117,6 +165,17 @@ export interface ListenOptions {
    * thread made it), and SO_REUSEPORT where the adapter needs to ask for it.
    */
   sharedPort?: boolean;
+  /** Limits for WebSocket connections, the largest any route allows (routes check their own below them). */
+  websocket?: SocketLimits;
+}
+
+export interface SocketLimits {
+  /** Largest incoming message in bytes; beyond it the connection closes with 1009. */
+  maxPayloadLength: number;
+  /** Most bytes buffered for one slow client before sends are refused. */
+  maxBackpressure: number;
+  /** permessage-deflate, when a client offers it. */
+  compression: boolean;
 }
 
 /** A listening server. */
@@ -125,7 +184,7 @@ export interface Listener {
   readonly port: number;
   /** Requests currently being answered. */
   readonly inFlight: number;
-  /** Stops accepting, lets in-flight requests finish (up to `timeoutMs`), then resolves. */
+  /** Stops accepting, closes open WebSockets (1001), lets in-flight requests finish (up to `timeoutMs`), then resolves. */
   close(timeoutMs: number): Promise<void>;
 }
 

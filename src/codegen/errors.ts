@@ -21,7 +21,7 @@ export const CODEGEN_ERRORS = {
   ORPHANED_HANDLER: "These handlers were edited but their operations are gone from the spec: %s. Move the code you want to keep, then delete the marked region (or pass --prune to drop it).",
   FIXTURES_DIR: "%s holds no HTTP fixtures laid out as <category>/<name>.json.",
   INIT_TARGET: "%s already exists and is not empty; choose a new project name.",
-  APP_DOCUMENT: "%s did not write its OpenAPI document (exit %s): it must call app.run() or app.serve() when executed.",
+  APP_DOCUMENT: "%s did not write its %s document (exit %s): it must call app.run() or app.serve() when executed.",
 } as const;
 
 export type CodegenErrorCode = keyof typeof CODEGEN_ERRORS;

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
 import type { OperationFragment } from "../runtime/meta";
 import { middlewareResponses, securityOf, securitySchemes, type DocumentedServer } from "./server-responses";
 import { PROBLEM_SCHEMAS } from "./problem-schemas";

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Response } from "../response";
 import { toYaml } from "./yaml";
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
 import type { RouteMeta } from "../runtime/meta";
 import type { OpenApiConfig } from "./config";
 

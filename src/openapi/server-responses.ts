@@ -1,4 +1,4 @@
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
 import { rejectionResponse } from "./rejections";
 
 type Json = Record<string, unknown>;

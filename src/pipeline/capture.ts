@@ -59,6 +59,10 @@ export class ResponseCapture implements ResponseCollector {
     cb();
   }
   endStream(): void {}
+  // A handshake's UpgradeResponse is collected like any Response; only the final writer switches protocols.
+  upgrade(): void {
+    throw new SpikardError("MIDDLEWARE", "a connection was upgraded on a collected response");
+  }
   close(): void {
     this.exchange.close();
   }

@@ -1,5 +1,5 @@
 import { SpikardError } from "../errors";
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
 import { BUILTIN_ORDER, readsOnlyBeforeNext, type Middleware } from "./middleware";
 
 export interface ChainSource {

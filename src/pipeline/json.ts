@@ -13,23 +13,49 @@ const FORBIDDEN = /"(?:__proto__|constructor|prototype)"\s*:/;
  * could trigger them, keeping the common path a bare JSON.parse.
  */
 export function parseJsonSafely(buf: Buffer, maxDepth: number): unknown {
-  const text = buf.toString("utf8");
+  return parseJsonText(buf.toString("utf8"), buf, maxDepth);
+}
+
+/**
+ * The same for text already decoded from `bytes` (invalid sequences as U+FFFD,
+ * a leading BOM kept): a WebSocket message is decoded straight from uWS's
+ * ArrayBuffer, without a Buffer made around it for each message.
+ */
+export function parseJsonText(text: string, bytes: ArrayBuffer | Uint8Array, maxDepth: number): unknown {
   // Invalid UTF-8 decodes to U+FFFD; a strict parser (Spikard's) rejects the bytes instead of changing them.
   // (A one-byte string cannot hold U+FFFD, so ASCII bodies answer this without a scan.)
-  if (text.indexOf("\uFFFD") !== -1 && !isUtf8(buf)) throw new Rejection("MALFORMED_BODY");
-  if (buf.length > maxDepth && moreOpeningsThan(text, maxDepth)) checkDepth(buf, maxDepth);
+  if (text.indexOf("\uFFFD") !== -1 && !isUtf8(bytes)) throw new Rejection("MALFORMED_BODY");
+  if (bytes.byteLength > maxDepth && moreOpeningsThan(text, maxDepth)) checkDepth(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), maxDepth);
+  // Each check below runs only where a native substring search (or, for numbers, a run of three digits) says
+  // the text could need it: most bodies need none, and then JSON.parse is nearly all that runs.
   // A key can be spelled with escapes ("\u005f_proto__"), so any escape sends the body through the reviver too.
   const escapes = text.indexOf("\\u") !== -1;
+  // "__proto__" and "prototype" both hold "proto".
+  const forbidden = escapes || ((text.indexOf("proto") !== -1 || text.indexOf("constructor") !== -1) && FORBIDDEN.test(text));
   let value: unknown;
   try {
-    value = escapes || FORBIDDEN.test(text) ? JSON.parse(text, dropForbidden) : JSON.parse(text);
+    value = forbidden ? JSON.parse(text, dropForbidden) : JSON.parse(text);
   } catch {
     throw new Rejection("MALFORMED_BODY");
   }
   // JSON.parse accepts lone surrogate escapes (\ud800) that strict parsers reject as invalid text;
   // only escapes can produce them, so only bodies with "\u" are walked.
   if (escapes && !wellFormed(value)) throw new Rejection("MALFORMED_BODY");
+  // A number literal beyond a double's range parses as ±Infinity, which strict parsers reject and which would be
+  // written back as null; only a three-digit exponent or a 309-digit literal can overflow, so only such text is walked.
+  if (THREE_DIGITS.test(text) && OVERFLOW.test(text) && !allFinite(value)) throw new Rejection("MALFORMED_BODY");
   return value;
+}
+
+const OVERFLOW = /[eE]\+?\d{3}|\d{309}/;
+/** Both of OVERFLOW's forms hold one. */
+const THREE_DIGITS = /\d{3}/;
+
+function allFinite(v: unknown): boolean {
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(allFinite);
+  if (v !== null && typeof v === "object") return Object.values(v).every(allFinite);
+  return true;
 }
 
 /** Every string (values and keys) is well-formed UTF-16. */
@@ -57,7 +83,7 @@ function moreOpeningsThan(text: string, limit: number): boolean {
 }
 
 /** Bracket depth outside strings; a body cannot be deeper than it is long, so short bodies skip this. */
-function checkDepth(buf: Buffer, maxDepth: number): void {
+function checkDepth(buf: Uint8Array, maxDepth: number): void {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < buf.length; i++) {

@@ -17,6 +17,7 @@ import { paramExtractor, type Extractor } from "./params";
 import { attachSerializer, sendDynamic } from "./respond";
 import { extractArgs } from "./extract";
 import { payloadResponse } from "./payload-response";
+import { abortSignal } from "./abort-signal";
 import type { ErrorFormat } from "../validation/error-mapper";
 
 export interface LifecycleContext {
@@ -54,7 +55,7 @@ export async function runLifecycle(ctx: LifecycleContext, route: RoutePlan, req:
   try {
     let response: AnyResponse;
     try {
-      response = await answer(ctx, route, req, body, scope, tasks);
+      response = await answer(ctx, route, req, body, scope, tasks, sink);
     } catch (err) {
       response = await recover(ctx, route, err, req, scope);
     }
@@ -85,7 +86,7 @@ async function afterResponse(scope: RequestScope, tasks: BackgroundTasks | undef
   if (tasks !== undefined && tasks.size > 0) await tasks.run(log);
 }
 
-async function answer(ctx: LifecycleContext, route: RoutePlan, req: Request, body: ReceivedBody | undefined, scope: RequestScope, tasks: BackgroundTasks | undefined): Promise<AnyResponse> {
+async function answer(ctx: LifecycleContext, route: RoutePlan, req: Request, body: ReceivedBody | undefined, scope: RequestScope, tasks: BackgroundTasks | undefined, sink: ResponseSink): Promise<AnyResponse> {
   // Resolving would never finish on a cycle: the route answers the error start-up found.
   if (route.dependencyError !== undefined) throw route.dependencyError;
   const hooks = route.hooks;
@@ -109,6 +110,7 @@ async function answer(ctx: LifecycleContext, route: RoutePlan, req: Request, bod
     });
   }
   for (const i of route.backgroundIndices) args[i] = tasks;
+  for (const i of route.signalIndices) args[i] = abortSignal(sink);
   const result = await route.handler(...args);
   return toResponse(route, result);
 }
@@ -184,7 +186,8 @@ function resolveArgs(ctx: LifecycleContext, format: ErrorFormat, args: ArgMeta[]
         break;
       case "background":
       case "body":
-        throw new SpikardError("DEPENDENCY", `A dependency or hook cannot take ${arg.in === "body" ? "the body" : "BackgroundTasks"} (parameter "${arg.name}"); give it to the handler.`);
+      case "signal":
+        throw new SpikardError("DEPENDENCY", `A dependency or hook cannot take ${arg.in === "body" ? "the body" : arg.in === "signal" ? "an AbortSignal" : "BackgroundTasks"} (parameter "${arg.name}"); give it to the handler.`);
       default:
         v = extractorFor(arg, format)(req, (errors ??= []));
     }

@@ -3,7 +3,7 @@ import { Request } from "../context";
 import { httpError, type ErrorPayload } from "../http-errors";
 import type { ValidationErrorDetail } from "../problem";
 import type { AnyResponse } from "../response";
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
 import { RouteTable, type Match } from "../routing/route-table";
 import { planBody, type BodyPlan, type ReceivedBody } from "./body";
 import { compileRoute, type RoutePlan } from "./plan";
@@ -22,6 +22,7 @@ import { ResponseCapture } from "./capture";
 import { HeldBody } from "./held-body";
 import { extractArgs } from "./extract";
 import { payloadResponse } from "./payload-response";
+import { abortSignal } from "./abort-signal";
 
 export interface PipelineOptions {
   /** Largest accepted non-multipart body, in bytes. */
@@ -261,6 +262,7 @@ export class Pipeline {
       return this.fail(err, sink, headOnly);
     }
     if (invalid !== undefined) return this.sendPayload(sink, httpError("VALIDATION", [invalid]), headOnly);
+    for (const i of route.signalIndices) args[i] = abortSignal(sink);
     let result: unknown;
     try {
       result = route.handler(...args);

@@ -1,5 +1,5 @@
 import { SpikardError } from "../errors";
-import type { RouteDefinition } from "../router";
+import type { RouteDefinition } from "../route-definition";
 import { parsePathPattern, pathParamNames, type Segment } from "../routing/path-pattern";
 import type { BodyMeta, ResponseKind, StringifyFn } from "../runtime/meta";
 import { paramExtractor, type Extractor } from "./params";
@@ -38,6 +38,8 @@ export interface RoutePlan {
   /** Arguments filled by dependency injection; `expected` is the declared JSON type, checked shallowly (a provider's objects are the server's own). */
   readonly injects: Array<{ index: number; key: string; expected?: string }>;
   readonly backgroundIndices: number[];
+  /** Indices of `AbortSignal` arguments (aborted when the client goes away). */
+  readonly signalIndices: number[];
   /** App and router hooks for this route; undefined when there are none (the fast path). */
   readonly hooks: HookTable | undefined;
   /** Needs the lifecycle runner (hooks, dependencies or background tasks). */
@@ -78,6 +80,7 @@ export function compileRoute(def: RouteDefinition, defaults: PlanDefaults): Rout
   let bodyIndex = -1;
   const injects: RoutePlan["injects"] = [];
   const backgroundIndices: number[] = [];
+  const signalIndices: number[] = [];
   def.meta.args.forEach((arg, i) => {
     switch (arg.in) {
       case "body":
@@ -95,6 +98,10 @@ export function compileRoute(def: RouteDefinition, defaults: PlanDefaults): Rout
         return;
       case "background":
         backgroundIndices.push(i);
+        extractors.push(undefined);
+        return;
+      case "signal":
+        signalIndices.push(i);
         extractors.push(undefined);
         return;
       case "path": {
@@ -120,6 +127,7 @@ export function compileRoute(def: RouteDefinition, defaults: PlanDefaults): Rout
   return {
     injects,
     backgroundIndices,
+    signalIndices,
     hooks,
     slow,
     providers: def.providers,

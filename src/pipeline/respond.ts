@@ -1,7 +1,9 @@
 import { Readable } from "node:stream";
 import type { ResponseSink } from "../adapter/types";
 import { hasHeader } from "../http/header-list";
+import { httpError } from "../http-errors";
 import { flattenHeaders, Response, StreamingResponse, type AnyResponse, type StreamSource } from "../response";
+import { UpgradeResponse } from "./upgrade-response";
 
 export const JSON_TYPE = "application/json";
 export const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -45,6 +47,7 @@ export function sendDynamic(
   stringify: ((v: unknown) => string) | undefined,
   extraHeaders: readonly string[] = NO_HEADERS,
 ): void | Promise<void> {
+  if (value instanceof UpgradeResponse && !isCollector(sink)) return upgrade(sink, value, extraHeaders);
   if (value instanceof Response || value instanceof StreamingResponse) {
     // A Response's content is the handler's own choice, not the route's declared type: never the route's serializer.
     if (isCollector(sink)) return sink.collect(value);
@@ -54,6 +57,15 @@ export function sendDynamic(
     return pipeStream(sink, value.statusCode, headers, value.source, headOnly);
   }
   sendPlain(sink, value, status, headOnly, stringify, extraHeaders);
+}
+
+/** A handshake's answer: the switch to the WebSocket protocol, or 426 where this sink cannot make it. */
+function upgrade(sink: ResponseSink, r: UpgradeResponse, extraHeaders: readonly string[]): void {
+  if (!sink.capabilities.upgrade) {
+    const p = httpError("UPGRADE_REQUIRED", ["This server cannot switch this connection to the WebSocket protocol"], ["upgrade", "websocket"]);
+    return sink.send(p.status, p.headers, p.body, false);
+  }
+  sink.upgrade(r.session, r.protocol, [...extraHeaders, ...flattenHeaders(r)]);
 }
 
 export function sendPlain(
@@ -121,8 +133,11 @@ export async function pipeStream(sink: ResponseSink, status: number, headers: re
   let aborted = false;
   sink.onAbort(() => {
     aborted = true;
+    // At once, not after the pending chunk: a generator parked at its yield (a slow client) runs its `finally` now.
+    void closeSource(source, iterator).catch(() => undefined);
   });
   let failed = true;
+  const batch = new ChunkBatch(sink);
   try {
     for (;;) {
       if (aborted || sink.aborted) break;
@@ -131,14 +146,111 @@ export async function pipeStream(sink: ResponseSink, status: number, headers: re
       if (aborted || sink.aborted) break;
       const chunk = next.value;
       if (typeof chunk === "string" ? chunk.length === 0 : chunk.byteLength === 0) continue;
-      if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.onDrain(resolve));
+      if (!batch.add(chunk)) await batch.flushed();
     }
+    await batch.flushed();
     failed = false;
   } finally {
     // A failed stream is not ended: ending it would present the client a truncated body as complete.
     // The caller logs the error and drops the connection.
     if (aborted || sink.aborted || failed) await closeSource(source, iterator);
     else sink.endStream();
+  }
+}
+
+const BATCH_BYTES = 64 * 1024;
+const BATCH_CHUNKS = 1024;
+
+/**
+ * The chunks a source produces within one turn of the event loop, written
+ * as one (at setImmediate, or sooner once 64 KiB or 1024 chunks are waiting).
+ * A source that yields small chunks as fast as it is pulled (an SSE
+ * generator with nothing to await) would otherwise cost a write and a
+ * syscall per chunk, and, as long as the socket takes everything, never give
+ * the event loop back: other connections would wait. A source that awaits
+ * between chunks still has each one written within the same turn.
+ */
+class ChunkBatch {
+  /** Sealed parts, in order: filled batch buffers and chunks too big to copy into one. */
+  private parts: Array<string | Uint8Array> = [];
+  /** The batch being filled: chunks are copied in as they come, so that they die young (what is still alive at a scavenge is what it costs). */
+  private current: Buffer | undefined;
+  private used = 0;
+  private bytes = 0;
+  private count = 0;
+  private pending: Promise<void> | undefined;
+  private failure: { err: unknown } | undefined;
+
+  constructor(private readonly sink: ResponseSink) {}
+
+  /** Queues a chunk; false once the batch is full (await `flushed()` before adding more). */
+  add(chunk: string | Uint8Array): boolean {
+    if (this.failure !== undefined) throw this.failure.err;
+    const room = BATCH_BYTES - this.used;
+    // A string takes at most 3 bytes per UTF-16 unit.
+    if (typeof chunk === "string" ? chunk.length * 3 <= room : chunk.byteLength <= room) {
+      const buf = (this.current ??= Buffer.allocUnsafe(BATCH_BYTES));
+      const n = typeof chunk === "string" ? buf.write(chunk, this.used, "utf8") : (buf.set(chunk, this.used), chunk.byteLength);
+      this.used += n;
+      this.bytes += n;
+    } else {
+      this.seal();
+      this.parts.push(chunk);
+      this.bytes += typeof chunk === "string" ? chunk.length : chunk.byteLength;
+    }
+    this.count++;
+    this.schedule();
+    return this.bytes < BATCH_BYTES && this.count < BATCH_CHUNKS;
+  }
+
+  /** Resolves once everything queued went out and the sink can take more; rejects with a write's failure. */
+  async flushed(): Promise<void> {
+    // Chunks queued while a flush waited for the socket to drain go out with the next one.
+    while (this.pending !== undefined || this.count > 0) {
+      if (this.failure !== undefined) break;
+      this.schedule();
+      await this.pending;
+    }
+    if (this.failure !== undefined) throw this.failure.err;
+  }
+
+  private seal(): void {
+    if (this.current === undefined || this.used === 0) return;
+    this.parts.push(this.current.subarray(0, this.used));
+    this.current = undefined;
+    this.used = 0;
+  }
+
+  private schedule(): void {
+    this.pending ??= new Promise<void>((resolve) => setImmediate(() => this.flush(resolve)));
+  }
+
+  private flush(done: () => void): void {
+    this.seal();
+    if (this.parts.length === 0) {
+      // Never an empty write: in chunked encoding an empty chunk ends the body.
+      this.pending = undefined;
+      this.count = 0;
+      return done();
+    }
+    const parts = this.parts;
+    this.parts = [];
+    this.bytes = 0;
+    this.count = 0;
+    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
+    const finish = (): void => {
+      this.pending = undefined;
+      done();
+    };
+    let ok: boolean;
+    try {
+      ok = this.sink.aborted || this.sink.write(data);
+    } catch (err) {
+      this.failure = { err };
+      return finish();
+    }
+    if (ok) finish();
+    else this.sink.onDrain(finish);
   }
 }
 

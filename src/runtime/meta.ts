@@ -125,7 +125,13 @@ export interface BackgroundMeta {
   name: string;
 }
 
-export type ArgMeta = ParamMeta | BodyMeta | RequestParamMeta | InjectMeta | BackgroundMeta;
+/** An `AbortSignal` parameter: aborted when the client goes away before the exchange is over. */
+export interface SignalMeta {
+  in: "signal";
+  name: string;
+}
+
+export type ArgMeta = ParamMeta | BodyMeta | RequestParamMeta | InjectMeta | BackgroundMeta | SignalMeta;
 
 /** Where a handler parameter comes from (`ArgMeta["in"]`). */
 export type ArgSource = ArgMeta["in"];
@@ -176,6 +182,65 @@ export interface RouteMeta {
   openapi?: string;
   /** Built with `dependencyErrors: "respond"`: an unresolvable dependency answers 500 instead of stopping start-up. */
   dependencyErrors?: "respond";
+}
+
+/**
+ * What a WebSocket handler sends (`ws.send`, `ws.publish`, a returned reply)
+ * or an SSE stream writes as event data: checked against the declared type,
+ * then serialized by the generated serializer.
+ */
+export interface OutgoingMeta {
+  /**
+   * "json": serialized by `stringify`; "text": strings as they are; "bytes": binary;
+   * "dynamic": decided per value (strings as text, bytes as binary, the rest JSON).
+   */
+  kind: "json" | "text" | "bytes" | "dynamic";
+  /** Absent for `unknown`/`any`: then nothing is checked. */
+  is?: IsFn;
+  /** Why a value failed `is` (for the log line). */
+  validate?: ValidateFn;
+  /** For the JSON part (kind json, and the plain objects of dynamic). */
+  stringify?: StringifyFn;
+}
+
+/** One of a WebSocket route's handlers (open, message, close, drain). */
+export interface SocketHandlerMeta {
+  /** Takes the `WebSocket` as its first parameter. */
+  socket: boolean;
+  /** Indices into `WebSocketMeta.args` of its parameters after the fixed ones (the socket, the message, code and reason). */
+  args: number[];
+}
+
+/**
+ * `app.websocket(path, handler, options, meta)`: the handshake's parameters
+ * (validated before the upgrade, as a route's) and the message plan.
+ */
+export interface WebSocketMeta {
+  v: 1;
+  /** Handshake parameters of every handler together: path, query, header, cookie, dependencies, the Request. */
+  args: ArgMeta[];
+  handlers: { open?: SocketHandlerMeta; message: SocketHandlerMeta; close?: SocketHandlerMeta; drain?: SocketHandlerMeta };
+  /** Incoming messages, decoded and checked as a body is: `kinds` is ["json"], ["text"] or ["bytes"]. */
+  incoming: BodyMeta;
+  /** Outgoing messages: `WebSocket<Out>`'s `Out`, else the message handler's return type. */
+  outgoing: OutgoingMeta;
+  doc?: RouteDoc;
+  /** JSON text of the route's AsyncAPI fragment (see src/asyncapi/document.ts). */
+  asyncapi?: string;
+  dependencyErrors?: "respond";
+}
+
+/** `app.sse(path, generator, options, meta)`: an HTTP route whose yielded values are events. */
+export interface SseMeta extends RouteMeta {
+  /** Event data: the yield type (`SseEvent<T>`'s `T`). */
+  events: OutgoingMeta;
+  asyncapi?: string;
+}
+
+/** `app.publish(topic, message, meta)`: the message's static type. */
+export interface PublishMeta {
+  v: 1;
+  message: OutgoingMeta;
 }
 
 export const META_VERSION = 1;

@@ -49,6 +49,11 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 export function analyzeHandler(checker: ts.TypeChecker, handler: ts.Expression, method: string, path: string, pathParams: string[], skip = 0): HandlerPlan {
   const signature = checker.getTypeAtLocation(handler).getCallSignatures()[0];
   if (signature === undefined) throw new TransformerError("SPK001", `${method} ${path}`);
+  return analyzeSignature(checker, signature, method, path, pathParams, skip);
+}
+
+/** The same for a signature already resolved (a method of a WebSocket route's handlers object). */
+export function analyzeSignature(checker: ts.TypeChecker, signature: ts.Signature, method: string, path: string, pathParams: string[], skip = 0): HandlerPlan {
   const declaration = signature.getDeclaration() as ts.SignatureDeclaration | undefined;
   const params: ParamPlan[] = [];
   let bodyName: string | undefined;
@@ -104,6 +109,7 @@ function classify(checker: ts.TypeChecker, decl: ts.ParameterDeclaration, name: 
   if (type.flags & ts.TypeFlags.Any) throw new TransformerError("SPK002", name, name);
   if (isTaggedClass(checker, type, "spikardRequest")) return { ...base, source: "request", key: name, type };
   if (isTaggedClass(checker, type, "spikardBackground")) return { ...base, source: "background", key: name, type };
+  if (isAbortSignal(type)) return { ...base, source: "signal", key: name, type };
   const token = classToken(checker, type);
   if (token !== undefined) return { ...base, source: "inject", key: token, type };
   if (pathParams.includes(name)) return withShape(checker, { ...base, source: "path", key: name, type }, path);
@@ -121,7 +127,7 @@ function checkBodyCarried(checker: ts.TypeChecker, name: string, type: ts.Type):
 }
 
 /** Peels Strict<...> and OneOf<...> off a body type, remembering what they asked for. */
-function unwrapBodyMarkers(checker: ts.TypeChecker, type: ts.Type, node: ts.TypeNode | undefined): { type: ts.Type; typeNode?: ts.TypeNode; strict?: boolean; oneOf?: ts.Type[] } {
+export function unwrapBodyMarkers(checker: ts.TypeChecker, type: ts.Type, node: ts.TypeNode | undefined): { type: ts.Type; typeNode?: ts.TypeNode; strict?: boolean; oneOf?: ts.Type[] } {
   let strict = false;
   let oneOf: ts.Type[] | undefined;
   let current = node;
@@ -148,6 +154,16 @@ export function classToken(checker: ts.TypeChecker, type: ts.Type): string | und
   if (file.hasNoDefaultLib || /[\\/]typescript[\\/]lib[\\/]lib\.[^/\\]*\.d\.ts$/.test(file.fileName)) return undefined;
   if (["spikardRequest", "spikardResponse", "spikardUpload", "spikardBackground"].some((t) => isTaggedClass(checker, type, t))) return undefined;
   return classTokenOf(tokenPath(file.fileName), symbol.getName());
+}
+
+/** The platform's AbortSignal (declared by TypeScript's lib or @types/node, never a user type of that name). */
+function isAbortSignal(type: ts.Type): boolean {
+  const symbol = type.getSymbol();
+  if (symbol?.getName() !== "AbortSignal") return false;
+  return (symbol.declarations ?? []).some((d) => {
+    const f = d.getSourceFile();
+    return f.hasNoDefaultLib || /[\\/](typescript[\\/]lib|@types[\\/]node)[\\/]/.test(f.fileName);
+  });
 }
 
 /** The declaring file relative to the working directory, without its TypeScript extension. */

@@ -35,7 +35,7 @@ export function analyzeResponse(checker: ts.TypeChecker, type: ts.Type): Respons
 }
 
 /** The checker's own union constructor (internal API, present in TS 5.x); without it the plain part falls back to JSON.stringify. */
-function unionOf(checker: ts.TypeChecker, types: ts.Type[]): ts.Type | undefined {
+export function unionOf(checker: ts.TypeChecker, types: ts.Type[]): ts.Type | undefined {
   if (types.length === 1) return types[0];
   const make = (checker as unknown as { getUnionType?: (t: ts.Type[]) => ts.Type }).getUnionType;
   return typeof make === "function" ? make.call(checker, types) : undefined;

@@ -37,15 +37,7 @@ export function transformRouteCall(context: ITypiaContext, call: ts.CallExpressi
   const [pathArg, handler, options, existing] = call.arguments.slice(offset);
   if (existing !== undefined || handler === undefined || pathArg === undefined) return undefined;
   if (method === undefined) throw new TransformerError("SPK010", "The method of route(method, path, handler) must be a string literal such as \"GET\".");
-  const path = stringLiteralOf(checker, pathArg);
-  let pathParams: string[] = [];
-  if (path !== undefined) {
-    try {
-      pathParams = pathParamNames(parsePathPattern(path));
-    } catch (err) {
-      throw new TransformerError("SPK010", (err as Error).message);
-    }
-  }
+  const { path, pathParams } = routePath(checker, pathArg);
   const plan = analyzeHandler(checker, handler, method.toUpperCase(), path ?? "<dynamic path>", pathParams);
   checkProviders(context, plan.params);
   const response = analyzeResponse(checker, plan.returnType);
@@ -53,6 +45,17 @@ export function transformRouteCall(context: ITypiaContext, call: ts.CallExpressi
   const meta = writeRouteMeta({ typia: context, modulo: call.expression }, plan, response, path, statusOption(checker, options));
   const args = [...call.arguments.slice(0, offset + 2), options ?? ts.factory.createIdentifier("undefined"), meta];
   return ts.factory.updateCallExpression(call, call.expression, call.typeArguments, args);
+}
+
+/** A registration's path, when it is a literal, and its parameter names (SPK010 for a malformed pattern). */
+export function routePath(checker: ts.TypeChecker, pathArg: ts.Expression): { path: string | undefined; pathParams: string[] } {
+  const path = stringLiteralOf(checker, pathArg);
+  if (path === undefined) return { path, pathParams: [] };
+  try {
+    return { path, pathParams: pathParamNames(parsePathPattern(path)) };
+  } catch (err) {
+    throw new TransformerError("SPK010", (err as Error).message);
+  }
 }
 
 /** A return type JSON cannot write (a Map, a bigint, a function) would answer an empty or broken body at run time. */

@@ -25,7 +25,7 @@ export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPla
   } catch {
     return undefined;
   }
-  // Injected dependencies, BackgroundTasks and the Request are the server's own: never documented.
+  // Only what travels on the wire: dependencies, the Request, BackgroundTasks and AbortSignals are the server's own.
   const params = plan.params.filter((p) => p.source === "query" || p.source === "path" || p.source === "header" || p.source === "cookie");
   const body = plan.params.find((p) => p.source === "body");
   const documented = documentedResponses(checker, plan.returnType, response, plan.declaration);
@@ -64,7 +64,7 @@ export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPla
  * cannot describe (a function, a symbol) documents as `{}`: the route itself
  * still compiles, as its validators come from typia's checkers, not from here.
  */
-function schemasOf(checker: ts.TypeChecker, types: ts.Type[]): Schemas | undefined {
+export function schemasOf(checker: ts.TypeChecker, types: ts.Type[]): Schemas | undefined {
   const parts = types.map((t) => schemaOf(checker, t));
   const components: Record<string, Json> = {};
   for (const part of parts) {
@@ -79,7 +79,7 @@ function schemasOf(checker: ts.TypeChecker, types: ts.Type[]): Schemas | undefin
   return { schemas: parts.map((p) => p!.schemas[0]!), components };
 }
 
-interface Schemas {
+export interface Schemas {
   schemas: Json[];
   components: Record<string, Json>;
 }

@@ -1,5 +1,5 @@
 import ts from "typescript";
-import { META_VERSION, type ArgMeta, type ArgsMeta, type BackgroundMeta, type BodyMeta, type InjectMeta, type IsFn, type ParamMeta, type RequestParamMeta, type ResponseMeta, type RouteDoc, type RouteMeta, type ValidateFn } from "../../src/runtime/meta";
+import { META_VERSION, type ArgMeta, type ArgsMeta, type BackgroundMeta, type BodyMeta, type InjectMeta, type IsFn, type ParamMeta, type RequestParamMeta, type ResponseMeta, type RouteDoc, type RouteMeta, type SignalMeta, type ValidateFn } from "../../src/runtime/meta";
 import type { HandlerPlan, ParamPlan } from "../analyses/handler";
 import type { ResponsePlan } from "../analyses/response";
 import { bodyKinds, formShape } from "../analyses/body-shape";
@@ -33,12 +33,14 @@ export function writeArgsMeta(context: EmitContext, params: ParamPlan[]): Expr<A
   return emit<ArgsMeta>({ v: literal(META_VERSION), args: array(params.map((p) => writeArg(context, p)), true) });
 }
 
-function writeArg(context: EmitContext, p: ParamPlan): Expr<ArgMeta> {
+export function writeArg(context: EmitContext, p: ParamPlan): Expr<ArgMeta> {
   switch (p.source) {
     case "request":
       return emit<RequestParamMeta>({ in: str("request"), name: str(p.name) });
     case "background":
       return emit<BackgroundMeta>({ in: str("background"), name: str(p.name) });
+    case "signal":
+      return emit<SignalMeta>({ in: str("signal"), name: str(p.name) });
     case "inject":
       return writeInject(context, p);
     case "body":
@@ -105,14 +107,15 @@ function writeParam(context: EmitContext, p: ParamPlan, source: ParamMeta["in"])
   );
 }
 
-interface Checks {
+export interface Checks {
   /** The shared `{ is, validate }` constant, spread into the argument's metadata. */
   both: Expr<{ is: IsFn; validate: ValidateFn }>;
   enums?: Expr<Record<string, readonly unknown[]>>;
   oneOf?: Expr<IsFn[]>;
 }
 
-function checks(context: EmitContext, p: ParamPlan): Checks {
+/** `is`/`validate` (one shared constant), the declared order of literal unions and OneOf's member checks, for a value of `p.type`. */
+export function checks(context: EmitContext, p: Pick<ParamPlan, "type" | "typeNode" | "strict" | "oneOf">): Checks {
   const enums = collectEnumOrders(context.typia.checker, p.type, p.typeNode);
   const strict = p.strict === true;
   return {
@@ -139,6 +142,6 @@ function jsonTypeName(checker: ts.TypeChecker, t: ts.Type): string {
   return "object";
 }
 
-function compact<T extends object>(o: T): T {
+export function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,16 +1,17 @@
-import type { HttpRequest, HttpResponse, us_listen_socket } from "uWebSockets.js";
+import type { HttpRequest, HttpResponse, us_listen_socket, us_socket_context_t, WebSocket as UwsSocket } from "uWebSockets.js";
 import { SpikardError } from "../../errors";
 import { httpError, type ErrorPayload } from "../../http-errors";
-import { frameStream, frameWhole, streamTooLong, streamTooShort } from "../framing";
+import { frameStream, frameUpgrade, frameWhole, streamTooLong, streamTooShort } from "../framing";
 import { BodyBuffer } from "../body-buffer";
 import { ExchangeState, OWN_FLAGS } from "../exchange-state";
 import { dispatch, InFlight } from "../in-flight";
 import { assertPortFree, listenFailed } from "../port-probe";
 import { requestFramingError } from "../request-framing";
 import { DEFAULT_LIMITS, headerFieldSize, requestLimitError } from "../request-limits";
-import { PayloadTooLargeError, type Adapter, type BodyConsumer, type Exchange, type ExchangeHandler, type Listener, type ListenOptions } from "../types";
+import { PayloadTooLargeError, type Adapter, type BodyConsumer, type Exchange, type ExchangeHandler, type Listener, type ListenOptions, type SinkCapabilities, type SocketSession } from "../types";
 import { loadUws, type LoadOptions, type Uws } from "./load";
 import { statusLine } from "./status-lines";
+import { socketBehavior, type SocketData } from "./websocket";
 
 /** uWebSockets.js behind the adapter contract, loading its binary as `load` says (tests point it at a missing one). */
 export function uwsAdapterWith(load: Omit<LoadOptions, "allowSlowFallback">): Adapter {
@@ -60,7 +61,7 @@ export async function listen(handler: ExchangeHandler, options: ListenOptions, l
 
   const serve =
     (method: string | undefined) =>
-    (res: HttpResponse, req: HttpRequest): void => {
+    (res: HttpResponse, req: HttpRequest, context?: us_socket_context_t): void => {
       const path = req.getUrl();
       const query = req.getQuery() ?? "";
       // One pass over the fields for the limits and the framing headers: uWS itself bounds neither the
@@ -70,10 +71,19 @@ export async function listen(handler: ExchangeHandler, options: ListenOptions, l
         requestLimitError(limits, query.length === 0 ? path.length : path.length + 1 + query.length, scanned.count, scanned.bytes) ??
         (scanned.lengths !== undefined || scanned.codings !== undefined ? framingError() : undefined);
       if (bad !== undefined) return refuse(res, bad, method === "HEAD");
-      const exchange = new UwsExchange(req, res, method ?? upperMethod(req.getMethod()), path, query, tracker);
+      // A WebSocket handshake (uWS's upgrade handler passes its context) keeps what the upgrade needs while the request is live.
+      const handshake: Handshake | undefined = context === undefined ? undefined : { key: req.getHeader("sec-websocket-key"), extensions: req.getHeader("sec-websocket-extensions"), context };
+      const exchange = new UwsExchange(req, res, method ?? upperMethod(req.getMethod()), path, query, tracker, handshake);
       dispatch(handler, exchange);
       exchange.leaveHandler();
     };
+  const sockets = new Set<UwsSocket<SocketData>>();
+  const closing = new Set<Promise<void>>();
+  if (options.websocket !== undefined) {
+    // uWS hands requests with a WebSocket key here (before app.get); they go through the pipeline like any
+    // request (the same limits and framing checks), and a route that accepts them answers with the exchange's upgrade().
+    app.ws<SocketData>("/*", socketBehavior(uws, options.websocket, serve("GET"), sockets, closing));
+  }
   // One catch-all per common method: the method is then a constant, not a string uWS builds for every
   // request. uWS prefers a method's own route to `any`, which takes the rest (CONNECT, TRACE; its parser
   // refuses extension methods such as PROPFIND before any route).
@@ -96,12 +106,16 @@ export async function listen(handler: ExchangeHandler, options: ListenOptions, l
         get inFlight() {
           return tracker.count;
         },
-        close(timeoutMs: number) {
+        async close(timeoutMs: number) {
+          const started = Date.now();
           if (!tracker.draining) {
             tracker.draining = true;
             uws.us_listen_socket_close(socket);
+            // WebSockets first ("going away"), so their close handlers run before HTTP drains.
+            for (const ws of [...sockets]) ws.end(1001, "Server shutting down");
           }
-          return tracker.idle(timeoutMs);
+          await Promise.race([Promise.allSettled([...closing]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+          return tracker.idle(Math.max(0, timeoutMs - (Date.now() - started)));
         },
       });
     };
@@ -194,6 +208,15 @@ interface Snapshot {
  * still ask for, and a later read without one throws (the contract's lifetime
  * rule, the same in every adapter). Body registration happens in the handler too, as uWS requires.
  */
+const UPGRADABLE: SinkCapabilities = Object.freeze({ streaming: true, trailers: false, upgrade: true });
+
+/** What a WebSocket handshake needs from its request, copied while uWS's request is live. */
+interface Handshake {
+  key: string;
+  extensions: string;
+  context: us_socket_context_t;
+}
+
 class UwsExchange extends ExchangeState implements Exchange {
   readonly path: string;
   readonly query: string;
@@ -209,11 +232,16 @@ class UwsExchange extends ExchangeState implements Exchange {
     path: string,
     query: string,
     tracker: InFlight,
+    private readonly handshake?: Handshake,
   ) {
     super(tracker, IN_HANDLER);
     this.req = req;
     this.path = path;
     this.query = query;
+  }
+
+  override get capabilities(): SinkCapabilities {
+    return this.handshake === undefined ? super.capabilities : UPGRADABLE;
   }
 
   // --- the request
@@ -428,6 +456,30 @@ class UwsExchange extends ExchangeState implements Exchange {
     if (this.ended) return;
     this.complete();
     this.res.close();
+  }
+
+  /**
+   * The switch to the WebSocket protocol (UpgradeAsync's pattern: after async work the upgrade is corked,
+   * and only if the client is still there). The exchange stops being in flight now; its completion
+   * callbacks wait for the connection's session to finish closing.
+   */
+  override upgrade(session: SocketSession, protocol: string | undefined, headers: readonly string[]): void {
+    const hs = this.handshake;
+    if (hs === undefined) throw new SpikardError("WEBSOCKET", "this exchange is not a WebSocket handshake");
+    if (this.ended) return;
+    const extra = frameUpgrade(headers);
+    // permessage-deflate only where the route asked for it: otherwise the client's offer is not passed on.
+    const extensions = session.compression ? hs.extensions : "";
+    const data: SocketData = { session, compress: extensions !== "", finished: (closing) => void closing.then(() => this.runCompleteCallbacks()) };
+    const res = this.res;
+    const run = (): void => {
+      res.writeStatus("101 Switching Protocols");
+      for (let i = 0; i < extra.length; i += 2) res.writeHeader(extra[i]!, extra[i + 1]!);
+      res.upgrade(data, hs.key, protocol ?? "", extensions, hs.context);
+    };
+    this.handOver();
+    if ((this.flags & IN_HANDLER) !== 0) run();
+    else res.cork(run);
   }
 }
 

@@ -1,0 +1,3 @@
+import { buildAsyncApiApp } from "./asyncapi";
+
+buildAsyncApiApp().run();

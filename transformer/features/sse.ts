@@ -1,0 +1,26 @@
+import type { ITypiaContext } from "@typia/core";
+import ts from "typescript";
+import { tagOf } from "../analyses/declarations";
+import { analyzeHandler } from "../analyses/handler";
+import { eventDataType } from "../analyses/sse";
+import { writeSseMeta } from "../programmers/realtime-meta";
+import { checkProviders, routePath } from "./routes";
+
+/**
+ * `app.sse(path, generator, options?)` → `app.sse(path, generator, options, meta)`:
+ * the route's parameters as a GET route's, and the writer of its event data
+ * (the yield type, `SseEvent<T>`'s `T`).
+ */
+export function transformSseCall(context: ITypiaContext, call: ts.CallExpression): ts.CallExpression | undefined {
+  const checker = context.checker;
+  if (tagOf(checker.getResolvedSignature(call)?.declaration, "spikardSse") === undefined) return undefined;
+  const [pathArg, handler, options, existing] = call.arguments;
+  if (existing !== undefined || handler === undefined || pathArg === undefined) return undefined;
+  const { path, pathParams } = routePath(checker, pathArg);
+  const shown = path ?? "<dynamic path>";
+  const plan = analyzeHandler(checker, handler, "GET", shown, pathParams);
+  checkProviders(context, plan.params);
+  const data = eventDataType(checker, plan.returnType, shown);
+  const meta = writeSseMeta({ typia: context, modulo: call.expression }, plan, data, path);
+  return ts.factory.updateCallExpression(call, call.expression, call.typeArguments, [pathArg, handler, options ?? ts.factory.createIdentifier("undefined"), meta]);
+}
