@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import path from "node:path";
 import { CodegenError } from "./codegen/errors";
-import { APP_DOCUMENTS, writeAppDocument } from "./cli/app-document";
+import { APP_DOCUMENTS, writeAppDocument } from "./codegen/app-document";
 import { UsageError } from "./cli/args";
 import { generateClientFile, USAGE as CLIENT } from "./cli/client";
 import { generateAsyncApi, USAGE as GENERATE_ASYNCAPI } from "./cli/generate-asyncapi";
