@@ -69,10 +69,7 @@ function connector(options: ClientOptions) {
     if (Ctor === undefined) return Promise.reject(new Error("no WebSocket constructor: pass ClientOptions.WebSocket (the ws package on Node 20)"));
     const url = requestUrl(base, route, args, {});
     // Headers reach the handshake where the constructor takes them (the ws package); browsers send none.
-    const headers: Record<string, string> = { ...options.headers, ...call.headers };
-    for (const [k, v] of Object.entries(args.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(",") : String(v);
-    const cookie = cookieHeader(args);
-    if (cookie !== undefined) headers.cookie = cookie;
+    const headers = Object.fromEntries(requestHeaders(options, call, args));
     const socket = new Ctor(url.toString(), call.protocols, Object.keys(headers).length > 0 ? { headers } : undefined);
     socket.binaryType = "arraybuffer";
     const queue: unknown[] = [];
@@ -155,11 +152,7 @@ function streamer(options: ClientOptions) {
       close: () => abort.abort(),
       async *[Symbol.asyncIterator]() {
         const url = requestUrl(base, route, args, plan.separators ?? {});
-        const headers = new Headers(options.headers);
-        for (const [k, v] of Object.entries(call.headers ?? {})) headers.set(k, v);
-        for (const [k, v] of Object.entries(args.headers ?? {})) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(",") : String(v));
-        const cookie = cookieHeader(args);
-        if (cookie !== undefined) headers.set("cookie", cookie);
+        const headers = requestHeaders(options, call, args);
         headers.set("accept", "text/event-stream");
         if (call.lastEventId !== undefined) headers.set("last-event-id", call.lastEventId);
         const res = await (options.fetch ?? fetch)(url, { headers, signal: abort.signal });

@@ -58,11 +58,7 @@ function caller(options: ClientOptions) {
   const base = options.baseUrl.replace(/\\/+$/, "");
   return async (method: string, route: string, args: Args, plan: Plan, call: CallOptions = {}): Promise<Result<number, unknown>> => {
     const url = requestUrl(base, route, args, plan.separators ?? {});
-    const headers = new Headers(options.headers);
-    for (const [k, v] of Object.entries(call.headers ?? {})) headers.set(k, v);
-    for (const [k, v] of Object.entries(args.headers ?? {})) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(",") : String(v));
-    const cookie = cookieHeader(args);
-    if (cookie !== undefined) headers.append("cookie", cookie);
+    const headers = requestHeaders(options, call, args);
     const init: RequestInit = { method, headers, signal: call.signal };
     if (args.body !== undefined) init.body = encodeBody(args.body, plan.body ?? "json", headers);
     const res = await (options.fetch ?? fetch)(url, init);
@@ -85,6 +81,16 @@ function requestUrl(base: string, route: string, args: Args, separators: Record<
     } else url.searchParams.append(k, String(v));
   }
   return url;
+}
+
+/** The client's headers, the call's, the route's header parameters (by wire name) and its cookies. */
+function requestHeaders(options: ClientOptions, call: CallOptions, args: Args): Headers {
+  const headers = new Headers(options.headers);
+  for (const [k, v] of Object.entries(call.headers ?? {})) headers.set(k, v);
+  for (const [k, v] of Object.entries(args.headers ?? {})) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(",") : String(v));
+  const cookie = cookieHeader(args);
+  if (cookie !== undefined) headers.append("cookie", cookie);
+  return headers;
 }
 
 function cookieHeader(args: Args): string | undefined {
