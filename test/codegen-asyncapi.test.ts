@@ -235,3 +235,48 @@ describe("spikard generate asyncapi: a spec it cannot generate", () => {
 });
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe("spikard generate asyncapi: hostile names and values", () => {
+  it("escapes them, and the output still compiles and passes its tests", () => {
+    let nested: Json = { type: "string" };
+    for (let i = 0; i < 100; i++) nested = { type: "array", items: nested };
+    const spec = {
+      asyncapi: "3.0.0",
+      info: { title: "hostile */ `${title}`", version: "1" },
+      servers: { s: { host: "h", protocol: "wss" } },
+      channels: {
+        "we*/ird\nid": {
+          address: "/r/{room_id}/x'y\"z",
+          summary: "line one\n*/ evil()",
+          description: "ends a comment */ console.log('x') /* and `${backticks}`",
+          parameters: { room_id: { enum: ['q"uote', "back\\slash"], description: "*/ nope" } },
+          messages: {
+            "m*/sg": {
+              payload: {
+                type: "object",
+                description: "*/ /*",
+                required: ["a b"],
+                properties: { "a b": { type: "string", enum: ["line\nbreak", "`tick`"] }, deep: nested, "1digit": { type: "integer" } },
+              },
+              examples: [{ payload: { "a b": "`tick`", extra: "dropped" } }],
+            },
+          },
+        },
+      },
+    };
+    const project = tempProject("spikard-asyncapi-hostile-");
+    try {
+      const file = path.join(project, "hostile.json");
+      fs.writeFileSync(file, JSON.stringify(spec));
+      const r = cli(["generate", "asyncapi", file, "--output", path.join(project, "src", "api")]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain("nested deeper than 64 levels");
+      expect(tspc(project)).toBe("");
+      const t = vitest(project);
+      expect(t.status, t.output.slice(-3000)).toBe(0);
+      expect(t.output).toMatch(/Tests\s+3 passed/);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  }, 300_000);
+});

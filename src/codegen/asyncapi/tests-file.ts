@@ -80,6 +80,7 @@ export function writeChannelTests(header: string, outputs: ChannelOutput[], mode
       lines.push("    } finally {", "      await ws.close();", "    }", "  });");
     }
     const invalid = invalidMessage(channel.receive, model, check);
+    if (invalid === undefined && channel.receive.some((m) => m.kind === "json")) lines.push(`  it.skip("refuses an invalid message (no message every schema refuses could be made)", () => {});`);
     if (invalid !== undefined) {
       lines.push(
         `  it(${JSON.stringify(`refuses a message ${invalid.what}`)}, async () => {`,
