@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^spikard$/, replacement: dist("src/index.js") },
       { find: /^spikard\/testing$/, replacement: dist("src/testing/index.js") },
       { find: /^spikard\/runtime$/, replacement: dist("src/runtime/index.js") },
+      { find: /^spikard\/runtime\/typia\/(.*)$/, replacement: dist("src/runtime/typia/$1.js") },
       { find: /^spikard\/middleware$/, replacement: dist("src/middleware/index.js") },
       { find: /^spikard\/rate-limit$/, replacement: dist("src/middleware/rate-limit/index.js") },
       { find: /^spikard\/fixtures$/, replacement: dist("src/codegen/fixtures/index.js") },
@@ -20,6 +21,7 @@ export default defineConfig({
     ],
   },
   test: {
+    globalSetup: ["test/support/global-setup.ts"],
     include: ["test/**/*.test.ts", "src/**/*.test.ts", "transformer/**/*.test.ts", "conformance/**/*.test.ts", "benchmarks/lib/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,

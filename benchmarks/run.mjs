@@ -125,7 +125,7 @@ async function main() {
     log(`spikard RSS over ${soakS} s of every workload at once`);
     // V8 sizes its heap to the load over the first seconds; growth per request is what counts, so the minute starts after that.
     doc.soak = await measureSoak({ entry: spikard.entry, port: SOAK_PORT, workloads: soakWorkloads, load, durationS: soakS, warmupS: opts.quick ? 3 : 15, connections: opts.connections });
-    log("tspc vs tsc build time, 200 generated routes");
+    log("tspc vs spikard gen vs tsc build time, 200 generated routes");
     doc.build = measureBuild({ routes: 200, runs: opts.extraRuns });
   }
 

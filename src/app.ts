@@ -66,7 +66,10 @@ export interface Server {
   close(): Promise<void>;
 }
 
-/** The application: a router plus configuration and a server. */
+/**
+ * The application: a router plus configuration and a server.
+ * @spikardApp
+ */
 export class Spikard extends Router {
   readonly config: ResolvedConfig;
   private pipelineCache: Pipeline | undefined;

@@ -9,6 +9,7 @@ import { generateFixtures, USAGE as GENERATE_FIXTURES } from "./cli/generate-fix
 import { generateOpenApi, USAGE as GENERATE_OPENAPI } from "./cli/generate-openapi";
 import { generateProto, USAGE as GENERATE_PROTO } from "./cli/generate-proto";
 import { initProject, USAGE as INIT } from "./cli/init";
+import { USAGE as GEN } from "../transformer/gen/usage";
 
 type Command = { run(argv: string[]): number | Promise<number>; usage: string };
 
@@ -22,6 +23,9 @@ const COMMANDS: Record<string, Command> = {
   "generate proto": { run: generateProto, usage: GENERATE_PROTO },
   client: { run: generateClientFile, usage: CLIENT },
   init: { run: initProject, usage: INIT },
+  // Loaded only for this command: it brings the TypeScript compiler and typia's programmers.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  gen: { run: (argv) => (require("../transformer/gen/command") as typeof import("../transformer/gen/command")).genCommand(argv), usage: GEN },
 };
 
 /**

@@ -76,7 +76,8 @@ export function reasonPhrase(status: number): string {
 /** Every framework misuse error, with the message template that tells how to fix it. */
 export const FRAMEWORK_ERRORS = {
   NOT_TRANSFORMED:
-    "%s was registered without compile-time metadata: the Spikard transformer did not run on it (plain tsc, tsx, ts-node). Build with the Spikard transformer: add { \"transform\": \"spikard/transformer\" } to compilerOptions.plugins and compile with `tspc` (ts-patch), or use the `spikard/vite` plugin under Vite/Vitest.",
+    "%s was registered without compile-time metadata: the Spikard transformer did not run on it (plain tsc, tsx, ts-node) and no metadata from `spikard gen` is loaded. Build with the Spikard transformer: add { \"transform\": \"spikard/transformer\" } to compilerOptions.plugins and compile with `tspc` (ts-patch), or use the `spikard/vite` or `spikard/unplugin` plugin, or run with `node --import spikard/register`. With any other compiler (TypeScript 7's tsc, esbuild, Bun), run `npx spikard gen` and import the generated folder (`import \"./spikard.gen\"`) before any module that registers routes.",
+  NOT_GENERATED: "%s has no generated metadata: %s. Run `npx spikard gen` again (or keep `npx spikard gen --watch` running).",
   ROUTE_PATTERN: "%s",
   DUPLICATE_ROUTE: "Route %s is registered twice.",
   PATH_PARAM_MISMATCH: "%s",

@@ -3,6 +3,7 @@ import type { Request } from "./context";
 import type { AnyResponse } from "./response";
 import type { ArgMeta } from "./runtime/meta";
 import { FIXED_ARGS } from "./runtime/hook-arity";
+import { generatedArgsMeta } from "./runtime/generated";
 
 /** The lifecycle phases, in the order a request meets them. */
 export const HOOK_PHASES = ["onRequest", "preValidation", "preHandler", "onResponse", "onError"] as const;
@@ -50,8 +51,8 @@ export function emptyHooks(): HookTable {
 /** Checks a registration: a function, and compiled metadata when it takes dependencies. */
 export function hookEntry(phase: HookPhase, fn: unknown, meta: HookEntry["meta"]): HookEntry {
   if (typeof fn !== "function") throw new SpikardError("HOOK", `${phase} hook must be a function, got ${typeof fn}`);
-  if (meta === undefined && fn.length > FIXED_ARGS[phase]) throw new SpikardError("NOT_TRANSFORMED", `${phase} hook ${fn.name || "(anonymous)"}`);
-  return meta === undefined ? { fn: fn as HookEntry["fn"] } : { fn: fn as HookEntry["fn"], meta };
+  const compiled = meta ?? generatedArgsMeta("hook", fn as HookEntry["fn"], FIXED_ARGS[phase], `${phase} hook ${fn.name || "(anonymous)"}`, phase);
+  return compiled === undefined ? { fn: fn as HookEntry["fn"] } : { fn: fn as HookEntry["fn"], meta: compiled };
 }
 
 /** Outer hooks first (app, then routers from the outside in), registration order within each. */

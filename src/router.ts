@@ -2,6 +2,7 @@ import { SpikardError } from "./errors";
 import { HTTP_METHODS, type Handler, type HttpMethod, type RouteDefaults, type RouteDefinition, type RouteOptions } from "./route-definition";
 import { joinPaths } from "./routing/path-pattern";
 import type { RouteMeta } from "./runtime/meta";
+import { generatedRouteMeta } from "./runtime/generated";
 import type { ErrorFormat } from "./validation/error-mapper";
 import { tokenFor, type Token } from "./di/token";
 import type { Provider } from "./di/provide";
@@ -24,6 +25,7 @@ export interface RouterOptions extends RouteDefaults {
  * Groups routes under a prefix. Registration methods are matched by the
  * transformer through the `@spikardRoute` tag on their declarations; the last
  * parameter is filled in at compile time.
+ * @spikardRouter
  */
 export class Router {
   readonly prefix: string;
@@ -204,8 +206,10 @@ export class Router {
   protected addRoute(method: HttpMethod, path: string, handler: Handler, options: RouteOptions | undefined, meta: RouteMeta | undefined): this {
     this.assertOpen(`route ${method} ${path}`);
     if (typeof handler !== "function") throw new SpikardError("INVALID_CONFIG", `Handler for ${method} ${path} must be a function`);
-    if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `${method} ${path}`);
-    this.definitions.push({ method, path, handler, options: withDefaults(this.defaults, options ?? {}), meta });
+    // Without inline metadata (no transformer), from the modules `spikard gen` wrote, by method, path and operationId.
+    const compiled = meta ?? generatedRouteMeta(method, joinPaths(this.prefix, path), options?.operationId);
+    if (compiled.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `${method} ${path}`);
+    this.definitions.push({ method, path, handler, options: withDefaults(this.defaults, options ?? {}), meta: compiled });
     return this;
   }
 }

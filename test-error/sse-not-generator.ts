@@ -1,4 +1,4 @@
-// expect: SPK016 which is not an (async) generator
+// expect: SPK021 which is not an (async) generator
 import { Spikard } from "spikard";
 
 const app = new Spikard();

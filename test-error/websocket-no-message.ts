@@ -1,4 +1,4 @@
-// expect: SPK017 has no message handler
+// expect: SPK022 has no message handler
 import { Spikard, type WebSocket } from "spikard";
 
 const app = new Spikard();

@@ -3,11 +3,11 @@ import { TRANSFORMER_ERRORS, TransformerError, type TransformerErrorCode } from 
 
 const codes = Object.keys(TRANSFORMER_ERRORS) as TransformerErrorCode[];
 /** A message says how to fix the problem: it contains an imperative. */
-const HOW_TO_FIX = /\b(Use|Add|Annotate|Register|Give|Mark|Pass|Return|Move|Break|combine)\b/;
+const HOW_TO_FIX = /\b(Use|Add|Annotate|Register|Give|Mark|Pass|Return|Move|Break|Rename|combine)\b/;
 
 describe("TRANSFORMER_ERRORS", () => {
   it("numbers its codes SPK001.. without gaps (update the count deliberately)", () => {
-    expect(codes).toHaveLength(17);
+    expect(codes).toHaveLength(23);
     expect(codes).toEqual(codes.map((_, i) => `SPK${String(i + 1).padStart(3, "0")}`));
   });
 

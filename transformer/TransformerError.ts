@@ -19,8 +19,14 @@ export const TRANSFORMER_ERRORS = {
   SPK013: "Rule check %s is not a JavaScript expression. Use one expression over $input, e.g. \"$input.card === undefined || $input.address !== undefined\".",
   SPK014: "Body parameter \"%s\" of type %s cannot arrive in a request: %s at %s. Use %s",
   SPK015: "The handler of %s returns %s, which JSON writes as nothing: it would answer an empty body. Return %s",
-  SPK016: "The handler of app.sse(\"%s\") returns %s, which is not an (async) generator or iterable of events. Return one: `async function* () { yield { ... } }` (or an async function returning a generator).",
-  SPK017: "WebSocket route %s has no message handler. Add one: `{ message(ws, msg: ChatMessage) { ... } }`, or pass the message function itself.",
+  SPK016: "Route %s is registered more than once with different handlers (%s): `spikard gen` keys a route's metadata by its method and path (or its operationId), so the runtime could not tell them apart. Give each an operationId, e.g. { operationId: \"listUsers\" }.",
+  SPK017: "%s and %s have the same parameter names but different parameter types (%s): `spikard gen` keys the metadata of a dependency factory or hook by its parameter names. Rename a parameter of one of them.",
+  SPK018: "Two provided classes are named %s (%s): `spikard gen` keys a provided class by its name, which is what the runtime sees. Rename one of them.",
+  SPK019: "%s: `spikard gen` keys a route's metadata by its method and path under its router's prefix, or by its operationId, and %s. Give the route an operationId as a string literal, e.g. { operationId: \"getUser\" } (or write the path as a literal, on a router created with a literal prefix: `const users = new Router({ prefix: \"/users\" })`).",
+  SPK020: "%s imports %s, which does not resolve from this project: its types read as `any`, so `spikard gen` would generate no validation for handler types that use them. Add it to the project's dependencies, or take it through spikard: import `tags` from \"spikard\" rather than \"typia\" (beside TypeScript 7, npm installs typia under spikard).",
+  SPK021: "The handler of app.sse(\"%s\") returns %s, which is not an (async) generator or iterable of events. Return one: `async function* () { yield { ... } }` (or an async function returning a generator).",
+  SPK022: "WebSocket route %s has no message handler. Add one: `{ message(ws, msg: ChatMessage) { ... } }`, or pass the message function itself.",
+  SPK023: "%s: `spikard gen` does not generate metadata for WebSocket, SSE and publish calls yet, so it would be served unvalidated. Use the inline transformer for this file: tspc with spikard/transformer, spikard/vite, spikard/unplugin or spikard/register.",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

@@ -15,11 +15,16 @@ describe("the TypeScript the transformer runs on", () => {
     ["TypeScript 7 (the native compiler)", TYPESCRIPT_7, /TypeScript 7\.0\.2 is the native compiler/],
     ["TypeScript 4", { ...ts, version: "4.9.5" }, /not TypeScript 4\.9\.5/],
     ["no compiler API at all", {}, /of unknown version/],
-  ])("refuses %s in one line that says which TypeScript to install", (_what, running, reason) => {
+  ])("refuses %s in one line that says what to do instead: spikard gen, or TypeScript 5.9 with tspc", (_what, running, reason) => {
     const message = unsupportedCompiler(running)!;
     expect(message).toMatch(reason);
+    expect(message).toContain("npx spikard gen");
     expect(message).toContain("npm install -D typescript@5.9 ts-patch@3");
     expect(message).not.toContain("\n");
+  });
+
+  it("runs on TypeScript 6's compiler API (ts-patch 4 hands it over)", () => {
+    expect(unsupportedCompiler({ ...ts, version: "6.0.3" })).toBeUndefined();
   });
 
   it("the ts-patch entry throws it before touching the compiler (no \"reading 'LineFeed'\")", () => {
@@ -32,6 +37,6 @@ describe("the TypeScript the transformer runs on", () => {
     }
     expect(thrown).toBeInstanceOf(Error);
     expect(String((thrown as Error).stack)).toBe((thrown as Error).message);
-    expect((thrown as Error).message).toMatch(/^\[spikard\] TypeScript 7\.0\.2 is the native compiler.*npx tspc\.$/);
+    expect((thrown as Error).message).toMatch(/^\[spikard\] TypeScript 7\.0\.2 is the native compiler.*npx spikard gen.*ts-patch@3\)\.$/);
   });
 });

@@ -28,15 +28,11 @@ export function createTransform(
   extras: TransformExtras = { addDiagnostic: () => 0 },
 ): ts.TransformerFactory<ts.SourceFile> {
   const compilerOptions = program.getCompilerOptions();
-  const strict = compilerOptions.strictNullChecks ?? compilerOptions.strict ?? false;
-  const configError = (messageText: string): void => {
+  const setup = transformSetup(compilerOptions, options);
+  for (const messageText of setup.problems) {
     extras.addDiagnostic({ category: ts.DiagnosticCategory.Error, code: 0, file: undefined, start: undefined, length: undefined, messageText });
-  };
-  if (!strict) configError("[spikard] strict (or strictNullChecks) must be enabled: optional parameters and nullable types depend on it.");
-  const dependencyErrors = parseDependencyErrors(options.dependencyErrors);
-  if (dependencyErrors === undefined) configError(`[spikard] the transformer option dependencyErrors must be "fail" or "respond", not ${JSON.stringify(options.dependencyErrors)}.`);
-  memoizeTypiaHelpers();
-  const ours = transformFile({ program, checker: program.getTypeChecker(), compilerOptions, extras, dependencyErrors: dependencyErrors ?? "fail" });
+  }
+  const ours = transformFile({ program, checker: program.getTypeChecker(), compilerOptions, extras, dependencyErrors: setup.dependencyErrors });
   if (!importsTypiaValue(program)) return ours;
   const typiaTransform = (require("typia/lib/transform") as { default: typeof createTransform }).default;
   const typia = typiaTransform(program, (options.typia ?? {}) as SpikardTransformOptions, extras);
@@ -45,6 +41,17 @@ export function createTransform(
     const b = typia(context);
     return (file) => b(a(file));
   };
+}
+
+/** What every driver checks before compiling: the options the analysis depends on, and the plugin's own. */
+export function transformSetup(compilerOptions: ts.CompilerOptions, options: SpikardTransformOptions): { dependencyErrors: DependencyErrors; problems: string[] } {
+  const problems: string[] = [];
+  const strict = compilerOptions.strictNullChecks ?? compilerOptions.strict ?? false;
+  if (!strict) problems.push("[spikard] strict (or strictNullChecks) must be enabled: optional parameters and nullable types depend on it.");
+  const dependencyErrors = parseDependencyErrors(options.dependencyErrors);
+  if (dependencyErrors === undefined) problems.push(`[spikard] the transformer option dependencyErrors must be "fail" or "respond", not ${JSON.stringify(options.dependencyErrors)}.`);
+  memoizeTypiaHelpers();
+  return { dependencyErrors: dependencyErrors ?? "fail", problems };
 }
 
 /**

@@ -147,7 +147,7 @@ describe("report", () => {
       },
     },
     startup: { routes: 100, runsMs: [210, 220, 230], medianMs: 220 },
-    build: { routes: 200, tspcMs: [9000], tscMs: [3000], tspcMedianMs: 9000, tscMedianMs: 3000 },
+    build: { routes: 200, tspcMs: [9000], tscMs: [3000], genMs: [4500], tspcMedianMs: 9000, tscMedianMs: 3000, genMedianMs: 4500 },
     soak: { durationS: 60, warmupS: 15, requests: 4_200_000, samples: 60, startKb: 72_704, endKb: 74_240, driftPct: 2.11, flat: true },
   };
 
@@ -175,6 +175,8 @@ describe("report", () => {
     expect(md).toContain("| start-up to first answer, 100 routes | 220 ms | 3 |");
     expect(md).toContain("| tspc + transformer, 200 routes | 9.00 s | 1 |");
     expect(md).toContain("| transformer cost | 3.00× |  |");
+    expect(md).toContain("| spikard gen, same code | 4.50 s | 1 |");
+    expect(md).toContain("| spikard gen then plain tsc, against tspc | 0.83× |  |");
     expect(md).toContain("| RSS over 60 s of all workloads at once after 15 s warm-in (4,200,000 requests) | 71.0 MB → 72.5 MB (+2.1%, flat) | 60 |");
   });
 });

@@ -86,6 +86,10 @@ export function renderMarkdown(doc) {
       out.push(row([`tspc + transformer, ${doc.build.routes} routes`, `${(doc.build.tspcMedianMs / 1000).toFixed(2)} s`, doc.build.tspcMs.length]));
       out.push(row([`plain tsc, same code`, `${(doc.build.tscMedianMs / 1000).toFixed(2)} s`, doc.build.tscMs.length]));
       out.push(row(["transformer cost", formatRatio(doc.build.tspcMedianMs / doc.build.tscMedianMs), ""]));
+      if (doc.build.genMs !== undefined) {
+        out.push(row([`spikard gen, same code`, `${(doc.build.genMedianMs / 1000).toFixed(2)} s`, doc.build.genMs.length]));
+        out.push(row(["spikard gen then plain tsc, against tspc", formatRatio((doc.build.genMedianMs + doc.build.tscMedianMs) / doc.build.tspcMedianMs), ""]));
+      }
     }
   }
   return `${out.join("\n")}\n`;

@@ -1,5 +1,6 @@
 import { SpikardError } from "../errors";
 import type { ArgMeta } from "../runtime/meta";
+import { generatedArgsMeta } from "../runtime/generated";
 
 export interface ProvideOptions {
   /** Create once (on first use) and share across requests; cleanup runs on server close. */
@@ -37,8 +38,8 @@ export function Provide<T>(
   meta?: FactoryMeta,
 ): Provider<T> {
   if (typeof factory !== "function") throw new SpikardError("INVALID_CONFIG", "Provide() takes a factory function; use Provide.value(v) for a value");
-  if (meta === undefined && factory.length > 0) throw new SpikardError("NOT_TRANSFORMED", `Provide(${factory.name || "factory"})`);
-  return { kind: "factory", factory, singleton: options.singleton ?? false, cacheable: options.cacheable ?? true, meta: meta ?? { v: 1, args: [] } };
+  const compiled = meta ?? generatedArgsMeta("factory", factory, 0, `Provide(${factory.name || "factory"})`);
+  return { kind: "factory", factory, singleton: options.singleton ?? false, cacheable: options.cacheable ?? true, meta: compiled ?? { v: 1, args: [] } };
 }
 
 /** A ready value (a singleton that needs no factory). */

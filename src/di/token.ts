@@ -1,4 +1,4 @@
-import { SpikardError } from "../errors";
+import { generatedClassTokenOf } from "../runtime/generated";
 
 /** A dependency's key: a name (`Inject<T, "name">`), or the transformer's id for a class. */
 export type Token = string;
@@ -8,12 +8,10 @@ export const classTokens = new WeakMap<object, Token>();
 
 export function tokenFor(key: Token | (abstract new (...args: any[]) => unknown), explicit?: Token): Token {
   if (typeof key === "string") return key;
-  if (explicit !== undefined) {
-    classTokens.set(key, explicit);
-    return explicit;
-  }
-  // The transformer passes a class's token to provide(); without one, it did not run on the call.
-  throw new SpikardError("NOT_TRANSFORMED", `app.provide(${key.name || "(anonymous class)"}, ...)`);
+  // The transformer passes a class's token to provide(); without one, `spikard gen` keyed it by the class's name.
+  const token = explicit ?? generatedClassTokenOf(key);
+  classTokens.set(key, token);
+  return token;
 }
 
 /** Class tokens read `class:<file>:<Name>` (src/runtime/token.ts, shared with the transformer); errors show the name. */

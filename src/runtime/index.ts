@@ -1,3 +1,4 @@
-/** Imported by code the transformer emits; not for direct use. */
-export type { RouteMeta, ArgMeta, ParamMeta, BodyMeta, ResponseMeta, IsFn, ValidateFn, StringifyFn } from "./meta";
+/** Imported by code the transformer and `spikard gen` emit; not for direct use. */
+export type { RouteMeta, ArgMeta, ArgsMeta, ParamMeta, BodyMeta, ResponseMeta, IsFn, ValidateFn, StringifyFn } from "./meta";
 export { META_VERSION } from "./meta";
+export { registerGenerated, type GeneratedMetadata } from "./generated";

@@ -56,3 +56,11 @@ export function jsDocHost(fn: ts.Node): ts.Node {
   if (cur === fn && cur.parent && ts.isCallExpression(cur.parent) && cur.parent.parent && ts.isExpressionStatement(cur.parent.parent)) return cur.parent.parent;
   return cur;
 }
+
+/** A string literal's text, or that of an expression whose type is a string literal (a `const`). */
+export function stringLiteralOf(checker: ts.TypeChecker, e: ts.Expression | undefined): string | undefined {
+  if (e === undefined) return undefined;
+  if (ts.isStringLiteralLike(e)) return e.text;
+  const t = checker.getTypeAtLocation(e);
+  return t.isStringLiteral() ? t.value : undefined;
+}

@@ -5,9 +5,11 @@ import { isTypiaTag } from "./declarations";
  * typia prints a failed literal union sorted; Spikard's message lists the
  * values in declared order. This walks a type (and, where it has them, the
  * declaring type nodes) and records each literal union's declared order,
- * keyed like the runtime's `enumKey`.
+ * keyed like the runtime's `enumKey`. `declaredOnly`: only unions written in
+ * a type node (the others come in the checker's order, which depends on what
+ * it checked first).
  */
-export function collectEnumOrders(checker: ts.TypeChecker, type: ts.Type, node: ts.TypeNode | undefined): Record<string, unknown[]> | undefined {
+export function collectEnumOrders(checker: ts.TypeChecker, type: ts.Type, node: ts.TypeNode | undefined, declaredOnly = false): Record<string, unknown[]> | undefined {
   const out: Record<string, unknown[]> = {};
   const seen = new Set<ts.Type>();
   const visit = (t: ts.Type, n: ts.TypeNode | undefined, depth: number): void => {
@@ -15,7 +17,7 @@ export function collectEnumOrders(checker: ts.TypeChecker, type: ts.Type, node: 
     n = unwrap(checker, n);
     const fromNode = n !== undefined && ts.isUnionTypeNode(n) ? literalsOf(n.types) : undefined;
     if (fromNode !== undefined && fromNode.length > 1) record(out, fromNode);
-    else if (t.isUnion()) {
+    else if (t.isUnion() && !declaredOnly) {
       const lits = t.types.filter((m) => m.isLiteral() || m.flags & ts.TypeFlags.BooleanLiteral);
       const plainBoolean = lits.length === 2 && lits.every((m) => m.flags & ts.TypeFlags.BooleanLiteral);
       // `boolean` is `false | true` to the checker but typia names it "boolean": nothing to reorder.

@@ -13,7 +13,7 @@ const ITERABLES = new Set(["AsyncGenerator", "AsyncIterable", "AsyncIterableIter
  */
 export function eventDataType(checker: ts.TypeChecker, returnType: ts.Type, path: string): ts.Type | undefined {
   const yielded = yieldType(checker, returnType);
-  if (yielded === undefined) throw new TransformerError("SPK016", path, checker.typeToString(returnType));
+  if (yielded === undefined) throw new TransformerError("SPK021", path, checker.typeToString(returnType));
   if (yielded.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
   const data = (yielded.isUnion() ? yielded.types : [yielded]).map((t) => (isTaggedClass(checker, t, "spikardSseEvent") ? (checker.getTypeArguments(t as ts.TypeReference)[0] ?? checker.getUnknownType()) : t));
   if (data.some((t) => t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return undefined;

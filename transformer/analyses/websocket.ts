@@ -64,7 +64,7 @@ export function analyzeWebSocket(checker: ts.TypeChecker, handler: ts.Expression
     }
   }
   const message = handlers.find((h) => h.name === "message");
-  if (message === undefined) throw new TransformerError("SPK017", path);
+  if (message === undefined) throw new TransformerError("SPK022", path);
   const returned = replyType(checker, message.plan.returnType);
   const declared = handlers.map((h) => outType(checker, h)).find((t) => t !== undefined);
   return {

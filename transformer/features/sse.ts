@@ -1,6 +1,6 @@
 import type { ITypiaContext } from "@typia/core";
 import ts from "typescript";
-import { tagOf } from "../analyses/declarations";
+import { channelRegistration, type Registration } from "../registrations";
 import { analyzeHandler } from "../analyses/handler";
 import { eventDataType } from "../analyses/sse";
 import { writeSseMeta } from "../programmers/realtime-meta";
@@ -11,9 +11,8 @@ import { checkProviders, routePath } from "./routes";
  * the route's parameters as a GET route's, and the writer of its event data
  * (the yield type, `SseEvent<T>`'s `T`).
  */
-export function transformSseCall(context: ITypiaContext, call: ts.CallExpression): ts.CallExpression | undefined {
+export function compileSseCall(context: ITypiaContext, call: ts.CallExpression): Registration | undefined {
   const checker = context.checker;
-  if (tagOf(checker.getResolvedSignature(call)?.declaration, "spikardSse") === undefined) return undefined;
   const [pathArg, handler, options, existing] = call.arguments;
   if (existing !== undefined || handler === undefined || pathArg === undefined) return undefined;
   const { path, pathParams } = routePath(checker, pathArg);
@@ -22,5 +21,5 @@ export function transformSseCall(context: ITypiaContext, call: ts.CallExpression
   checkProviders(context, plan.params);
   const data = eventDataType(checker, plan.returnType, shown);
   const meta = writeSseMeta({ typia: context, modulo: call.expression }, plan, data, path);
-  return ts.factory.updateCallExpression(call, call.expression, call.typeArguments, [pathArg, handler, options ?? ts.factory.createIdentifier("undefined"), meta]);
+  return channelRegistration(meta, [pathArg, handler, options ?? ts.factory.createIdentifier("undefined"), meta], `sse ${shown}`);
 }

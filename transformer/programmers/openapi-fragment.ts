@@ -6,6 +6,7 @@ import { reasonPhrase } from "../../src/errors";
 import { bodyKinds } from "../analyses/body-shape";
 import { documentedResponses, type DocumentedBody, type DocumentedResponse } from "../analyses/documented-responses";
 import { normalizeSchemas } from "./openapi-schemas";
+import { collectEnumOrders } from "../analyses/enums";
 import { rejectionResponse } from "../../src/openapi/rejections";
 import type { HandlerPlan, ParamPlan } from "../analyses/handler";
 import type { ResponsePlan } from "../analyses/response";
@@ -56,7 +57,9 @@ export function writeOperationFragment(checker: ts.TypeChecker, plan: HandlerPla
     ...successAndDeclared(documented, schemaByType, defaultStatus),
     ...routeRejections(parameters.length > 0 || typedBody, body !== undefined, typedBody),
   };
-  return sortResponses(normalizeSchemas({ operation, components }));
+  const declared = [...params, ...(body ? [body] : [])].map((p) => collectEnumOrders(checker, p.type, p.typeNode, true));
+  for (const t of responseTypes) declared.push(collectEnumOrders(checker, t, undefined, true));
+  return sortResponses(normalizeSchemas({ operation, components }, Object.assign({}, ...declared.filter((d) => d !== undefined)) as Record<string, unknown[]>));
 }
 
 /**

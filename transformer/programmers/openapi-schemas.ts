@@ -9,12 +9,15 @@ const COMPONENT_NAME = /^[a-zA-Z0-9._-]+$/;
 /**
  * Rewrites typia's JSON Schemas into what OpenAPI tools expect:
  * - a union of literals (`oneOf: [{ const: "a" }, { const: "b" }]`) becomes
- *   `enum`, which Swagger UI shows as a choice and code generators as a union;
+ *   `enum`, which Swagger UI shows as a choice and code generators as a union,
+ *   its values in declared order (`enumOrders`, analyses/enums.ts), else
+ *   sorted: typia lists them in the checker's order, which differs between
+ *   builds that check files in a different order;
  * - component names keep to `^[a-zA-Z0-9._-]+$` (typia names generics after
  *   their arguments: `Pick<Book, "id">` gave quotes, a `|` or a `/`), and
  *   every `$ref` follows its component's new name.
  */
-export function normalizeSchemas(fragment: OperationFragment): OperationFragment {
+export function normalizeSchemas(fragment: OperationFragment, enumOrders: Record<string, unknown[]> = {}): OperationFragment {
   const renames = componentNames(Object.keys(fragment.components));
   const rewrite = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(rewrite);
@@ -25,7 +28,7 @@ export function normalizeSchemas(fragment: OperationFragment): OperationFragment
       if (k === "$ref" && typeof x === "string" && x.startsWith(REF_PREFIX)) out[k] = REF_PREFIX + (renames.get(decodeRef(x.slice(REF_PREFIX.length))) ?? x.slice(REF_PREFIX.length));
       else out[k] = rewrite(x);
     }
-    return literalUnionAsEnum(out);
+    return literalUnionAsEnum(out, enumOrders);
   };
   const components: Record<string, Json> = {};
   for (const [name, schema] of Object.entries(fragment.components)) components[renames.get(name) ?? name] = rewrite(schema) as Json;
@@ -58,13 +61,15 @@ function decodeRef(token: string): string {
   return decoded.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
-function literalUnionAsEnum(schema: Json): Json {
+function literalUnionAsEnum(schema: Json, enumOrders: Record<string, unknown[]>): Json {
   const members = (schema.oneOf ?? schema.anyOf) as Json[] | undefined;
   if (!Array.isArray(members) || members.length < 2) return schema;
   // typia leaves unset keywords as undefined members, which JSON text drops.
   const literal = (m: Json): boolean => m.const !== undefined && Object.entries(m).every(([k, v]) => k === "const" || k === "type" || v === undefined);
   if (!members.every(literal)) return schema;
-  const values = members.map((m) => m.const);
+  const found = members.map((m) => m.const);
+  const key = found.map((v) => JSON.stringify(v)).sort().join("|");
+  const values = enumOrders[key] ?? [...found].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   let types = [...new Set(values.map(jsonType))];
   if (types.length === 2 && types.includes("integer") && types.includes("number")) types = ["number"];
   const { oneOf: _o, anyOf: _a, ...rest } = schema;

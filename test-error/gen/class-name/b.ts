@@ -1,0 +1,3 @@
+export class Cache {
+  readonly kind = "redis";
+}
