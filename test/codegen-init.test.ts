@@ -29,7 +29,7 @@ describe("spikard init NAME", () => {
   it("writes the pinned toolchain, a strict tsconfig with the plugin, an app, a test and a README", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8"));
     const own = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-    expect(pkg.devDependencies).toEqual({ "@types/node": own.devDependencies["@types/node"], "ts-patch": "3.3.0", typescript: own.devDependencies.typescript, vitest: own.devDependencies.vitest });
+    expect(pkg.devDependencies).toEqual({ "@types/node": own.devDependencies["@types/node"], "ts-patch": "3.3.0", typescript: own.dependencies.typescript ?? own.devDependencies.typescript, vitest: own.devDependencies.vitest });
     expect(pkg.devDependencies.typescript).toMatch(/^5\.9\./);
     expect(pkg.dependencies).toEqual({ spikard: `file:${tarball}`, typia: "12.2.1" });
     const tsconfig = JSON.parse(fs.readFileSync(path.join(project, "tsconfig.json"), "utf8"));
