@@ -48,10 +48,12 @@ describe("spikard client: WebSocket and SSE routes", () => {
 
   it("a WebSocket route: typed sends, replies read in order, close with the server's code", async () => {
     const ws = await api.connectEcho();
+    // Two reads waiting at once get the two replies in order.
+    const [first, second] = [ws.receive(), ws.receive()];
     ws.send({ type: "chat", text: "hello" });
     ws.send({ type: "chat", text: "hi" });
-    expect(await ws.receive()).toEqual({ type: "ack", length: 5 });
-    expect(await ws.receive()).toEqual({ type: "ack", length: 2 });
+    expect(await first).toEqual({ type: "ack", length: 5 });
+    expect(await second).toEqual({ type: "ack", length: 2 });
     expect(await ws.close(1000, "bye")).toEqual({ code: 1000, reason: "bye" });
     await expect(ws.receive()).rejects.toThrow(/closed \(1000\)/);
   });

@@ -73,7 +73,8 @@ function connector(options: ClientOptions) {
     const socket = new Ctor(url.toString(), call.protocols, Object.keys(headers).length > 0 ? { headers } : undefined);
     socket.binaryType = "arraybuffer";
     const queue: unknown[] = [];
-    let waiter: { resolve(v: unknown): void; reject(e: Error): void } | undefined;
+    // Reads waiting for a message, oldest first (two receive() calls get two messages, in order).
+    const waiters: Array<{ resolve(v: unknown): void; reject(e: Error): void }> = [];
     let closeInfo: CloseInfo | undefined;
     let resolveClosed!: (c: CloseInfo) => void;
     const closed = new Promise<CloseInfo>((r) => (resolveClosed = r));
@@ -89,11 +90,9 @@ function connector(options: ClientOptions) {
       } catch {
         value = e.data;
       }
-      if (waiter) {
-        const w = waiter;
-        waiter = undefined;
-        w.resolve(value);
-      } else queue.push(value);
+      const w = waiters.shift();
+      if (w !== undefined) w.resolve(value);
+      else queue.push(value);
     });
     return new Promise((resolve, reject) => {
       let opened = false;
@@ -108,9 +107,7 @@ function connector(options: ClientOptions) {
         closeInfo = { code: e.code, reason: e.reason };
         resolveClosed(closeInfo);
         if (!opened) reject(new Error(\`WebSocket \${route}: closed before it opened (\${e.code})\`));
-        const w = waiter;
-        waiter = undefined;
-        w?.reject(new Error(\`the WebSocket closed (\${e.code}\${e.reason ? \` \${e.reason}\` : ""})\`));
+        for (const w of waiters.splice(0)) w.reject(new Error(\`the WebSocket closed (\${e.code}\${e.reason ? \` \${e.reason}\` : ""})\`));
       });
       const typed: TypedSocket<unknown, unknown> = {
         send(message) {
@@ -120,7 +117,7 @@ function connector(options: ClientOptions) {
         receive() {
           if (queue.length > 0) return Promise.resolve(queue.shift());
           if (closeInfo !== undefined) return Promise.reject(new Error(\`the WebSocket closed (\${closeInfo.code})\`));
-          return new Promise((res, rej) => (waiter = { resolve: res, reject: rej }));
+          return new Promise((res, rej) => void waiters.push({ resolve: res, reject: rej }));
         },
         close(code = 1000, reason = "") {
           if (closeInfo === undefined) socket.close(code, reason);
