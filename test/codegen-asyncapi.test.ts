@@ -170,6 +170,15 @@ describe("spikard generate asyncapi: output", () => {
     expect(fs.existsSync(file)).toBe(false);
   });
 
+  it("declares a message two channels share once", () => {
+    const shared = { payload: { type: "object", required: ["n"], properties: { n: { type: "integer" } } } };
+    const doc = { asyncapi: "3.0.0", info: { title: "t", version: "1" }, channels: { a: { address: "/a", bindings: { ws: {} }, messages: { m: { $ref: "#/components/messages/Count" } } }, b: { address: "/b", bindings: { ws: {} }, messages: { m: { $ref: "#/components/messages/Count" } } } }, components: { messages: { Count: shared } } };
+    const { files: out } = generateFromAsyncApi(parseAsyncApi(JSON.stringify(doc), "shared.json"), new Map());
+    const types = out.find((f) => f.path === "types.ts")!.content;
+    expect(types.match(/export interface Count\b/g)).toHaveLength(1);
+    expect(types).not.toContain("Count2");
+  });
+
   it("generates 200 channels in under 5 s", () => {
     const channels: Json = {};
     const operations: Json = {};

@@ -40,12 +40,13 @@ export function generateFromAsyncApi(spec: LoadedAsyncApi, existing: Map<string,
   const regions = new RegionWriter(old);
   const header = `${ASYNCAPI_LAYOUT.mark} from ${path.basename(spec.file)}. Regenerate it instead of editing;\n// the code between \`spikard:user\` markers is yours, and regenerating keeps it.\n`;
 
-  const named = new Map<ChannelMessage, string>();
+  // By where the payload is: a message component that several channels use is one type.
+  const named = new Map<string, string>();
   const typeOf = (m: ChannelMessage): string => {
-    let n = named.get(m);
+    let n = named.get(m.payloadPointer);
     if (n === undefined) {
       n = m.kind === "text" ? "string" : m.kind === "bytes" ? "Uint8Array" : types.nameInline(toTypeName(m.name), m.payload, m.payloadPointer);
-      named.set(m, n);
+      named.set(m.payloadPointer, n);
     }
     return n;
   };
