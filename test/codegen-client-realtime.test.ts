@@ -154,6 +154,46 @@ void use;
   });
 });
 
+describe("spikard client: a realtime route's type change", () => {
+  it("makes the client's callers fail tsc", () => {
+    const ROOT = path.resolve(__dirname, "..");
+    const project = tempProject("spikard-client-rt-v2-");
+    const v2 = path.join(project, "v2");
+    fs.mkdirSync(v2);
+    try {
+      // The echo route's message now carries `body` instead of `text`, and the ticks' price became a string.
+      const source = fs
+        .readFileSync(path.join(ROOT, "test", "apps", "realtime-client-app.ts"), "utf8")
+        .replace('  type: "chat";\n  text: string & tags.MinLength<1>;', '  type: "chat";\n  body: string;')
+        .replace(/message\.text\.length/g, "message.body.length")
+        .replace("  symbol: string;\n  price: number;", "  symbol: string;\n  price: string;")
+        .replace("price: 10 + i", "price: String(10 + i)");
+      fs.writeFileSync(path.join(v2, "realtime-client-app.ts"), source);
+      const caller = `import { createClient } from "./client";
+export async function use(): Promise<number> {
+  const ws = await createClient({ baseUrl: "http://localhost" }).connectEcho();
+  ws.send({ type: "chat", text: "hi" });
+  for await (const e of createClient({ baseUrl: "http://localhost" }).ticks({ path: { symbol: "A" } })) return e.data.price + 1;
+  return 0;
+}
+`;
+      fs.mkdirSync(path.join(project, "src"));
+      fs.writeFileSync(path.join(project, "src", "caller.ts"), caller);
+      const next = compileApps([path.join(v2, "realtime-client-app.ts")], { client: { app: "src/realtime-client-app.ts", out: "client.ts" } });
+      try {
+        fs.copyFileSync(path.join(next.dir, "client.ts"), path.join(project, "src", "client.ts"));
+        const errors = tspc(project);
+        expect(errors).toMatch(/caller\.ts\(4,\d+\): error TS2353: Object literal may only specify known properties, and 'text' does not exist in type 'ChatMessage'/);
+        expect(errors).toMatch(/caller\.ts\(5,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/);
+      } finally {
+        fs.rmSync(next.dir, { recursive: true, force: true });
+      }
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
 describe("the transformer's client option", () => {
   it("refuses a malformed value or an app the build does not compile, as a build error", () => {
     for (const [option, message] of [
