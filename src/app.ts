@@ -280,15 +280,11 @@ export class Spikard extends Router {
   /** `sharedPort`: the port is this app's own, shared with its worker threads (run() checked it is free). */
   private async listen(options: ServeOptions, sharedPort: boolean): Promise<Server> {
     const exportTo = process.env.SPIKARD_OPENAPI_OUT;
-    if (exportTo) {
-      // `spikard openapi`: write the document instead of listening.
-      writeOpenApiFile(exportTo, this.openapi());
-      process.exit(0);
-    }
     const asyncApiTo = process.env.SPIKARD_ASYNCAPI_OUT;
-    if (asyncApiTo) {
-      // `spikard asyncapi`: likewise.
-      writeOpenApiFile(asyncApiTo, this.asyncapi());
+    if (exportTo || asyncApiTo) {
+      // `spikard openapi` / `spikard asyncapi` / `spikard client`: write the documents asked for instead of listening.
+      if (exportTo) writeOpenApiFile(exportTo, this.openapi());
+      if (asyncApiTo) writeOpenApiFile(asyncApiTo, this.asyncapi());
       process.exit(0);
     }
     const host = options.host ?? this.config.host;

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import path from "node:path";
 import { CodegenError } from "./codegen/errors";
-import { APP_DOCUMENTS, writeAppDocument } from "./cli/app-document";
+import { APP_DOCUMENTS, writeAppDocument } from "./codegen/app-document";
 import { UsageError } from "./cli/args";
 import { generateClientFile, USAGE as CLIENT } from "./cli/client";
+import { generateAsyncApi, USAGE as GENERATE_ASYNCAPI } from "./cli/generate-asyncapi";
 import { generateFixtures, USAGE as GENERATE_FIXTURES } from "./cli/generate-fixtures";
 import { generateOpenApi, USAGE as GENERATE_OPENAPI } from "./cli/generate-openapi";
 import { generateProto, USAGE as GENERATE_PROTO } from "./cli/generate-proto";
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   openapi: { run: exportDocument("openapi"), usage: "spikard openapi <compiled-app.js> [--out openapi.json|openapi.yaml]" },
   asyncapi: { run: exportDocument("asyncapi"), usage: "spikard asyncapi <compiled-app.js> [--out asyncapi.json|asyncapi.yaml]" },
   "generate openapi": { run: generateOpenApi, usage: GENERATE_OPENAPI },
+  "generate asyncapi": { run: generateAsyncApi, usage: GENERATE_ASYNCAPI },
   "generate fixtures": { run: generateFixtures, usage: GENERATE_FIXTURES },
   "generate proto": { run: generateProto, usage: GENERATE_PROTO },
   client: { run: generateClientFile, usage: CLIENT },

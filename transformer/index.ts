@@ -22,7 +22,19 @@ export default function transform(program: ts.Program, options: SpikardTransform
   if (problem !== undefined) throw compilerError(problem);
   if (extras.ts !== undefined) shareCompiler(extras.ts);
   const { createTransform } = require("./transform") as typeof import("./transform");
-  return createTransform(program, options, extras);
+  const factory = createTransform(program, options, extras);
+  // The build-time client belongs to real builds (tspc), not to the Vite plugin's in-memory ones, which enter below this.
+  const { buildClientHook } = require("./build-client") as typeof import("./build-client");
+  const hook = buildClientHook(program, options.client, (messageText) => extras.addDiagnostic({ category: 1 /* ts.DiagnosticCategory.Error */, code: 0, file: undefined, start: undefined, length: undefined, messageText }));
+  if (hook === undefined) return factory;
+  return (context) => {
+    const visit = factory(context);
+    return (file) => {
+      const out = visit(file);
+      hook(file);
+      return out;
+    };
+  };
 }
 
 export { transform };

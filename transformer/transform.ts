@@ -2,6 +2,7 @@ import ts from "typescript";
 import { transformFile, type TransformExtras } from "./FileTransformer";
 import { memoizeTypiaHelpers } from "./programmers/typia-memo";
 import { parseDependencyErrors, type DependencyErrors } from "./dependency-policy";
+import type { BuildClientOptions } from "./build-client";
 
 export interface SpikardTransformOptions {
   /** Options handed to typia's own transform (finite, numeric, functional, undefined). */
@@ -13,6 +14,8 @@ export interface SpikardTransformOptions {
    * `dependency-error` problem details.
    */
   dependencyErrors?: DependencyErrors;
+  /** Writes the app's typed client during the build (`tspc`), as `spikard client` does: `{ "app": "src/app.ts", "out": "client/client.ts" }`. */
+  client?: BuildClientOptions;
 }
 
 /**

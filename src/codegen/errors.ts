@@ -15,6 +15,7 @@ export interface SpecProblem {
 export const CODEGEN_ERRORS = {
   SPEC_UNREADABLE: "Cannot read %s: %s",
   SPEC_VERSION: "%s is not an OpenAPI 3.0 or 3.1 document (%s); convert it to OpenAPI 3.x first.",
+  ASYNCAPI_VERSION: "%s is not an AsyncAPI 3.0 document (%s); convert it to AsyncAPI 3.0 first (`npx @asyncapi/cli convert`).",
   SPEC_UNSUPPORTED: "Cannot generate an app from %s; change the spec where each problem points:\n%s",
   OUTPUT_STALE: "%s is not what `spikard generate` writes from the current spec (%s); run the same command without --check and commit the result.",
   ORPHANED_HANDLER: "These handlers were edited but their operations are gone from the spec: %s. Move the code you want to keep, then delete the marked region (or pass --prune to drop it).",
@@ -41,4 +42,15 @@ export class CodegenError extends Error {
 /** Problems as the CLI prints them: one per line, pointer first, in spec order. */
 export function formatProblems(problems: readonly SpecProblem[]): string {
   return problems.map((p) => `  ${p.pointer}: ${p.message}`).join("\n");
+}
+
+/** Each problem once (a shared schema is reached from many places). */
+export function dedupeProblems(problems: SpecProblem[]): SpecProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.pointer}\u0000${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }

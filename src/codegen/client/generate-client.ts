@@ -5,6 +5,8 @@ import { propertyKey } from "../json-schema/to-typescript";
 import type { SpecProblem } from "../errors";
 import type { Json } from "../openapi/load";
 import { TypeRegistry } from "../openapi/type-registry";
+import { channelArgs, joinDocuments, messagesType, payloadOf, readRealtimeRoutes } from "./realtime";
+import { REALTIME_RUNTIME } from "./realtime-runtime";
 import { CLIENT_RUNTIME } from "./runtime";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch"] as const;
@@ -22,18 +24,38 @@ type SendKind = "json" | "form" | "multipart" | "text" | "bytes";
  * (an undocumented status throws ClientError). Files are Blobs (sent as
  * multipart), streamed responses async iterables of bytes. The client
  * depends on nothing but `fetch`.
+ *
+ * With the app's AsyncAPI document, its realtime routes too: an SSE route
+ * is a method returning an async iterable of typed events (its parameters
+ * from the OpenAPI operation, its events' type from the AsyncAPI messages),
+ * a WebSocket route one resolving to a socket typed both ways.
  */
-export function generateClient(doc: Json, source: string): { code: string; notes: SpecProblem[] } {
+export function generateClient(openapi: Json, source: string, asyncapi?: Json): { code: string; notes: SpecProblem[] } {
   const notes: SpecProblem[] = [];
-  const types = new TypeRegistry(doc, { tags: false, document: false, comments: true, binary: "Blob" }, notes, ["ClientOptions", "ClientError", "CallOptions", "Client", "createClient", "Blob", "File", "Promise", "Record", "Array", "Date", "Uint8Array", "AsyncIterable", "Headers"]);
+  const joined = joinDocuments(openapi, asyncapi);
+  const doc = joined.openapi;
+  const types = new TypeRegistry(doc, { tags: false, document: false, comments: true, binary: "Blob" }, notes, ["ClientOptions", "ClientError", "CallOptions", "Client", "createClient", "Blob", "File", "Promise", "Record", "Array", "Date", "Uint8Array", "AsyncIterable", "Headers", "ServerSentEvent", "EventStream", "TypedSocket", "CloseInfo", "WebSocketLike", "WebSocket"]);
   const used = new Set<string>();
   const methods: string[] = [];
   const members: string[] = [];
+  const realtime = joined.asyncapi === undefined ? [] : readRealtimeRoutes(joined.asyncapi, new Set());
+  const sse = new Map(realtime.filter((r) => r.kind === "sse").map((r) => [r.address, r]));
   for (const [route, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
     for (const method of METHODS) {
       const op = item[method] as Json | undefined;
       if (op === undefined) continue;
       const ptr = pointerJoin("#/paths", route, method);
+      const events = method === "get" ? sse.get(route) : undefined;
+      if (events !== undefined) {
+        // An SSE route: the OpenAPI operation's parameters, the AsyncAPI messages' types.
+        sse.delete(route);
+        const name = unique(toCamel(typeof op.operationId === "string" ? op.operationId : derivedName(method, route)), used);
+        const { argsType, required, plan: requestPlan } = argsOf(op, ptr, types, toTypeName(name));
+        const signature = argsType === undefined ? "options?: StreamOptions" : `args${required ? "" : "?"}: ${argsType}, options?: StreamOptions`;
+        members.push(`  /** SSE ${route}${typeof op.summary === "string" ? ` — ${op.summary.replace(/\*\//g, "*\\/")}` : ""} */\n  ${name}(${signature}): EventStream<${messagesType(events.receive, types)}>;`);
+        methods.push(`    ${name}: (${argsType === undefined ? "options" : "args, options"}) => stream(${JSON.stringify(route)}, ${argsType === undefined ? "{}" : "args ?? {}"}, ${JSON.stringify({ data: payloadOf(events.receive), ...(requestPlan.separators ? { separators: requestPlan.separators } : {}) })}, options) as never,`);
+        continue;
+      }
       const name = unique(toCamel(typeof op.operationId === "string" ? op.operationId : derivedName(method, route)), used);
       const { argsType, required, plan: requestPlan } = argsOf(op, ptr, types, toTypeName(name));
       const { resultType, plan: responsePlan } = resultOf(op, ptr, types);
@@ -44,6 +66,23 @@ export function generateClient(doc: Json, source: string): { code: string; notes
       methods.push(`    ${name}: (${argsType === undefined ? "options" : "args, options"}) => call(${JSON.stringify(method.toUpperCase())}, ${JSON.stringify(route)}, ${argsType === undefined ? "{}" : "args ?? {}"}, ${plan}, options) as never,`);
     }
   }
+  for (const r of realtime) {
+    if (r.kind === "sse" && !sse.has(r.address)) continue;
+    const name = unique(r.name, used);
+    const { argsType, required } = channelArgs(r, types);
+    const options = r.kind === "sse" ? "StreamOptions" : "SocketOptions";
+    const signature = argsType === undefined ? `options?: ${options}` : `args${required ? "" : "?"}: ${argsType}, options?: ${options}`;
+    const args = argsType === undefined ? "options" : "args, options";
+    const given = argsType === undefined ? "{}" : "args ?? {}";
+    if (r.kind === "sse") {
+      members.push(`  /** SSE ${r.address} */\n  ${name}(${signature}): EventStream<${messagesType(r.receive, types)}>;`);
+      methods.push(`    ${name}: (${args}) => stream(${JSON.stringify(r.address)}, ${given}, ${JSON.stringify({ data: payloadOf(r.receive) })}, options) as never,`);
+    } else {
+      members.push(`  /** WebSocket ${r.address}: sends what the route receives, receives what it sends */\n  ${name}(${signature}): Promise<TypedSocket<${messagesType(r.send, types)}, ${messagesType(r.receive, types)}>>;`);
+      methods.push(`    ${name}: (${args}) => connect(${JSON.stringify(r.address)}, ${given}, ${JSON.stringify({ send: payloadOf(r.send), receive: payloadOf(r.receive) })}, options) as never,`);
+    }
+  }
+  const live = realtime.length > 0;
   const code = `${GENERATED_MARK}client\` from ${source}; regenerate it instead of editing.
 // A typed client for the app's routes; it needs nothing but fetch.
 
@@ -55,12 +94,12 @@ ${members.join("\n\n")}
 
 /** A client for the app at \`options.baseUrl\`. */
 export function createClient(options: ClientOptions): Client {
-  const call = caller(options);
+  const call = caller(options);${realtime.some((r) => r.kind === "websocket") ? "\n  const connect = connector(options);" : ""}${realtime.some((r) => r.kind === "sse") ? "\n  const stream = streamer(options);" : ""}
   return {
 ${methods.join("\n")}
   };
 }
-${CLIENT_RUNTIME}`;
+${CLIENT_RUNTIME}${live ? REALTIME_RUNTIME : ""}`;
   return { code, notes };
 }
 

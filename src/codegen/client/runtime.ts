@@ -10,6 +10,8 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   /** The fetch to use; default globalThis.fetch. */
   fetch?: typeof fetch;
+  /** The WebSocket constructor for WebSocket routes; default globalThis.WebSocket (on Node 20: the ws package's). */
+  WebSocket?: unknown;
 }
 
 export interface CallOptions {
@@ -55,20 +57,8 @@ interface Args {
 function caller(options: ClientOptions) {
   const base = options.baseUrl.replace(/\\/+$/, "");
   return async (method: string, route: string, args: Args, plan: Plan, call: CallOptions = {}): Promise<Result<number, unknown>> => {
-    const url = new URL(base + route.replace(/\\{([^}]+)\\}/g, (_m, name: string) => encodeURIComponent(String(args.path?.[name] ?? ""))));
-    for (const [k, v] of Object.entries(args.query ?? {})) {
-      if (v === undefined) continue;
-      const sep = plan.separators?.[k];
-      if (Array.isArray(v)) {
-        if (sep !== undefined) url.searchParams.append(k, v.map(String).join(sep));
-        else for (const x of v) url.searchParams.append(k, String(x));
-      } else url.searchParams.append(k, String(v));
-    }
-    const headers = new Headers(options.headers);
-    for (const [k, v] of Object.entries(call.headers ?? {})) headers.set(k, v);
-    for (const [k, v] of Object.entries(args.headers ?? {})) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(",") : String(v));
-    const cookies = Object.entries(args.cookies ?? {}).filter(([, v]) => v !== undefined);
-    if (cookies.length > 0) headers.append("cookie", cookies.map(([k, v]) => \`\${k}=\${encodeURIComponent(Array.isArray(v) ? v.join(",") : String(v))}\`).join("; "));
+    const url = requestUrl(base, route, args, plan.separators ?? {});
+    const headers = requestHeaders(options, call, args);
     const init: RequestInit = { method, headers, signal: call.signal };
     if (args.body !== undefined) init.body = encodeBody(args.body, plan.body ?? "json", headers);
     const res = await (options.fetch ?? fetch)(url, init);
@@ -77,6 +67,35 @@ function caller(options: ClientOptions) {
     if (kind === undefined) throw new ClientError(res.status, await res.text(), res.headers);
     return { status: res.status, body: await readBody(res, kind), headers: res.headers };
   };
+}
+
+/** The route with its path values encoded (one cannot reach another route) and the query appended. */
+function requestUrl(base: string, route: string, args: Args, separators: Record<string, string>): URL {
+  const url = new URL(base + route.replace(/\\{([^}]+)\\}/g, (_m, name: string) => encodeURIComponent(String(args.path?.[name] ?? ""))));
+  for (const [k, v] of Object.entries(args.query ?? {})) {
+    if (v === undefined) continue;
+    const sep = separators[k];
+    if (Array.isArray(v)) {
+      if (sep !== undefined) url.searchParams.append(k, v.map(String).join(sep));
+      else for (const x of v) url.searchParams.append(k, String(x));
+    } else url.searchParams.append(k, String(v));
+  }
+  return url;
+}
+
+/** The client's headers, the call's, the route's header parameters (by wire name) and its cookies. */
+function requestHeaders(options: ClientOptions, call: CallOptions, args: Args): Headers {
+  const headers = new Headers(options.headers);
+  for (const [k, v] of Object.entries(call.headers ?? {})) headers.set(k, v);
+  for (const [k, v] of Object.entries(args.headers ?? {})) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(",") : String(v));
+  const cookie = cookieHeader(args);
+  if (cookie !== undefined) headers.append("cookie", cookie);
+  return headers;
+}
+
+function cookieHeader(args: Args): string | undefined {
+  const cookies = Object.entries(args.cookies ?? {}).filter(([, v]) => v !== undefined);
+  return cookies.length === 0 ? undefined : cookies.map(([k, v]) => \`\${k}=\${encodeURIComponent(Array.isArray(v) ? v.join(",") : String(v))}\`).join("; ");
 }
 
 function encodeBody(body: unknown, kind: NonNullable<Plan["body"]>, headers: Headers): BodyInit {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { CodegenError, formatProblems, type SpecProblem } from "../errors";
+import { CodegenError, dedupeProblems, formatProblems, type SpecProblem } from "../errors";
 import { toCamel, toFileName, unique } from "../naming";
 import { readRegions, regionKey, RegionWriter, type Region } from "../regions";
 import type { GeneratedFile } from "../output";
@@ -40,7 +40,7 @@ export function generateFromOpenApi(spec: LoadedSpec, existing: Map<string, stri
   const model = buildModel(spec);
   const security = planSecurity(model);
   if (model.problems.length > 0) {
-    const problems = dedupe(model.problems);
+    const problems = dedupeProblems(model.problems);
     throw new CodegenError("SPEC_UNSUPPORTED", [path.basename(spec.file), formatProblems(problems)], problems);
   }
   const doc = spec.doc;
@@ -89,19 +89,14 @@ export function generateFromOpenApi(spec: LoadedSpec, existing: Map<string, stri
   }
   // Types are written as the routes are: what they could not hold stops the run here.
   if (model.problems.length > 0) {
-    const problems = dedupe(model.problems);
+    const problems = dedupeProblems(model.problems);
     throw new CodegenError("SPEC_UNSUPPORTED", [path.basename(spec.file), formatProblems(problems)], problems);
   }
   const orphans = regions.orphans();
   if (orphans.length > 0 && options.prune !== true) throw new CodegenError("ORPHANED_HANDLER", [orphans.map((r) => r.key).join(", ")]);
 
-  const typesText = types.render();
-  const typeImports = [
-    ...(typesText.includes("tags.") ? ['import type { tags } from "typia";'] : []),
-    ...(SPIKARD_TYPES.some((n) => new RegExp(`\\b${n}\\b`).test(typesText)) ? [`import type { ${SPIKARD_TYPES.filter((n) => new RegExp(`\\b${n}\\b`).test(typesText)).join(", ")} } from "spikard";`] : []),
-  ];
-  files.push({ path: "types.ts", content: `${header}${typeImports.join("\n")}${typeImports.length ? "\n\n" : ""}${typesText}` });
-  const notes = dedupe(model.notes);
+  files.push({ path: "types.ts", content: types.module(header, SPIKARD_TYPES) });
+  const notes = dedupeProblems(model.notes);
   files.push({ path: "app.ts", content: writeAppFile(header, doc, routers, security, notes) });
   files.push({ path: "test-support.ts", content: writeTestSupport(header, security) });
   for (const t of tests) files.push({ path: `${t.file}.test.ts`, content: writeTestFile(header, t.tests, security) });
@@ -114,14 +109,4 @@ function groupByTag(ops: ApiOperation[]): Map<string, ApiOperation[]> {
   const out = new Map<string, ApiOperation[]>();
   for (const op of ops) out.set(op.tag, [...(out.get(op.tag) ?? []), op]);
   return out;
-}
-
-function dedupe(problems: SpecProblem[]): SpecProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const k = `${p.pointer}\u0000${p.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

@@ -14,27 +14,35 @@ export interface LoadedSpec {
 
 /** Reads an OpenAPI 3.0/3.1 document from JSON or YAML. */
 export function loadSpec(file: string): LoadedSpec {
-  let text: string;
+  return parseSpec(readSpecText(file), file);
+}
+
+export function readSpecText(file: string): string {
   try {
-    text = fs.readFileSync(file, "utf8");
+    return fs.readFileSync(file, "utf8");
   } catch (err) {
     throw new CodegenError("SPEC_UNREADABLE", [file, (err as Error).message]);
   }
-  return parseSpec(text, file);
 }
 
 export function parseSpec(text: string, file: string): LoadedSpec {
-  let doc: unknown;
-  try {
-    doc = /\.json$/i.test(file) ? JSON.parse(text) : (require("yaml") as typeof import("yaml")).parse(text, { maxAliasCount: 1000 });
-  } catch (err) {
-    throw new CodegenError("SPEC_UNREADABLE", [file, (err as Error).message.split("\n")[0]!]);
-  }
-  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new CodegenError("SPEC_VERSION", [path.basename(file), "the file is not an object"]);
+  const doc = parseDocument(text, file, "SPEC_VERSION");
   const version = (doc as Json).openapi;
   if (typeof version !== "string" || !/^3\.[01]\.\d+/.test(version)) {
     const said = typeof (doc as Json).swagger === "string" ? `swagger: ${(doc as Json).swagger}` : typeof version === "string" ? `openapi: ${version}` : "no `openapi` field";
     throw new CodegenError("SPEC_VERSION", [path.basename(file), said]);
   }
   return { file, doc: doc as Json, version: version.startsWith("3.0") ? "3.0" : "3.1" };
+}
+
+/** The text of a spec as an object: JSON when the file says .json, else YAML (of which JSON is a subset). */
+export function parseDocument(text: string, file: string, notAnObject: "SPEC_VERSION" | "ASYNCAPI_VERSION"): Json {
+  let doc: unknown;
+  try {
+    doc = /\.json$/i.test(file) ? JSON.parse(text) : (require("yaml") as typeof import("yaml")).parse(text, { maxAliasCount: 1000 });
+  } catch (err) {
+    throw new CodegenError("SPEC_UNREADABLE", [file, (err as Error).message.split("\n")[0]!]);
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new CodegenError(notAnObject, [path.basename(file), "the file is not an object"]);
+  return doc as Json;
 }

@@ -184,7 +184,7 @@ interface Ctx {
 }
 
 /** The route must be one the runtime's path patterns can say: whole-segment `{name}` parameters. */
-function checkRoute(route: string, ptr: string, problem: Ctx["problem"]): boolean {
+export function checkRoute(route: string, ptr: string, problem: (pointer: string, message: string) => void): boolean {
   if (/[\u0000-\u0020\u007f?#]/.test(route)) {
     problem(ptr, "a path may not hold spaces, control characters, ? or #");
     return false;

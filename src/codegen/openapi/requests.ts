@@ -78,22 +78,22 @@ export function invalidRequest(op: ApiOperation, valid: SampleRequest, model: Ap
   return undefined;
 }
 
-function locOf(p: ApiParameter): string {
+export function locOf(p: ApiParameter): string {
   return p.in === "header" ? "headers" : p.in;
 }
 
-function wireKey(p: ApiParameter): string {
+export function wireKey(p: ApiParameter): string {
   return p.in === "header" ? p.name.toLowerCase() : p.name;
 }
 
-function deref(schema: unknown, model: ApiModel): Json | undefined {
+export function deref(schema: unknown, model: Pick<ApiModel, "resolve">): Json | undefined {
   let cur = schema;
   for (let i = 0; i < 16 && cur !== null && typeof cur === "object" && typeof (cur as Json).$ref === "string"; i++) cur = model.resolve((cur as Json).$ref as string);
   return cur !== null && typeof cur === "object" ? (cur as Json) : undefined;
 }
 
 /** A string the parameter's schema rejects, when its type or format says what it must look like. */
-function invalidScalar(s: Json | undefined): string | undefined {
+export function invalidScalar(s: Json | undefined): string | undefined {
   if (s === undefined) return undefined;
   const type = Array.isArray(s.type) ? (s.type as string[]).find((t) => t !== "null") : s.type;
   if (type === "integer" || type === "number") return "not-a-number";
@@ -109,7 +109,7 @@ function invalidScalar(s: Json | undefined): string | undefined {
   return undefined;
 }
 
-function paramValue(p: ApiParameter, model: ApiModel, check: SchemaCheck): unknown {
+export function paramValue(p: ApiParameter, model: Pick<ApiModel, "resolve">, check: SchemaCheck): unknown {
   for (const ex of p.examples) if (check.problem(ex, p.schema) === undefined) return ex;
   const s = deref(p.schema, model);
   for (const ex of [s?.example, ...(Array.isArray(s?.examples) ? (s!.examples as unknown[]) : [])]) if (ex !== undefined && check.problem(ex, p.schema) === undefined) return ex;
@@ -147,7 +147,7 @@ function toWire(v: unknown): string {
   return typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
-function put(req: SampleRequest, p: ApiParameter, v: unknown): void {
+export function put(req: SampleRequest, p: ApiParameter, v: unknown): void {
   const list = Array.isArray(v) ? v.map(toWire) : undefined;
   switch (p.in) {
     case "path":
@@ -165,7 +165,7 @@ function put(req: SampleRequest, p: ApiParameter, v: unknown): void {
   }
 }
 
-function remove(req: SampleRequest, p: ApiParameter): void {
+export function remove(req: SampleRequest, p: ApiParameter): void {
   if (p.in === "query") delete req.query[p.name];
   if (p.in === "header") delete req.headers[p.name.toLowerCase()];
   if (p.in === "cookie") delete req.cookies[p.name];

@@ -70,7 +70,8 @@ export function writeHandler(op: ApiOperation, router: string, model: ApiModel, 
   return { op, code, ...(example !== undefined && !edited ? { example } : {}), edited, textual };
 }
 
-function paramDecl(p: ApiParameter, model: ApiModel, types: TypeRegistry, check: SchemaCheck, used: Set<string>): { decl: string; ident: string } {
+/** A handler parameter for a spec parameter: its marker, its wire name where the identifier differs, its default. */
+export function paramDecl(p: ApiParameter, model: Pick<ApiModel, "notes" | "resolve">, types: TypeRegistry, check: SchemaCheck, used: Set<string>): { decl: string; ident: string } {
   const ident = unique(toIdentifier(p.name), used);
   let type = types.typeOf(p.schema, pointerJoin(p.pointer, "schema"));
   if (p.separator !== undefined) type = `(${type} & Separator<${JSON.stringify(p.separator)}>)`;
@@ -121,7 +122,7 @@ function bodyType(op: ApiOperation, base: string, model: ApiModel, types: TypeRe
 }
 
 /** The first example that satisfies the schema, cut down to its declared properties. */
-function pickExample(examples: unknown[], schema: unknown, model: ApiModel, check: SchemaCheck): unknown {
+export function pickExample(examples: unknown[], schema: unknown, model: Pick<ApiModel, "resolve">, check: SchemaCheck): unknown {
   const valid = (v: unknown, s: unknown): boolean => check.problem(v, s) === undefined;
   const resolved = resolveSchema(schema, model);
   const candidates = [...examples, ...(resolved && "example" in resolved ? [resolved.example] : []), ...(resolved && Array.isArray(resolved.examples) ? (resolved.examples as unknown[]) : [])];
@@ -140,7 +141,7 @@ function isStringSchema(schema: unknown, model: ApiModel): boolean {
   return Array.isArray(s.enum) && s.enum.length > 0 && s.enum.every((v) => typeof v === "string");
 }
 
-function resolveSchema(schema: unknown, model: ApiModel): Json | undefined {
+function resolveSchema(schema: unknown, model: Pick<ApiModel, "resolve">): Json | undefined {
   let cur = schema;
   for (let i = 0; i < 16 && cur !== null && typeof cur === "object" && typeof (cur as Json).$ref === "string"; i++) cur = model.resolve((cur as Json).$ref as string);
   return cur !== null && typeof cur === "object" ? (cur as Json) : undefined;

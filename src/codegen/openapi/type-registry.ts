@@ -49,9 +49,24 @@ export class TypeRegistry {
     return name;
   }
 
+  /** Declares `export type <hint> = <text>` (a union of named types, say) under a free name; returns it. */
+  alias(hint: string, text: string): string {
+    const name = unique(toTypeName(hint), this.used);
+    this.declare(name, undefined, text);
+    return name;
+  }
+
   /** Every declaration, in the order the types were first needed. */
   render(): string {
     return this.order.map((n) => this.declarations.get(n)!).join("\n");
+  }
+
+  /** types.ts: `header`, the imports its declarations need (typia's tags, these of spikard's types), the declarations. */
+  module(header: string, spikardTypes: readonly string[]): string {
+    const text = this.render();
+    const fromSpikard = spikardTypes.filter((n) => new RegExp(`\\b${n}\\b`).test(text));
+    const imports = [...(text.includes("tags.") ? ['import type { tags } from "typia";'] : []), ...(fromSpikard.length > 0 ? [`import type { ${fromSpikard.join(", ")} } from "spikard";`] : [])];
+    return `${header}${imports.join("\n")}${imports.length ? "\n\n" : ""}${text}`;
   }
 
   /** Named types (to import). */

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { CodegenError } from "../codegen/errors";
+import { CodegenError } from "./errors";
 
 /** Which document, and the variable that asks the app's `run()`/`serve()` for it. */
 export const APP_DOCUMENTS = {
@@ -17,11 +17,17 @@ export const APP_DOCUMENTS = {
  * instead of listening.
  */
 export function writeAppDocument(modulePath: string, out: string, kind: keyof typeof APP_DOCUMENTS = "openapi"): void {
-  fs.rmSync(out, { force: true });
+  writeAppDocuments(modulePath, { [kind]: out });
+}
+
+/** Both documents (or either) from one run of the module. */
+export function writeAppDocuments(modulePath: string, outs: Partial<Record<keyof typeof APP_DOCUMENTS, string>>): void {
+  const kinds = Object.keys(outs) as Array<keyof typeof APP_DOCUMENTS>;
+  for (const k of kinds) fs.rmSync(outs[k]!, { force: true });
   const child = spawnSync(process.execPath, [path.resolve(modulePath)], {
-    env: { ...process.env, [APP_DOCUMENTS[kind].env]: out },
+    env: { ...process.env, ...Object.fromEntries(kinds.map((k) => [APP_DOCUMENTS[k].env, outs[k]!])) },
     stdio: ["ignore", "inherit", "inherit"],
     timeout: 60_000,
   });
-  if (!fs.existsSync(out)) throw new CodegenError("APP_DOCUMENT", [modulePath, APP_DOCUMENTS[kind].name, String(child.status ?? child.signal)]);
+  for (const k of kinds) if (!fs.existsSync(outs[k]!)) throw new CodegenError("APP_DOCUMENT", [modulePath, APP_DOCUMENTS[k].name, String(child.status ?? child.signal)]);
 }
