@@ -15,6 +15,7 @@ import type { Provider } from "./di/provide";
 import { SpikardError } from "./errors";
 import type { SocketRuntime } from "./websocket/plan";
 import type { PublishMeta } from "./runtime/meta";
+import { generatedPublishMeta } from "./runtime/generated";
 import type { SocketLimits } from "./adapter/types";
 import type { TopicHub } from "./websocket/topics";
 import { sharedMemory } from "./shared-memory";
@@ -180,10 +181,11 @@ export class Spikard extends Router {
    * @spikardPublish
    */
   publish<T>(topic: string, message: T, meta?: PublishMeta): boolean {
-    if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `publish to "${topic}"`);
+    if (meta !== undefined && meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `publish to "${topic}"`);
     if (typeof topic !== "string" || topic.length === 0) throw new SpikardError("WEBSOCKET", `a topic is a non-empty string, got ${JSON.stringify(topic)}`);
+    const compiled = meta ?? generatedPublishMeta(topic);
     const { encodeOutgoing } = require("./pipeline/outgoing") as typeof import("./pipeline/outgoing");
-    const encoded = encodeOutgoing(meta.message, message);
+    const encoded = encodeOutgoing(compiled.message, message);
     if (typeof encoded === "string") {
       this.config.logger.error(`spikard: a publish to "${topic}" does not match its declared type (${encoded}); not sent`);
       return false;

@@ -2,7 +2,7 @@ import { SpikardError } from "./errors";
 import { HTTP_METHODS, type Handler, type HttpMethod, type RouteDefaults, type RouteDefinition, type RouteOptions } from "./route-definition";
 import { joinPaths } from "./routing/path-pattern";
 import type { RouteMeta } from "./runtime/meta";
-import { generatedRouteMeta } from "./runtime/generated";
+import { generatedChannelMeta, generatedRouteMeta } from "./runtime/generated";
 import type { ErrorFormat } from "./validation/error-mapper";
 import { tokenFor, type Token } from "./di/token";
 import type { Provider } from "./di/provide";
@@ -126,9 +126,10 @@ export class Router {
    */
   websocket<Out = unknown, State extends object = Record<string, any>>(path: string, handler: WebSocketRoute<Out, State>, options?: WebSocketRouteOptions, meta?: WebSocketMeta): this {
     this.assertOpen(`websocket ${path}`);
-    if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `websocket ${path}`);
+    if (meta !== undefined && meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `websocket ${path}`);
+    const compiled = meta ?? generatedChannelMeta("websocket", joinPaths(this.prefix, path), options?.operationId);
     const { websocketDefinition } = require("./websocket/route") as typeof import("./websocket/route");
-    this.definitions.push(websocketDefinition(path, handler, withDefaults(this.defaults, options ?? {}) as WebSocketRouteOptions, meta));
+    this.definitions.push(websocketDefinition(path, handler, withDefaults(this.defaults, options ?? {}) as WebSocketRouteOptions, compiled));
     return this;
   }
 
@@ -140,9 +141,10 @@ export class Router {
    */
   sse<H extends Handler>(path: string, handler: H, options?: SseRouteOptions, meta?: SseMeta): this {
     this.assertOpen(`sse ${path}`);
-    if (meta === undefined || meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `sse ${path}`);
+    if (meta !== undefined && meta.v !== 1) throw new SpikardError("NOT_TRANSFORMED", `sse ${path}`);
+    const compiled = meta ?? generatedChannelMeta("sse", joinPaths(this.prefix, path), options?.operationId);
     const { sseDefinition } = require("./sse/route") as typeof import("./sse/route");
-    this.definitions.push(sseDefinition(path, handler, withDefaults(this.defaults, options ?? {}) as SseRouteOptions, meta));
+    this.definitions.push(sseDefinition(path, handler, withDefaults(this.defaults, options ?? {}) as SseRouteOptions, compiled));
     return this;
   }
 

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { LiveTestClient } from "spikard/testing";
 import { buildWithEsbuild, buildWithTsc, buildWithTspc, buildWithUnplugin, generate, userProject, type Bundler } from "./support/build-routes";
 import { typescript6WithTsPatch4, typescript7 } from "./support/compilers";
@@ -12,8 +13,9 @@ import { typescript6WithTsPatch4, typescript7 } from "./support/compilers";
  * (metadata in a generated folder the app imports once); esbuild, Rolldown
  * and webpack with spikard/unplugin; and run directly with
  * `node --import spikard/register`. The same requests get the same
- * answers from each, over a real socket, and each serves the same OpenAPI
- * document, byte for byte.
+ * answers from each, over a real socket (WebSocket and SSE routes too, with
+ * the ws package and fetch), and each serves the same OpenAPI and AsyncAPI
+ * documents, byte for byte.
  */
 interface Build {
   name: string;
@@ -45,6 +47,7 @@ function generateThenTsc(tsc: string): { dir: string; entry: string } {
 }
 
 const documents = new Map<string, string>();
+const asyncapiDocuments = new Map<string, string>();
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
@@ -152,6 +155,58 @@ describe.each(BUILDS)("the app built with $name", (build) => {
     expect(wrong.headers.allow).toBe("GET,HEAD");
   });
 
+  it("serves a WebSocket route: handshake parameters and messages validated, app.publish checked and serialized by its type", async () => {
+    const base = (await client.url).replace(/^http/, "ws");
+    const refused = await handshake(`${base}/rooms/x?name=ada`);
+    expect(refused.status).toBe(422);
+    expect(JSON.parse(refused.body).errors).toEqual([{ type: "string_too_short", loc: ["path", "room"], msg: "String should have at least 2 characters", input: "x", ctx: { min_length: 2 } }]);
+    const ada = await connect(`${base}/rooms/den?name=ada`);
+    const bob = await connect(`${base}/rooms/den?name=bob`);
+    try {
+      ada.socket.send(JSON.stringify({ text: "hello", extra: 1 }));
+      // Published to the room: both sockets get it, without the property its type does not declare.
+      const echo = { room: "den", from: "ada", text: "hello" };
+      expect(await ada.next()).toEqual(echo);
+      expect(await bob.next()).toEqual(echo);
+      bob.socket.send(JSON.stringify({ text: "x".repeat(21) }));
+      expect(await bob.next()).toEqual({
+        error: "Message validation failed",
+        errors: [{ type: "string_too_long", loc: ["body", "text"], msg: "String should have at most 20 characters", input: "x".repeat(21), ctx: { max_length: 20 } }],
+      });
+      bob.socket.send("{not json");
+      expect(await bob.next()).toEqual({ type: "error", message: "Invalid JSON" });
+      bob.socket.send(JSON.stringify({ text: "still here" }));
+      expect(await ada.next()).toEqual({ room: "den", from: "bob", text: "still here" });
+    } finally {
+      ada.socket.close();
+      bob.socket.close();
+    }
+  });
+
+  it("serves an SSE route under its router's prefix: parameters validated, events written with the yield type", async () => {
+    const base = await client.url;
+    const res = await fetch(`${base}/ticker/ABC?count=2`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    const text = await res.text();
+    expect(text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)))).toEqual([
+      { symbol: "ABC", price: 100 },
+      { symbol: "ABC", price: 101 },
+    ]);
+    const badSymbol = await fetch(`${base}/ticker/abc`);
+    expect(badSymbol.status).toBe(422);
+    expect(((await badSymbol.json()) as { errors: Array<{ type: string; loc: string[] }> }).errors.map((e) => `${e.type}@${e.loc.join(".")}`)).toEqual(["string_pattern_mismatch@path.symbol"]);
+    const tooMany = await fetch(`${base}/ticker/ABC?count=9`);
+    expect(tooMany.status).toBe(422);
+    expect(((await tooMany.json()) as { errors: Array<{ type: string; loc: string[] }> }).errors.map((e) => `${e.type}@${e.loc.join(".")}`)).toEqual(["less_than_equal@query.count"]);
+  });
+
+  it("serves its AsyncAPI document", async () => {
+    const doc = (await client.get("/asyncapi.json")).assertStatusOk();
+    asyncapiDocuments.set(build.name, doc.text());
+    expect(Object.keys(doc.json().channels).length).toBe(2);
+  });
+
   it("serves its OpenAPI document", async () => {
     const doc = (await client.get("/openapi.json")).assertStatusOk();
     documents.set(build.name, doc.text());
@@ -165,4 +220,42 @@ describe("every build", () => {
     const [first, ...rest] = [...documents.values()];
     for (const text of rest) expect(text).toBe(first);
   });
+
+  it("serve byte-identical /asyncapi.json documents", () => {
+    expect([...asyncapiDocuments.keys()]).toEqual(BUILDS.map((b) => b.name));
+    const [first, ...rest] = [...asyncapiDocuments.values()];
+    for (const text of rest) expect(text).toBe(first);
+  });
 });
+
+/** A handshake the server refuses: its status and body. */
+function handshake(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.on("open", () => reject(new Error(`${url}: the handshake was accepted`)));
+    ws.on("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.on("error", () => {});
+  });
+}
+
+/** An open socket and its next JSON message. */
+async function connect(url: string): Promise<{ socket: WebSocket; next(): Promise<unknown> }> {
+  const socket = new WebSocket(url);
+  const queue: unknown[] = [];
+  const waiting: Array<(m: unknown) => void> = [];
+  socket.on("message", (data) => {
+    const m = JSON.parse(String(data)) as unknown;
+    const w = waiting.shift();
+    if (w) w(m);
+    else queue.push(m);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+  });
+  return { socket, next: () => (queue.length > 0 ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiting.push(resolve))) };
+}

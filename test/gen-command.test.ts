@@ -111,7 +111,7 @@ describe("spikard gen --watch", () => {
     const before = fs.readFileSync(users, "utf8");
     expect(before).toMatch(/2 <= input\.name\.length/);
 
-    // users.ts imports NewUser (type-only) from types.ts; orders.ts imports other types from it; app.ts none.
+    // users.ts imports NewUser (type-only) from types.ts; orders.ts, ticker.ts and app.ts import other types from it.
     edit(path.join(dir, "src", "types.ts"), "tags.MinLength<2> & tags.MaxLength<40>", "tags.MinLength<3> & tags.MaxLength<40>");
     const second = await out.next(/^spikard gen: src\/spikard\.gen/, 120_000);
     expect(second).toMatch(/ wrote src\/spikard\.gen\/users\.ts in \d+ ms$/);

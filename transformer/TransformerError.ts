@@ -27,7 +27,7 @@ export const TRANSFORMER_ERRORS = {
   SPK021: "gRPC method %s: parameter \"%s\" is %s. A gRPC method takes (request, ctx) and then only injected values. Use a class registered with app.provide, Inject<T, \"name\">, or BackgroundTasks, and read metadata from ctx.metadata (or give a dependency a Header<...> parameter).",
   SPK022: "The handler of app.sse(\"%s\") returns %s, which is not an (async) generator or iterable of events. Return one: `async function* () { yield { ... } }` (or an async function returning a generator).",
   SPK023: "WebSocket route %s has no message handler. Add one: `{ message(ws, msg: ChatMessage) { ... } }`, or pass the message function itself.",
-  SPK024: "%s: `spikard gen` does not generate metadata for WebSocket, SSE and publish calls yet, so it would be served unvalidated. Use the inline transformer for this file: tspc with spikard/transformer, spikard/vite, spikard/unplugin or spikard/register.",
+  SPK024: "%s and %s publish messages of different types to topics that can be the same string (%s): `spikard gen` finds a publish's metadata by its topic, which is all the runtime sees of the call. Give their topics distinct literal parts, e.g. `chat:${room}` and `alerts:${id}`, or publish one type (a union) from one call.",
 } as const;
 
 export type TransformerErrorCode = keyof typeof TRANSFORMER_ERRORS;

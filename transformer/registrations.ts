@@ -19,7 +19,7 @@ import type { TransformExtras } from "./file-context";
  */
 export interface Registration {
   /** Which table of the generated metadata it belongs in (src/runtime/generated.ts). */
-  kind: "route" | "factory" | "hook" | "class" | "grpc";
+  kind: "route" | "factory" | "hook" | "class" | "grpc" | "websocket" | "sse" | "publish";
   /**
    * Its key there, as the runtime computes it from the call's arguments
    * (src/runtime/ids.ts); an error when it cannot be keyed, which only
@@ -47,15 +47,6 @@ const COMPILERS: Record<string, Compiler> = {
   spikardSse: compileSseCall,
   spikardPublish: compilePublishCall,
 };
-
-/**
- * A WebSocket, SSE or publish call: its metadata goes inline only. It has no key
- * in `spikard gen`'s tables (the runtime looks none up for it), so gen reports
- * SPK024 for it instead of generating metadata the runtime would never read.
- */
-export function channelRegistration(value: ts.Expression, args: ts.Expression[], label: string): Registration {
-  return { kind: "route", id: new TransformerError("SPK024", label), value, args, label };
-}
 
 /**
  * Compiles one call if it is a Spikard registration (undefined otherwise).

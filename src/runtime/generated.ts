@@ -1,6 +1,6 @@
 import { SpikardError } from "../errors";
-import { factoryId, grpcServiceId, hookId, routeId } from "./ids";
-import { META_VERSION, type ArgsMeta, type GrpcServiceMeta, type RouteMeta } from "./meta";
+import { factoryId, grpcServiceId, hookId, publishParts, routeId, topicMatches } from "./ids";
+import { META_VERSION, type ArgsMeta, type GrpcServiceMeta, type PublishMeta, type RouteMeta, type SseMeta, type WebSocketMeta } from "./meta";
 import { parameterNames } from "./param-names";
 
 /**
@@ -21,6 +21,12 @@ export interface GeneratedMetadata {
   classes?: Record<string, string>;
   /** gRPC implementations whose methods take injected parameters. */
   grpc?: Record<string, GrpcServiceMeta>;
+  /** WebSocket routes, keyed as routes are (method GET). */
+  websockets?: Record<string, WebSocketMeta>;
+  /** SSE routes, keyed as routes are (method GET). */
+  sse?: Record<string, SseMeta>;
+  /** `app.publish` calls, by their topic's pattern (src/runtime/ids.ts publishId). */
+  publish?: Record<string, PublishMeta>;
 }
 
 interface Registry {
@@ -30,13 +36,20 @@ interface Registry {
   hooks: Map<string, ArgsMeta>;
   classes: Map<string, string>;
   grpc: Map<string, GrpcServiceMeta>;
+  websockets: Map<string, WebSocketMeta>;
+  sse: Map<string, SseMeta>;
+  publish: Map<string, PublishMeta>;
 }
 
 // On globalThis: one registry even when the runtime is loaded twice (a bundle beside node_modules, ESM beside CJS).
 const KEY = Symbol.for("spikard.generated-metadata");
 const holder = globalThis as { [KEY]?: Registry };
-const registry: Registry = (holder[KEY] ??= { sources: [], routes: new Map(), factories: new Map(), hooks: new Map(), classes: new Map(), grpc: new Map() });
-registry.grpc ??= new Map(); // a registry made by an older copy of the runtime loaded beside this one
+const registry: Registry = (holder[KEY] ??= { sources: [], routes: new Map(), factories: new Map(), hooks: new Map(), classes: new Map(), grpc: new Map(), websockets: new Map(), sse: new Map(), publish: new Map() });
+// A registry made by an older copy of the runtime loaded beside this one.
+registry.grpc ??= new Map();
+registry.websockets ??= new Map();
+registry.sse ??= new Map();
+registry.publish ??= new Map();
 
 /** Called by generated modules. */
 export function registerGenerated(m: GeneratedMetadata): void {
@@ -49,6 +62,9 @@ export function registerGenerated(m: GeneratedMetadata): void {
   for (const [id, meta] of Object.entries(m.hooks ?? {})) registry.hooks.set(id, meta);
   for (const [name, token] of Object.entries(m.classes ?? {})) registry.classes.set(name, token);
   for (const [id, meta] of Object.entries(m.grpc ?? {})) registry.grpc.set(id, meta);
+  for (const [id, meta] of Object.entries(m.websockets ?? {})) registry.websockets.set(id, meta);
+  for (const [id, meta] of Object.entries(m.sse ?? {})) registry.sse.set(id, meta);
+  for (const [id, meta] of Object.entries(m.publish ?? {})) registry.publish.set(id, meta);
 }
 
 /** The generated modules loaded so far (empty: the app uses no generated metadata). */
@@ -72,6 +88,33 @@ export function generatedRouteMeta(method: string, path: string, operationId: st
   const meta = registry.routes.get(routeId(method, path, operationId));
   if (meta === undefined) throw missingMetadata(`${method} ${path}${operationId === undefined ? "" : ` (operationId ${operationId})`}`);
   return meta;
+}
+
+/** A WebSocket or SSE route's metadata from the generated modules (`path` under its router's own prefix). */
+export function generatedChannelMeta(kind: "websocket", path: string, operationId: string | undefined): WebSocketMeta;
+export function generatedChannelMeta(kind: "sse", path: string, operationId: string | undefined): SseMeta;
+export function generatedChannelMeta(kind: "websocket" | "sse", path: string, operationId: string | undefined): WebSocketMeta | SseMeta {
+  const table: Map<string, WebSocketMeta | SseMeta> = kind === "websocket" ? registry.websockets : registry.sse;
+  const meta = table.get(routeId("GET", path, operationId));
+  if (meta === undefined) throw missingMetadata(`${kind} ${path}${operationId === undefined ? "" : ` (operationId ${operationId})`}`);
+  return meta;
+}
+
+/**
+ * The metadata of the `app.publish` whose topic pattern `topic` matches.
+ * spikard gen refuses overlapping patterns of different types (SPK024), so
+ * more than one match means modules generated at different times.
+ */
+export function generatedPublishMeta(topic: string): PublishMeta {
+  const what = `publish to ${JSON.stringify(topic)}`;
+  const found = new Set<PublishMeta>();
+  for (const [id, meta] of registry.publish) {
+    const parts = publishParts(id);
+    if (parts !== undefined && topicMatches(parts, topic)) found.add(meta);
+  }
+  if (found.size === 1) return [...found][0]!;
+  if (found.size === 0) throw missingMetadata(what, "the generated modules have no app.publish whose topic matches it: they are older than the source, or the topic was written differently since");
+  throw missingMetadata(what, "the generated modules have more than one app.publish whose topic matches it, of different types: they were generated at different times (run `npx spikard gen`)");
 }
 
 /**

@@ -7,7 +7,7 @@ import path from "node:path";
 export const ROOT = path.resolve(__dirname, "..", "..");
 const APP = path.join(ROOT, "test", "apps", "build-routes");
 /** The test app's modules, without its two entries (main.ts for inline metadata, main-generated.ts for `spikard gen`'s). */
-export const APP_MODULES = ["types.ts", "services.ts", "users.ts", "orders.ts", "app.ts"];
+export const APP_MODULES = ["types.ts", "services.ts", "users.ts", "orders.ts", "ticker.ts", "app.ts"];
 
 export const BASE_OPTIONS = { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"], outDir: "dist", rootDir: "src" };
 

@@ -62,7 +62,7 @@ export function compileRoute(context: ITypiaContext, call: ts.CallExpression, ta
 }
 
 /** The route's key in generated metadata (src/runtime/ids.ts): its operationId, or its method and path under its router's prefix. */
-function routeKey(checker: ts.TypeChecker, call: ts.CallExpression, method: string, path: string | undefined, options: ts.Expression | undefined, label: string): string | TransformerError {
+export function routeKey(checker: ts.TypeChecker, call: ts.CallExpression, method: string, path: string | undefined, options: ts.Expression | undefined, label: string): string | TransformerError {
   const operationId = operationIdOf(checker, options);
   if (operationId === null) return new TransformerError("SPK019", label, "its operationId is not a string literal");
   if (operationId !== undefined) return routeId(method, "", operationId);

@@ -1,10 +1,12 @@
-import { Provide, Response, Spikard, StreamingResponse, type Body, type Cookie, type Header, type Inject, type Int, type Path, type Query, type Request, type tags } from "spikard";
+import { Provide, Response, Spikard, StreamingResponse, type Body, type Cookie, type Header, type Inject, type Int, type Path, type Query, type Request, type tags, type WebSocket } from "spikard";
+import type { ChatEcho, ChatMessage } from "./types";
 import { Database, Session, sessionProvider } from "./services";
 import { users } from "./users";
 import { orders } from "./orders";
+import { ticker } from "./ticker";
 
 /** The app the build-routes test builds four ways (tspc, spikard gen + TypeScript 7, spikard gen + esbuild, spikard/register). */
-export const app = new Spikard({ openapi: { title: "Build routes", version: "1.0.0" } });
+export const app = new Spikard({ openapi: { title: "Build routes", version: "1.0.0" }, asyncapi: { title: "Build routes", version: "1.0.0" } });
 
 app.provide(Database, Provide(() => new Database(), { singleton: true }));
 app.provide(Session, sessionProvider);
@@ -32,5 +34,17 @@ app.get("/stream", () => {
 });
 app.get("/session", (session: Session) => ({ user: session.user, known: session.db.users.size }));
 
+// A WebSocket route: its handshake parameters and messages validated, what it publishes checked and serialized by its type.
+app.websocket("/rooms/{room}", {
+  open(ws: WebSocket<ChatEcho, { name: string }>, room: Path<string & tags.MinLength<2>>, name: Query<string & tags.MinLength<1>>) {
+    ws.state.name = name;
+    ws.subscribe(`room:${room}`);
+  },
+  message(ws, msg: ChatMessage, room: Path<string>) {
+    app.publish(`room:${room}`, { room, from: ws.state.name, text: msg.text, secret: "never" } as ChatEcho);
+  },
+});
+
 app.includeRouter(users);
 app.includeRouter(orders);
+app.includeRouter(ticker);

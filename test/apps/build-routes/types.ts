@@ -28,3 +28,21 @@ export interface Receipt {
   orderId: number;
   total: number;
 }
+
+/** A WebSocket message (test/apps/build-routes/app.ts /rooms/{room}). */
+export interface ChatMessage {
+  text: string & tags.MinLength<1> & tags.MaxLength<20>;
+}
+
+/** What a room's sockets receive: published by app.publish. */
+export interface ChatEcho {
+  room: string;
+  from: string;
+  text: string;
+}
+
+/** An SSE event's data (test/apps/build-routes/ticker.ts). */
+export interface Tick {
+  symbol: string;
+  price: number;
+}

@@ -1,6 +1,0 @@
-// expect: SPK024 does not generate metadata for WebSocket
-import { Spikard } from "spikard";
-
-const app = new Spikard();
-app.websocket("/echo", (message: { text: string }) => message);
-export default app;
