@@ -63,6 +63,14 @@ describe("parseBufferedMultipart", () => {
     ]);
   });
 
+  it("reads a value with colons and an HTAB, and a name of any token characters", () => {
+    const fields = parseBufferedMultipart(body('Content-Disposition: form-data; name="f"; filename="a.txt"\r\nX-Odd_Name.~1: at 10:30\tUTC: ok \u00e9'.concat("\r\n\r\nhi")), B)!;
+    expect((fields.f as UploadFile).headers).toEqual([
+      ["content-disposition", 'form-data; name="f"; filename="a.txt"'],
+      ["x-odd_name.~1", "at 10:30\tUTC: ok \u00e9"],
+    ]);
+  });
+
   it.each([
     ["a preamble", Buffer.concat([Buffer.from("preamble\r\n"), body('Content-Disposition: form-data; name="a"\r\n\r\none')])],
     ["RFC 5987 filename*", body("Content-Disposition: form-data; name=\"f\"; filename*=UTF-8''%E2%82%AC.txt\r\n\r\nx")],
@@ -77,6 +85,11 @@ describe("parseBufferedMultipart", () => {
     ["a header name that is not a token", body('Content Disposition: form-data; name="f"\r\n\r\nx')],
     ["a space before the colon", body('Content-Disposition : form-data; name="f"\r\n\r\nx')],
     ["an empty header block", body("\r\nx")],
+    ["a bare CR inside a header line", body('Content-Disposition: form-data; name="f"\rX-A: b\r\n\r\nx')],
+    ["a bare LF inside a header line", body('Content-Disposition: form-data; name="f"\nX-A: b\r\n\r\nx')],
+    ["a CR ending the last header line", body('Content-Disposition: form-data; name="f"\r\r\n\r\nx')],
+    ["an LF starting the header block", body('\nContent-Disposition: form-data; name="f"\r\n\r\nx')],
+    ["a non-ASCII letter in a header name", body('Content-Disposition: form-data; name="f"\r\nX-\u00e9: b\r\n\r\nx')],
   ])("leaves %s to busboy", (_name, buf) => {
     expect(parseBufferedMultipart(buf, B)).toBeUndefined();
   });
