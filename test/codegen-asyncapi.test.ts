@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveTestClient } from "spikard/testing";
 import { generateFromAsyncApi } from "../src/codegen/asyncapi/generate";
 import { loadAsyncApi, parseAsyncApi } from "../src/codegen/asyncapi/load";
-import { cli, tempProject, tspc, vitest } from "./support/generated-project";
+import { cli, files, tempProject, tspc, vitest } from "./support/generated-project";
 
 const ROOT = path.resolve(__dirname, "..");
 const SHARED = path.resolve(ROOT, "..", "shared", "conformance", "spikard", "asyncapi_schemas");
@@ -22,19 +22,6 @@ const LIVE_OPS = path.join(ROOT, "testing_data", "asyncapi_codegen", "live-ops.y
 
 type Json = Record<string, any>;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "spikard-asyncapi-"));
-
-function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (sub: string): void => {
-    for (const e of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const rel = path.join(sub, e.name);
-      if (e.isDirectory()) walk(rel);
-      else out[rel] = fs.readFileSync(path.join(dir, rel), "utf8");
-    }
-  };
-  walk("");
-  return out;
-}
 
 /** What a channel of a document must keep: its address, its parameters' names, its messages' payload shapes (properties, required). */
 function channelShapes(doc: Json): Record<string, { params: string[]; payloads: string[] }> {

@@ -4,25 +4,12 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateFromOpenApi } from "../src/codegen/openapi/generate";
 import { parseSpec } from "../src/codegen/openapi/load";
-import { cli } from "./support/generated-project";
+import { cli, files } from "./support/generated-project";
 
 const TODO = path.resolve(__dirname, "..", "..", "shared", "conformance", "spikard", "schemas", "todo-api.openapi.yaml");
 const SPEC = fs.existsSync(TODO) ? TODO : "/work/shared/conformance/spikard/schemas/todo-api.openapi.yaml";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "spikard-gen-cli-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (sub: string): void => {
-    for (const e of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const rel = path.join(sub, e.name);
-      if (e.isDirectory()) walk(rel);
-      else out[rel] = fs.readFileSync(path.join(dir, rel), "utf8");
-    }
-  };
-  walk("");
-  return out;
-}
 
 describe("spikard generate openapi: output", () => {
   it("is byte-identical on a second run, into a fresh directory or over itself", () => {

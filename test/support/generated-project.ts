@@ -50,3 +50,17 @@ export function vitest(dir: string, args: string[] = []): { status: number; outp
     return { status: e.status, output: `${e.stdout}${e.stderr}` };
   }
 }
+
+/** Every file under `dir`, by its path relative to it, with its text (to compare two generated trees). */
+export function files(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (sub: string): void => {
+    for (const e of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = path.join(sub, e.name);
+      if (e.isDirectory()) walk(rel);
+      else out[rel] = fs.readFileSync(path.join(dir, rel), "utf8");
+    }
+  };
+  walk("");
+  return out;
+}
