@@ -143,8 +143,10 @@ describe("an upload still streaming in when the 408 goes out", () => {
       for (let round = 0; round < 3; round++) {
         const answers = await Promise.all(
           Array.from({ length: 8 }, () => {
-            const upload = new StreamedMultipart(40 * MIB);
-            return postStream(base, "/upload", { "content-type": upload.contentType, "content-length": String(upload.contentLength) }, upload.stream()).catch((err: Error): Posted => ({ status: 0, body: err.message }));
+            // 40 MiB as fast as the socket takes them, then nothing: a fast host may get all 40 MiB in before the
+            // 0.3 s timeout, and the upload must still be unfinished then (at 40 MiB of a 48 MiB file it never finishes).
+            const upload = new StreamedMultipart(48 * MIB);
+            return postStream(base, "/upload", { "content-type": upload.contentType, "content-length": String(upload.contentLength) }, upload.stream(40 * MIB)).catch((err: Error): Posted => ({ status: 0, body: err.message }));
           }),
         );
         expect(alive(fast.client), `server died:\n${fast.client.output.slice(-3000)}`).toEqual({ exitCode: null, signal: null });
