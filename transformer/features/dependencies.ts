@@ -52,7 +52,12 @@ export function compileHook(context: ITypiaContext, call: ts.CallExpression, pha
 
 /** The function's parameter names as its source declares them (and its compiled text keeps them). */
 function parameterNames(checker: ts.TypeChecker, fn: ts.Expression): string[] {
-  const declaration = checker.getTypeAtLocation(fn).getCallSignatures()[0]?.getDeclaration();
+  return declaredParameterNames(checker.getTypeAtLocation(fn).getCallSignatures()[0]);
+}
+
+/** A signature's parameter names as its source declares them (what src/runtime/param-names.ts reads back), `_` for a pattern. */
+export function declaredParameterNames(signature: ts.Signature | undefined): string[] {
+  const declaration = signature?.getDeclaration();
   if (declaration === undefined) return [];
   return declaration.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === "this")).map((p) => (ts.isIdentifier(p.name) ? p.name.text : PATTERN_PARAM));
 }

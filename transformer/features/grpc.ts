@@ -5,9 +5,10 @@ import { META_VERSION } from "../../src/runtime/meta";
 import { analyzeSignature, type ParamPlan } from "../analyses/handler";
 import { emit, literal, typed } from "../programmers/emit";
 import { writeArgsMeta } from "../programmers/route-meta";
-import { grpcServiceId, PATTERN_PARAM } from "../../src/runtime/ids";
+import { grpcServiceId } from "../../src/runtime/ids";
 import { TransformerError } from "../TransformerError";
 import type { Registration } from "../registrations";
+import { declaredParameterNames } from "./dependencies";
 import { checkProviders } from "./routes";
 
 /** What a gRPC method may take after `(request, ctx)`; anything else has no source on a call. */
@@ -45,7 +46,7 @@ export function compileGrpc(context: ITypiaContext, call: ts.CallExpression): Re
       if (!INJECTABLE.has(p.source)) throw new TransformerError("SPK021", label, p.name, DESCRIBED[p.source] ?? p.source);
     }
     checkProviders(context, params);
-    keyed.push([label, declaredNames(signature)]);
+    keyed.push([label, declaredParameterNames(signature)]);
     methods.push(ts.factory.createPropertyAssignment(ts.factory.createStringLiteral(prop.getName()), writeArgsMeta({ typia: context, modulo: call.expression }, params)));
   }
   if (methods.length === 0) return undefined;
@@ -86,9 +87,3 @@ function restOnly(signature: ts.Signature): boolean {
   return third !== undefined && ts.isParameter(third) && third.dotDotDotToken !== undefined;
 }
 
-/** Parameter names as the source declares them, which the compiled method's text keeps (src/runtime/param-names.ts). */
-function declaredNames(signature: ts.Signature): string[] {
-  const declaration = signature.getDeclaration();
-  if (declaration === undefined) return signature.getParameters().map((p) => p.getName());
-  return declaration.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === "this")).map((p) => (ts.isIdentifier(p.name) ? p.name.text : PATTERN_PARAM));
-}
